@@ -1,0 +1,99 @@
+# edgebench build.  `make bench` and `make test` are the two entry points;
+# README.md explains both.  Everything generated goes under build/ and
+# results/, which git ignores.
+
+CC       ?= cc
+MUSL_CC  ?= musl-gcc
+BUILD    := build
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Iworkloads/cpu-hash -Iworkloads/http-hello -I$(BUILD)
+ifeq ($(CI),true)
+CFLAGS   += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    := build/sanitize
+endif
+LDLIBS   := -ljansson -lm
+
+SRC      := $(wildcard src/*.c)
+OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/sha256.o $(BUILD)/obj/hh_core.o
+LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+
+# Workloads are static binaries (musl when available), so the same file runs
+# natively and as the only file of a FROM-scratch container image.
+WL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads/http-hello
+WORKLOADS := $(BUILD)/native/http-hello $(BUILD)/native/cpu-hash $(BUILD)/native/hello
+WL_CC    := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo $(MUSL_CC) || echo $(CC))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all build setup deps test unit e2e bench report clean distclean
+all: build
+build: $(BUILD)/edgebench $(WORKLOADS)
+
+$(BUILD)/buildinfo.h: FORCE
+	@mkdir -p $(@D)
+	@{ echo '#define EB_GIT_COMMIT "'"$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"'"'; \
+	   echo '#define EB_CC_VERSION "'"$$($(CC) --version | head -n1)"'"'; \
+	   echo '#define EB_WL_CC_VERSION "'"$(WL_CC): $$($(WL_CC) --version 2>/dev/null | head -n1)"'"'; \
+	   echo '#define EB_BUILD_CFLAGS "'"$(CFLAGS)"'"'; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/buildinfo.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/sha256.o: workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/hh_core.o: workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/edgebench: $(OBJ)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/native/http-hello: workloads/http-hello/main.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+	@mkdir -p $(@D)
+	$(WL_CC) $(WL_CFLAGS) -static workloads/http-hello/main.c workloads/http-hello/hh_core.c -o $@
+$(BUILD)/native/cpu-hash: workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
+	@mkdir -p $(@D)
+	$(WL_CC) $(WL_CFLAGS) -static workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c -o $@
+$(BUILD)/native/hello: workloads/hello/main.c
+	@mkdir -p $(@D)
+	$(WL_CC) $(WL_CFLAGS) -static $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+# Build dependencies from Debian (idempotent; installs only what is missing).
+deps:
+	@scripts/setup.sh build
+
+# Everything `make bench` needs: build deps plus the runtimes we can install.
+setup:
+	@scripts/setup.sh all
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+e2e: build
+	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v
+
+test: deps
+	@$(MAKE) --no-print-directory build unit
+	@$(MAKE) --no-print-directory SANITIZE=1 unit
+	@$(MAKE) --no-print-directory e2e
+
+bench: setup
+	@$(MAKE) --no-print-directory build
+	@scripts/bench.sh
+
+clean:
+	rm -rf build
+distclean: clean
+	rm -rf results

@@ -1,0 +1,45 @@
+/*
+ * cmd_list: `edgebench list`, every runtime and workload, whether it can run
+ * here, its version, and why not when not.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "runtime.h"
+#include "workload.h"
+
+int eb_cmd_list(int argc, char **argv)
+{
+	const char *artifacts = "build/native";
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--artifacts") && i + 1 < argc) {
+			artifacts = argv[++i];
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: edgebench list [--artifacts DIR]\n");
+			return 0;
+		} else {
+			fprintf(stderr, "edgebench list: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	struct eb_launch_ctx ctx = { .artifact_dir = artifacts };
+	printf("runtimes:\n");
+	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
+		struct eb_rt_status st;
+		(*r)->detect(&ctx, &st);
+		char modes[256] = "";
+		for (const char *const *m = (*r)->modes; *m; m++)
+			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
+				 m == (*r)->modes ? "" : ",", *m);
+		if (st.available)
+			printf("  %-10s available      modes=%s  version: %s\n", (*r)->name, modes, st.version);
+		else
+			printf("  %-10s not available: %s, install with: %s\n", (*r)->name, st.why, st.hint);
+	}
+	printf("workloads:\n");
+	for (unsigned i = 0; i < eb_workload_count; i++)
+		printf("  %-10s %-6s %s\n", eb_workloads[i].name,
+		       eb_workloads[i].kind == EB_WL_SERVER ? "server" : "batch", eb_workloads[i].summary);
+	return 0;
+}

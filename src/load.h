@@ -1,0 +1,74 @@
+/*
+ * load: edgebench's HTTP load generator, in-process and single-threaded on
+ * epoll, the way wrk drives connections: each connection sends a request,
+ * reads the whole response, and sends the next (keep-alive), or opens a new
+ * connection per request (close mode).
+ *
+ * Latency of a request is measured from the moment its first byte is
+ * written (keep-alive) or its connect starts (close mode) to the moment its
+ * response is complete.  Nothing is allocated per request: buffers are sized
+ * at start and samples go to caller-provided arrays.
+ */
+#ifndef EB_LOAD_H
+#define EB_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "http.h"
+
+struct eb_load_config {
+	uint32_t ip_be;
+	uint16_t port;
+	const char *path;
+	unsigned connections;
+	uint64_t requests;         /* stop after this many attempts; 0: use duration */
+	uint64_t duration_ns;      /* stop issuing after this; 0: use requests */
+	int keepalive;             /* 0: a new connection per request */
+	uint64_t timeout_ns;       /* per request; 0: 2 s */
+
+	double *samples;           /* optional: every latency in ns, in completion order */
+	size_t samples_cap;
+
+	uint64_t window_ns;        /* optional: completions per window of this size */
+	uint64_t *windows;
+	size_t windows_cap;
+
+	/* optional: called every tick_ns (e.g. to sample memory) */
+	void (*on_tick)(void *arg);
+	void *tick_arg;
+	uint64_t tick_ns;
+
+	/* optional: called with every complete response (for content checks) */
+	void (*on_response)(void *arg, const struct eb_http_response *r);
+	void *response_arg;
+};
+
+struct eb_load_result {
+	uint64_t completed;        /* responses received, any status */
+	uint64_t status_2xx, status_3xx, status_4xx, status_5xx, status_other;
+	uint64_t err_connect, err_read, err_write, err_parse, timeouts;
+	uint64_t bytes_read;
+	uint64_t connects;         /* connections opened */
+	uint64_t elapsed_ns;
+	size_t samples_len;
+	size_t windows_len;
+	int interrupted;
+};
+
+static inline uint64_t eb_load_errors(const struct eb_load_result *r)
+{
+	return r->err_connect + r->err_read + r->err_write + r->err_parse + r->timeouts;
+}
+
+/*
+ * Run the load.  hist (required) receives every latency.  Returns 0 (even
+ * when requests failed: see the counters), -EINVAL for a bad config, or a
+ * negative errno when the generator itself could not run.
+ */
+__attribute__((warn_unused_result))
+int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
+		struct eb_load_result *out);
+
+#endif

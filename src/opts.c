@@ -1,0 +1,62 @@
+/*
+ * opts: table-driven unit parsing, the way wrk does it: a number followed by
+ * an optional suffix from a small table.  Rejects signs, blanks, overflow,
+ * trailing junk and values outside [min, max].
+ */
+#include "opts.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct unit {
+	const char *suffix;
+	uint64_t scale;
+};
+
+static const struct unit count_units[] = {
+	{ "", 1 }, { "k", 1000 }, { "K", 1000 }, { "M", 1000000 }, { "m", 1000000 },
+	{ NULL, 0 },
+};
+
+static const struct unit time_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ull },
+	{ "m", 60000000000ull }, { "", 1000000000ull }, { NULL, 0 },
+};
+
+static int parse_scaled(const char *s, const struct unit *units,
+			uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	uint64_t v = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+		p++;
+	}
+	for (const struct unit *u = units; u->suffix; u++) {
+		if (strcmp(p, u->suffix) != 0)
+			continue;
+		if (v != 0 && u->scale > UINT64_MAX / v)
+			return -ERANGE;
+		v *= u->scale;
+		if (v < min || v > max)
+			return -ERANGE;
+		*out = v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int eb_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return parse_scaled(s, count_units, min, max, out);
+}
+
+int eb_parse_duration_ns(const char *s, uint64_t min_ns, uint64_t max_ns, uint64_t *out)
+{
+	return parse_scaled(s, time_units, min_ns, max_ns, out);
+}

@@ -1,0 +1,189 @@
+/*
+ * results: JSON via jansson, raw logs as plain text.  Summaries are always
+ * computed here from the samples handed in, never passed in from outside.
+ */
+#include "results.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int eb_mkdirs(const char *path)
+{
+	char tmp[1024];
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int eb_write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[1100];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	size_t off = 0;
+	int rc = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+int eb_results_open(const char *dir, struct eb_results *r, char *err, size_t errcap)
+{
+	memset(r, 0, sizeof(*r));
+	if (snprintf(r->dir, sizeof(r->dir), "%s", dir) >= (int)sizeof(r->dir)) {
+		snprintf(err, errcap, "output directory name too long");
+		return -ENAMETOOLONG;
+	}
+	int rc = eb_mkdirs(dir);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot create output directory %s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	if (access(path, F_OK) == 0) {
+		snprintf(err, errcap, "%s already exists; choose a new --out directory", path);
+		return -EEXIST;
+	}
+	if (access(dir, W_OK) != 0) {
+		rc = -errno;
+		snprintf(err, errcap, "cannot write to output directory %s: %s", dir, strerror(errno));
+		return rc;
+	}
+	r->doc = json_object();
+	r->cells = json_array();
+	if (!r->doc || !r->cells) {
+		snprintf(err, errcap, "out of memory");
+		return -ENOMEM;
+	}
+	json_object_set_new(r->doc, "schema_version", json_integer(EB_SCHEMA_VERSION));
+	json_object_set_new(r->doc, "tool", json_string("edgebench"));
+	json_object_set(r->doc, "cells", r->cells);
+	return 0;
+}
+
+json_t *eb_results_cell(struct eb_results *r, const char *runtime, const char *mode,
+			const char *workload)
+{
+	json_t *cell = json_pack("{s:s, s:s, s:s, s:s, s:[], s:{}, s:{}, s:[]}",
+				 "runtime", runtime, "mode", mode, "workload", workload,
+				 "status", "ok", "series", "checks", "values", "warnings");
+	if (!cell)
+		return NULL;
+	json_array_append_new(r->cells, cell);
+	return cell;
+}
+
+static json_t *summary_json(const struct eb_summary *s)
+{
+	json_t *o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+			      "n", (json_int_t)s->n, "min", s->min, "max", s->max,
+			      "mean", s->mean, "stddev", s->stddev, "median", s->median,
+			      "p90", s->p90, "p99", s->p99);
+	if (o && s->has_ci)
+		json_object_set_new(o, "median_ci95", json_pack("[f, f]", s->median_ci_lo, s->median_ci_hi));
+	return o;
+}
+
+int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
+			  const char *unit, const char *description,
+			  const double *samples, size_t n, const char *header_lines)
+{
+	json_t *arr = json_array();
+	if (!arr)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_real(samples[i]));
+	json_t *s = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "unit", unit,
+			      "description", description, "samples", arr);
+	if (!s)
+		return -ENOMEM;
+	struct eb_summary sum;
+	if (n > 0 && eb_summarize(samples, n, &sum) == 0)
+		json_object_set_new(s, "summary", summary_json(&sum));
+	else
+		json_object_set_new(s, "summary", json_null());
+	json_array_append_new(json_object_get(cell, "series"), s);
+
+	/* raw log */
+	const char *rt = json_string_value(json_object_get(cell, "runtime"));
+	const char *mode = json_string_value(json_object_get(cell, "mode"));
+	const char *wl = json_string_value(json_object_get(cell, "workload"));
+	char dir[1400], path[1600];
+	snprintf(dir, sizeof(dir), "%s/raw/%s/%s/%s", r->dir, rt, mode, wl);
+	int rc = eb_mkdirs(dir);
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
+	size_t cap = 1024 + (header_lines ? strlen(header_lines) : 0) + n * 32;
+	char *text = malloc(cap);
+	if (!text)
+		return -ENOMEM;
+	size_t len = (size_t)snprintf(text, cap,
+				      "# edgebench raw samples\n# runtime: %s\n# mode: %s\n# workload: %s\n"
+				      "# series: %s\n# unit: %s\n# description: %s\n# n: %zu\n%s",
+				      rt, mode, wl, name, unit, description, n,
+				      header_lines ? header_lines : "");
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%.0f\n", samples[i]);
+	rc = eb_write_file_atomic(path, text, len < cap ? len : cap - 1);
+	free(text);
+	return rc;
+}
+
+int eb_results_finish(struct eb_results *r, const char *status)
+{
+	json_object_set_new(r->doc, "status", json_string(status));
+	char *text = json_dumps(r->doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	if (!text)
+		return -ENOMEM;
+	char path[1100];
+	snprintf(path, sizeof(path), "%s/results.json", r->dir);
+	size_t len = strlen(text);
+	text[len] = '\0';
+	int rc = eb_write_file_atomic(path, text, len);
+	free(text);
+	return rc;
+}
+
+void eb_results_close(struct eb_results *r)
+{
+	json_decref(r->cells);
+	json_decref(r->doc);
+	r->cells = r->doc = NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * rt_pending: runtimes edgebench knows about but has no adapter for yet.
+ * They are listed, and reported as not available with the reason, so a
+ * reader of any report sees what was not measured and why; nothing about
+ * them is simulated.  Each moves to its own rt_*.c when its adapter lands.
+ */
+#include "runtime.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const no_modes[] = { "-", NULL };
+
+#define PENDING(id, label, hint_text)                                              \
+	static void id##_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st) \
+	{                                                                          \
+		(void)ctx;                                                         \
+		memset(st, 0, sizeof(*st));                                        \
+		snprintf(st->why, sizeof(st->why),                                 \
+			 "edgebench has no adapter for " label " yet");             \
+		snprintf(st->hint, sizeof(st->hint), "%s", hint_text);            \
+	}                                                                          \
+	static int id##_command(const struct eb_launch_ctx *ctx, const char *mode, \
+				const struct eb_workload *w, struct eb_argv *a)    \
+	{                                                                          \
+		(void)ctx; (void)mode; (void)w; (void)a;                           \
+		return -ENOTSUP;                                                   \
+	}                                                                          \
+	const struct eb_runtime eb_rt_##id = {                                     \
+		.name = #id, .summary = label, .modes = no_modes,                  \
+		.detect = id##_detect, .command = id##_command,                    \
+	}
+
+PENDING(docker, "Docker Engine (runc)", "see issue 3; Debian package docker.io");
+PENDING(gvisor, "Docker with gVisor (runsc)", "see issue 3; Debian package runsc");
+PENDING(wasmtime, "Wasmtime (run and serve)", "see issue 4; cargo install --locked wasmtime-cli");
+PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
+PENDING(wamr, "WAMR iwasm", "see issue 4; build WAMR iwasm from source and put it on PATH");
+PENDING(node, "Node.js/V8 WASI", "see issue 4; Debian package nodejs");
+PENDING(wasmcloud, "wasmCloud", "no adapter planned yet; see ../shared/FIELD-NOTES.md");

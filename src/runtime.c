@@ -1,0 +1,73 @@
+/*
+ * runtime: the table of runtimes and the argv builder they share.
+ */
+#include "runtime.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct eb_runtime eb_rt_native;
+extern const struct eb_runtime eb_rt_docker;
+extern const struct eb_runtime eb_rt_gvisor;
+extern const struct eb_runtime eb_rt_wasmtime;
+extern const struct eb_runtime eb_rt_wasmedge;
+extern const struct eb_runtime eb_rt_wamr;
+extern const struct eb_runtime eb_rt_node;
+extern const struct eb_runtime eb_rt_wasmcloud;
+
+const struct eb_runtime *const eb_runtimes[] = {
+	&eb_rt_native,
+	&eb_rt_docker,
+	&eb_rt_gvisor,
+	&eb_rt_wasmtime,
+	&eb_rt_wasmedge,
+	&eb_rt_wamr,
+	&eb_rt_node,
+	&eb_rt_wasmcloud,
+	NULL,
+};
+
+const struct eb_runtime *eb_runtime_find(const char *name)
+{
+	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++)
+		if (!strcmp((*r)->name, name))
+			return *r;
+	return NULL;
+}
+
+void eb_argv_reset(struct eb_argv *a)
+{
+	a->argc = 0;
+	a->used = 0;
+	a->argv[0] = NULL;
+}
+
+int eb_argv_push(struct eb_argv *a, const char *fmt, ...)
+{
+	if (a->argc + 1 >= (int)(sizeof(a->argv) / sizeof(a->argv[0])))
+		return -E2BIG;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(a->buf + a->used, sizeof(a->buf) - a->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(a->buf) - a->used)
+		return -E2BIG;
+	a->argv[a->argc++] = a->buf + a->used;
+	a->argv[a->argc] = NULL;
+	a->used += (size_t)n + 1;
+	return 0;
+}
+
+void eb_argv_join(const struct eb_argv *a, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < a->argc && len < cap; i++) {
+		int n = snprintf(out + len, cap - len, "%s%s", i ? " " : "", a->argv[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}

@@ -1,0 +1,35 @@
+/*
+ * stats: summaries of raw samples.  Every figure edgebench prints is derived
+ * here from the kept samples, never typed in.
+ *
+ * Percentiles use linear interpolation between closest ranks (the "type 7"
+ * definition, numpy's default), so p50 of an even count is the mean of the
+ * two middle samples.  The 95% confidence interval of the median is the
+ * distribution-free order-statistic interval (binomial, normal
+ * approximation), reported only when n >= 6.
+ */
+#ifndef EB_STATS_H
+#define EB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct eb_summary {
+	size_t n;
+	double min, max, mean, stddev;
+	double median, p90, p99;
+	double median_ci_lo, median_ci_hi;  /* valid when has_ci */
+	int has_ci;
+};
+
+/* Percentile p in [0,100] of sorted[0..n), n >= 1. */
+double eb_percentile(const double *sorted, size_t n, double p);
+
+/*
+ * Summarise samples[0..n).  Returns 0, -EINVAL for n == 0, -ENOMEM.  The
+ * input is not modified.
+ */
+__attribute__((warn_unused_result))
+int eb_summarize(const double *samples, size_t n, struct eb_summary *out);
+
+#endif

@@ -1,0 +1,568 @@
+/*
+ * suite: the scenarios, in the order a user would run them by hand.
+ */
+#include "suite.h"
+#include "clock.h"
+#include "footprint.h"
+#include "hist.h"
+#include "load.h"
+#include "probe.h"
+#include "proc.h"
+#include "progress.h"
+#include "sha256.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void eb_plan_defaults(struct eb_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->artifact_dir = "build/native";
+	p->cold_trials = 20;
+	p->warmup_requests = 5;
+	p->warm_requests = 50;
+	p->burst_requests = 200;
+	p->burst_concurrency = 10;
+	p->bursts = 5;
+	p->sustained_ns = 3000000000ull;
+	p->sustained_connections = 10;
+	p->start_timeout_ns = 10000000000ull;
+	p->probe_spacing_ns = 200000ull;
+	p->iterations = 2000000ull;
+	p->hash_runs = 10;
+	p->hello_runs = 50;
+	p->batch_timeout_ns = 600000000000ull;
+}
+
+struct cellctx {
+	const struct eb_plan *plan;
+	const struct eb_runtime *rt;
+	const char *mode;
+	const struct eb_workload *w;
+	struct eb_results *res;
+	json_t *cell;
+	char *err;
+	size_t errcap;
+	struct eb_launch_ctx lctx;
+	struct eb_argv argv;
+	int stderr_fd;
+	char stderr_path[1200];
+	uint32_t ip_be;
+};
+
+static void warn(struct cellctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct cellctx *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(json_object_get(c->cell, "warnings"), json_string(buf));
+}
+
+/* Last non-empty line of the workload's stderr log, for error messages. */
+static void last_stderr_line(struct cellctx *c, char *out, size_t cap)
+{
+	out[0] = '\0';
+	int fd = open(c->stderr_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[2048];
+	off_t size = lseek(fd, 0, SEEK_END);
+	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	char *nl = strrchr(buf, '\n');
+	const char *last = nl ? nl + 1 : buf;
+	size_t ll = strlen(last);
+	if (ll >= cap)
+		ll = cap - 1;
+	memcpy(out, last, ll);
+	out[ll] = '\0';
+}
+
+static int launch(struct cellctx *c, int capture, struct eb_proc *p)
+{
+	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
+	int rc = eb_spawn(c->argv.argv, &o, p);
+	if (rc < 0)
+		snprintf(c->err, c->errcap, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
+	return rc;
+}
+
+static int add_series(struct cellctx *c, const char *name, const char *unit,
+		      const char *desc, const double *v, size_t n)
+{
+	char hdr[1400];
+	char cmd[1200];
+	eb_argv_join(&c->argv, cmd, sizeof(cmd));
+	snprintf(hdr, sizeof(hdr), "# command: %s\n", cmd);
+	int rc = eb_results_add_series(c->res, c->cell, name, unit, desc, v, n, hdr);
+	if (rc < 0)
+		snprintf(c->err, c->errcap, "cannot write results to %s: %s", c->res->dir, strerror(-rc));
+	return rc;
+}
+
+/* Start a server instance and wait for its first 200; *ready_ns on success. */
+static int start_server(struct cellctx *c, struct eb_proc *p, uint64_t *ready_ns)
+{
+	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
+	if (busy != 0) {
+		snprintf(c->err, c->errcap, "port 127.0.0.1:%u is busy (another server listens there); pick another with --port",
+			 (unsigned)c->lctx.port);
+		return -EADDRINUSE;
+	}
+	int rc = launch(c, 0, p);
+	if (rc < 0)
+		return rc;
+	struct eb_probe_result pr;
+	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
+			       p->launch_ns + c->plan->start_timeout_ns, c->plan->probe_spacing_ns, &pr);
+	if (rc == 0) {
+		*ready_ns = pr.ready_ns - p->launch_ns;
+		return 0;
+	}
+	char line[300], st[96];
+	if (rc == -ECHILD) {
+		eb_describe_status(p->wait_status, st, sizeof(st));
+		last_stderr_line(c, line, sizeof(line));
+		snprintf(c->err, c->errcap, "%s/%s/%s: server exited (%s) before answering%s%s",
+			 c->rt->name, c->mode, c->w->name, st, line[0] ? ": " : "", line);
+	} else if (rc == -ETIMEDOUT) {
+		snprintf(c->err, c->errcap, "%s/%s/%s: no HTTP 200 from 127.0.0.1:%u within %.1f s (%u attempts, last: %s%s)",
+			 c->rt->name, c->mode, c->w->name, (unsigned)c->lctx.port,
+			 (double)c->plan->start_timeout_ns / 1e9, pr.attempts,
+			 pr.last_status ? "HTTP status" : strerror(pr.last_error),
+			 pr.last_status ? "" : "");
+	} else if (rc != -EINTR) {
+		snprintf(c->err, c->errcap, "probing 127.0.0.1:%u: %s", (unsigned)c->lctx.port, strerror(-rc));
+	}
+	eb_proc_stop(p, 0);
+	return rc;
+}
+
+struct state_check {
+	uint64_t expect;      /* next value /state should return */
+	uint64_t mismatches;
+	char first_bad[64];
+	uint64_t first_expected;
+};
+
+static void check_state(void *arg, const struct eb_http_response *r)
+{
+	struct state_check *s = arg;
+	char want[32];
+	int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)s->expect);
+	if (r->status != 200 || !r->body || r->body_len != (size_t)n || memcmp(r->body, want, (size_t)n) != 0) {
+		if (s->mismatches++ == 0) {
+			snprintf(s->first_bad, sizeof(s->first_bad), "%d %.*s", r->status,
+				 r->body ? (int)(r->body_len > 32 ? 32 : r->body_len) : 0, r->body ? r->body : "");
+			s->first_expected = s->expect;
+		}
+	}
+	s->expect++;
+}
+
+struct fp_sampler {
+	pid_t pid;
+	double *rss, *pss;
+	size_t n, cap;
+};
+
+static void sample_footprint(void *arg)
+{
+	struct fp_sampler *s = arg;
+	struct eb_footprint f;
+	if (s->n < s->cap && eb_footprint_tree("/proc", s->pid, &f) == 0) {
+		s->rss[s->n] = (double)f.rss_bytes;
+		s->pss[s->n] = (double)f.pss_bytes;
+		s->n++;
+	}
+}
+
+static void note_load_errors(struct cellctx *c, const char *phase, const struct eb_load_result *lr)
+{
+	uint64_t errs = eb_load_errors(lr);
+	uint64_t bad = lr->completed - lr->status_2xx;
+	char key[96];
+	snprintf(key, sizeof(key), "%s_errors", phase);
+	json_object_set_new(json_object_get(c->cell, "values"), key,
+			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				      "completed", (json_int_t)lr->completed,
+				      "non_2xx", (json_int_t)bad,
+				      "connect", (json_int_t)lr->err_connect,
+				      "read", (json_int_t)lr->err_read,
+				      "write", (json_int_t)lr->err_write,
+				      "parse", (json_int_t)lr->err_parse,
+				      "timeout", (json_int_t)lr->timeouts));
+	if (errs || bad) {
+		warn(c, "%s: %llu errors (connect %llu, read %llu, write %llu, parse %llu, timeout %llu) and %llu non-2xx responses",
+		     phase, (unsigned long long)errs, (unsigned long long)lr->err_connect,
+		     (unsigned long long)lr->err_read, (unsigned long long)lr->err_write,
+		     (unsigned long long)lr->err_parse, (unsigned long long)lr->timeouts,
+		     (unsigned long long)bad);
+		json_object_set_new(json_object_get(c->cell, "checks"), "zero_errors", json_false());
+	}
+}
+
+static int run_load(struct cellctx *c, struct eb_load_config *cfg, struct eb_hist *h,
+		    struct eb_load_result *lr)
+{
+	cfg->ip_be = c->ip_be;
+	cfg->port = c->lctx.port;
+	eb_hist_reset(h);
+	int rc = eb_load_run(cfg, h, lr);
+	if (rc < 0) {
+		snprintf(c->err, c->errcap, "load generator: %s", strerror(-rc));
+		return rc;
+	}
+	return lr->interrupted ? -EINTR : 0;
+}
+
+static int server_cell(struct cellctx *c)
+{
+	const struct eb_plan *pl = c->plan;
+	int rc = 0;
+	struct eb_proc p = { .pid = -1, .pidfd = -1, .stdout_fd = -1 };
+	struct eb_hist *h = NULL;
+	double *v = NULL, *v2 = NULL, *rss = NULL, *pss = NULL;
+	uint64_t *windows = NULL;
+	size_t max_samples = 4000000;
+	json_t *values = json_object_get(c->cell, "values");
+	json_t *checks = json_object_get(c->cell, "checks");
+
+	if ((rc = eb_hist_new(&h)) < 0)
+		goto oom;
+	v = malloc(max_samples * sizeof(*v));
+	v2 = malloc(max_samples * sizeof(*v2));
+	rss = malloc(4096 * sizeof(*rss));
+	pss = malloc(4096 * sizeof(*pss));
+	windows = calloc(4096, sizeof(*windows));
+	if (!v || !v2 || !rss || !pss || !windows)
+		goto oom;
+
+	/* 1. cold start: a fresh process per trial */
+	for (unsigned t = 0; t < pl->cold_trials; t++) {
+		eb_progress("%s/%s/%s: cold start %u/%u", c->rt->name, c->mode, c->w->name, t + 1, pl->cold_trials);
+		uint64_t ready;
+		if ((rc = start_server(c, &p, &ready)) < 0)
+			goto out;
+		v[t] = (double)ready;
+		eb_proc_stop(&p, 2000000000ull);
+	}
+	if ((rc = add_series(c, "cold_start", "ns", "launch -> first HTTP 200 on GET /, fresh process per trial",
+			     v, pl->cold_trials)) < 0)
+		goto out;
+
+	/* 2. one warm instance for everything else */
+	eb_progress("%s/%s/%s: warm instance", c->rt->name, c->mode, c->w->name);
+	uint64_t ready;
+	if ((rc = start_server(c, &p, &ready)) < 0)
+		goto out;
+	struct eb_load_result lr;
+	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests,
+				      .keepalive = 1 };
+	if (pl->warmup_requests && (rc = run_load(c, &cfg, h, &lr)) < 0)
+		goto out;
+	if (pl->warmup_requests)
+		note_load_errors(c, "warmup", &lr);
+
+	/* footprint after warm-up */
+	struct fp_sampler fs = { .pid = p.pid, .rss = rss, .pss = pss, .cap = 4096 };
+	for (int i = 0; i < 5; i++) {
+		sample_footprint(&fs);
+		eb_sleep_ns(20000000ull);
+	}
+	if (fs.n == 0) {
+		snprintf(c->err, c->errcap, "cannot read /proc/%d/smaps_rollup", (int)p.pid);
+		rc = -EIO;
+		goto out;
+	}
+	if ((rc = add_series(c, "rss_after_warmup", "bytes", "RSS of the instance's process tree after warm-up (5 samples, 20 ms apart)", rss, fs.n)) < 0 ||
+	    (rc = add_series(c, "pss_after_warmup", "bytes", "PSS of the instance's process tree after warm-up", pss, fs.n)) < 0)
+		goto out;
+
+	/* warm latency, sequential on one keep-alive connection */
+	cfg = (struct eb_load_config){ .path = "/", .connections = 1, .requests = pl->warm_requests,
+				       .keepalive = 1, .samples = v, .samples_cap = max_samples };
+	if ((rc = run_load(c, &cfg, h, &lr)) < 0)
+		goto out;
+	note_load_errors(c, "warm", &lr);
+	if ((rc = add_series(c, "warm_latency", "ns", "sequential GET / on one keep-alive connection, after warm-up",
+			     v, lr.samples_len)) < 0)
+		goto out;
+
+	/* /state: counts up by exactly one per request */
+	struct state_check sc = { .expect = 1 };
+	cfg = (struct eb_load_config){ .path = "/state", .connections = 1, .requests = pl->warm_requests,
+				       .keepalive = 1, .samples = v, .samples_cap = max_samples,
+				       .on_response = check_state, .response_arg = &sc };
+	if ((rc = run_load(c, &cfg, h, &lr)) < 0)
+		goto out;
+	note_load_errors(c, "state", &lr);
+	if ((rc = add_series(c, "state_latency", "ns", "sequential GET /state on one keep-alive connection",
+			     v, lr.samples_len)) < 0)
+		goto out;
+	json_object_set_new(checks, "state_counts_exactly", json_boolean(sc.mismatches == 0 && lr.completed == pl->warm_requests));
+	if (sc.mismatches)
+		warn(c, "/state did not count up by one per request: %llu of %llu responses differed, first: expected %llu, got \"%s\"",
+		     (unsigned long long)sc.mismatches, (unsigned long long)lr.completed,
+		     (unsigned long long)sc.first_expected, sc.first_bad);
+
+	/* bursts: the study's 200 requests at concurrency 10, repeated */
+	size_t nb = 0;
+	double burst_rps[256];
+	for (unsigned b = 0; b < pl->bursts && b < 256; b++) {
+		eb_progress("%s/%s/%s: burst %u/%u", c->rt->name, c->mode, c->w->name, b + 1, pl->bursts);
+		cfg = (struct eb_load_config){ .path = "/", .connections = pl->burst_concurrency,
+					       .requests = pl->burst_requests, .keepalive = 1,
+					       .samples = v + nb, .samples_cap = max_samples - nb };
+		if ((rc = run_load(c, &cfg, h, &lr)) < 0)
+			goto out;
+		note_load_errors(c, "burst", &lr);
+		nb += lr.samples_len;
+		burst_rps[b] = lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0;
+	}
+	if ((rc = add_series(c, "burst_latency", "ns", "GET / latencies of every burst (burst_requests at burst_concurrency, keep-alive)", v, nb)) < 0 ||
+	    (rc = add_series(c, "burst_throughput", "req/s", "requests per second of each burst, first request to last response", burst_rps, pl->bursts)) < 0)
+		goto out;
+
+	/* sustained load, keep-alive then connection per request */
+	for (int mode = 0; mode < 2; mode++) {
+		const char *tag = mode == 0 ? "keepalive" : "close";
+		eb_progress("%s/%s/%s: sustained %s %.1fs", c->rt->name, c->mode, c->w->name, tag, (double)pl->sustained_ns / 1e9);
+		struct eb_footprint f0, f1;
+		if (eb_footprint_tree("/proc", p.pid, &f0) < 0)
+			memset(&f0, 0, sizeof(f0));
+		fs.n = 0;
+		cfg = (struct eb_load_config){ .path = "/", .connections = pl->sustained_connections,
+					       .duration_ns = pl->sustained_ns, .keepalive = mode == 0,
+					       .samples = v, .samples_cap = max_samples,
+					       .window_ns = 250000000ull, .windows = windows, .windows_cap = 4096,
+					       .on_tick = sample_footprint, .tick_arg = &fs, .tick_ns = 100000000ull };
+		if ((rc = run_load(c, &cfg, h, &lr)) < 0)
+			goto out;
+		if (eb_footprint_tree("/proc", p.pid, &f1) < 0)
+			memset(&f1, 0, sizeof(f1));
+		note_load_errors(c, mode == 0 ? "sustained_keepalive" : "sustained_close", &lr);
+		char name[64], desc[256];
+		snprintf(name, sizeof(name), "sustained_%s_latency", tag);
+		snprintf(desc, sizeof(desc), "GET / latency under %u connections for %.1f s (%s)",
+			 pl->sustained_connections, (double)pl->sustained_ns / 1e9,
+			 mode == 0 ? "keep-alive" : "new connection per request, connect included");
+		if ((rc = add_series(c, name, "ns", desc, v, lr.samples_len)) < 0)
+			goto out;
+		if (lr.samples_len < lr.completed)
+			warn(c, "%s: kept %zu of %llu latency samples (cap)", name, lr.samples_len, (unsigned long long)lr.completed);
+		/* throughput per 250 ms window (the last, partial window is dropped) */
+		size_t nw = lr.windows_len > 1 ? lr.windows_len - 1 : lr.windows_len;
+		for (size_t i = 0; i < nw; i++)
+			v2[i] = (double)windows[i] * 4.0;
+		snprintf(name, sizeof(name), "sustained_%s_throughput", tag);
+		if ((rc = add_series(c, name, "req/s", "completed requests per 250 ms window, scaled to per second", v2, nw)) < 0)
+			goto out;
+		snprintf(name, sizeof(name), "sustained_%s_rss", tag);
+		if ((rc = add_series(c, name, "bytes", "RSS of the instance's process tree, sampled every 100 ms under load", rss, fs.n)) < 0)
+			goto out;
+		snprintf(name, sizeof(name), "sustained_%s_pss", tag);
+		if ((rc = add_series(c, name, "bytes", "PSS of the instance's process tree, sampled every 100 ms under load", pss, fs.n)) < 0)
+			goto out;
+		double secs = (double)lr.elapsed_ns / 1e9;
+		double user_ms = (double)(f1.user_ns - f0.user_ns) / 1e6;
+		double sys_ms = (double)(f1.sys_ns - f0.sys_ns) / 1e6;
+		double per1k = lr.completed ? 1000.0 / (double)lr.completed : 0;
+		snprintf(name, sizeof(name), "sustained_%s", tag);
+		json_object_set_new(values, name,
+				    json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:s}",
+					      "requests", (json_int_t)lr.completed,
+					      "seconds", secs,
+					      "requests_per_second", secs > 0 ? (double)lr.completed / secs : 0.0,
+					      "cpu_user_ms", user_ms, "cpu_sys_ms", sys_ms,
+					      "cpu_user_ms_per_1k_requests", user_ms * per1k,
+					      "cpu_sys_ms_per_1k_requests", sys_ms * per1k,
+					      "cpu_note", "utime/stime of the instance's process tree, clock-tick resolution"));
+	}
+	if (!json_object_get(checks, "zero_errors"))
+		json_object_set_new(checks, "zero_errors", json_true());
+	json_object_set_new(checks, "every_cold_start_answered_200", json_true());
+	rc = 0;
+	goto out;
+oom:
+	snprintf(c->err, c->errcap, "out of memory");
+	rc = -ENOMEM;
+out:
+	eb_proc_stop(&p, 2000000000ull);
+	eb_hist_free(h);
+	free(v);
+	free(v2);
+	free(rss);
+	free(pss);
+	free(windows);
+	return rc;
+}
+
+/* Pull "key=<digits or hex>" out of a workload's output line. */
+static int kv(const char *out, const char *key, char *val, size_t cap)
+{
+	size_t kl = strlen(key);
+	for (const char *p = out; (p = strstr(p, key)); p++) {
+		if ((p == out || p[-1] == ' ') && p[kl] == '=') {
+			size_t n = strcspn(p + kl + 1, " \n");
+			if (n == 0 || n >= cap)
+				return -1;
+			memcpy(val, p + kl + 1, n);
+			val[n] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int batch_cell(struct cellctx *c)
+{
+	const struct eb_plan *pl = c->plan;
+	int is_hash = !strcmp(c->w->name, "cpu-hash");
+	unsigned runs = is_hash ? pl->hash_runs : pl->hello_runs;
+	double *wall = calloc(runs + 1, sizeof(double));
+	double *compute = calloc(runs + 1, sizeof(double));
+	double *overhead = calloc(runs + 1, sizeof(double));
+	char expect_hex[65] = "";
+	int rc = 0;
+	if (!wall || !compute || !overhead) {
+		snprintf(c->err, c->errcap, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (is_hash) {
+		uint8_t d[SHA256_DIGEST_BYTES];
+		eb_progress("cpu-hash: computing the expected digest in-process");
+		sha256_chain(pl->iterations, d);
+		sha256_hex(d, expect_hex);
+		json_object_set_new(json_object_get(c->cell, "values"), "expected_digest", json_string(expect_hex));
+		json_object_set_new(json_object_get(c->cell, "values"), "iterations", json_integer((json_int_t)pl->iterations));
+	}
+	/* run 0 is an unmeasured warm-up (page cache, runtime caches) */
+	for (unsigned t = 0; t <= runs; t++) {
+		eb_progress("%s/%s/%s: run %u/%u%s", c->rt->name, c->mode, c->w->name, t, runs, t ? "" : " (warm-up)");
+		struct eb_proc p;
+		if ((rc = launch(c, 1, &p)) < 0)
+			goto out;
+		char out[4096];
+		size_t out_len = 0;
+		rc = eb_proc_wait(&p, pl->batch_timeout_ns, out, sizeof(out), &out_len);
+		if (rc < 0) {
+			if (rc == -ETIMEDOUT)
+				snprintf(c->err, c->errcap, "%s/%s/%s: run %u did not finish within %.0f s",
+					 c->rt->name, c->mode, c->w->name, t, (double)pl->batch_timeout_ns / 1e9);
+			eb_proc_stop(&p, 0);
+			goto out;
+		}
+		uint64_t elapsed = p.exit_ns - p.launch_ns;
+		int st = p.wait_status;
+		eb_proc_stop(&p, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			char sd[96], line[300];
+			eb_describe_status(st, sd, sizeof(sd));
+			last_stderr_line(c, line, sizeof(line));
+			snprintf(c->err, c->errcap, "%s/%s/%s: run %u failed (%s)%s%s", c->rt->name, c->mode,
+				 c->w->name, t, sd, line[0] ? ": " : "", line);
+			rc = -EIO;
+			goto out;
+		}
+		if (is_hash) {
+			char dig[80], ns[32];
+			if (kv(out, "digest", dig, sizeof(dig)) < 0 || kv(out, "compute_ns", ns, sizeof(ns)) < 0) {
+				snprintf(c->err, c->errcap, "%s/%s/cpu-hash: run %u printed no digest/compute_ns: \"%.80s\"",
+					 c->rt->name, c->mode, t, out);
+				rc = -EPROTO;
+				goto out;
+			}
+			if (strcmp(dig, expect_hex) != 0) {
+				snprintf(c->err, c->errcap, "%s/%s/cpu-hash: run %u digest %s differs from the expected %s",
+					 c->rt->name, c->mode, t, dig, expect_hex);
+				rc = -EPROTO;
+				goto out;
+			}
+			if (t > 0) {
+				compute[t - 1] = strtod(ns, NULL);
+				overhead[t - 1] = (double)elapsed - compute[t - 1];
+			}
+		} else if (strcmp(out, "hello from edgebench\n") != 0) {
+			snprintf(c->err, c->errcap, "%s/%s/hello: run %u printed \"%.80s\", not the expected line",
+				 c->rt->name, c->mode, t, out);
+			rc = -EPROTO;
+			goto out;
+		}
+		if (t > 0)
+			wall[t - 1] = (double)elapsed;
+	}
+	if ((rc = add_series(c, "run", "ns", "launch -> exit of a fresh process (after one unmeasured warm-up run)", wall, runs)) < 0)
+		goto out;
+	if (is_hash) {
+		if ((rc = add_series(c, "compute", "ns", "the workload's own CLOCK_MONOTONIC time around the hash loop", compute, runs)) < 0 ||
+		    (rc = add_series(c, "startup_overhead", "ns", "run minus compute: launch, runtime start-up, exit", overhead, runs)) < 0)
+			goto out;
+		json_object_set_new(json_object_get(c->cell, "checks"), "digest_matches_every_run", json_true());
+	} else {
+		json_object_set_new(json_object_get(c->cell, "checks"), "output_matches_every_run", json_true());
+	}
+	json_object_set_new(json_object_get(c->cell, "checks"), "exit_zero_every_run", json_true());
+out:
+	free(wall);
+	free(compute);
+	free(overhead);
+	return rc;
+}
+
+int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
+		      const char *mode, const struct eb_workload *w,
+		      struct eb_results *res, json_t *cell, char *err, size_t errcap)
+{
+	struct cellctx c = { .plan = plan, .rt = rt, .mode = mode, .w = w, .res = res,
+			     .cell = cell, .err = err, .errcap = errcap, .stderr_fd = -1 };
+	c.ip_be = htonl(INADDR_LOOPBACK);
+	c.lctx.artifact_dir = plan->artifact_dir;
+	c.lctx.iterations = plan->iterations;
+	int port = plan->port;
+	if (!port && w->kind == EB_WL_SERVER) {
+		port = eb_free_port();
+		if (port < 0) {
+			snprintf(err, errcap, "cannot find a free loopback port: %s", strerror(-port));
+			return port;
+		}
+	}
+	c.lctx.port = (uint16_t)port;
+	int rc = rt->command(&c.lctx, mode, w, &c.argv);
+	if (rc < 0) {
+		snprintf(err, errcap, "%s cannot run %s (%s)", rt->name, w->name, strerror(-rc));
+		return rc;
+	}
+	char cmd[1200];
+	eb_argv_join(&c.argv, cmd, sizeof(cmd));
+	json_object_set_new(cell, "command", json_string(cmd));
+	if (w->kind == EB_WL_SERVER)
+		json_object_set_new(cell, "port", json_integer(port));
+
+	snprintf(c.stderr_path, sizeof(c.stderr_path), "%s/%s-%s-%s.stderr", plan->log_dir, rt->name, mode, w->name);
+	c.stderr_fd = open(c.stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (c.stderr_fd < 0) {
+		snprintf(err, errcap, "cannot open %s: %s", c.stderr_path, strerror(errno));
+		return -errno;
+	}
+	rc = w->kind == EB_WL_SERVER ? server_cell(&c) : batch_cell(&c);
+	close(c.stderr_fd);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * hh_core: the request handling of the http-hello workload, free of I/O.
+ *
+ * Every http-hello variant (the native epoll server, the WASI builds, a
+ * wasi:http component) feeds bytes or a parsed method/path to these two
+ * functions, so all of them answer identically:
+ *
+ *   GET /       -> 200 "hello"
+ *   GET /state  -> 200 "<counter after increment>"
+ *   anything else -> 404, a malformed request -> 400, an oversized request
+ *   line or header block -> 431, a request body we do not take -> 413/501.
+ *
+ * The caller owns all buffers; nothing here allocates.
+ */
+#ifndef HH_CORE_H
+#define HH_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HH_MAX_LINE 4096     /* request line limit, bytes */
+#define HH_MAX_HEAD 8192     /* request line + headers limit, bytes */
+#define HH_MAX_BODY 4096     /* request bodies above this are refused (413) */
+#define HH_MAX_RESPONSE 512  /* out_cap that is always enough */
+
+struct hh_state {
+	uint64_t counter;        /* /state value */
+};
+
+/*
+ * Route a parsed request.  Writes the body into body[0..body_cap) and its
+ * length to *body_len, returns the HTTP status.  /state increments the
+ * counter only for a 200.
+ */
+int hh_route(struct hh_state *st, const char *method, size_t method_len,
+	     const char *target, size_t target_len,
+	     char *body, size_t body_cap, size_t *body_len);
+
+/* Reason phrase for the statuses we produce ("Unknown" otherwise). */
+const char *hh_reason(int status);
+
+enum {
+	HH_INCOMPLETE = 0,   /* need more bytes; nothing written */
+	HH_RESPONSE = 1,     /* a response is in out[0..*out_len) */
+};
+
+/*
+ * Look at the buffered bytes in[0..len).  When they hold a whole request, or
+ * enough to know the request is bad, write the full HTTP/1.1 response into
+ * out (out_cap >= HH_MAX_RESPONSE), set *consumed to the request's size in
+ * bytes, *close_after to 1 when the connection must close after the
+ * response, and return HH_RESPONSE.  Otherwise return HH_INCOMPLETE.
+ * After an error response *close_after is always 1.
+ */
+int hh_handle(struct hh_state *st, const char *in, size_t len,
+	      char *out, size_t out_cap, size_t *out_len,
+	      size_t *consumed, int *close_after);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * http-hello: the networked workload, a single-threaded epoll HTTP/1.1
+ * server around hh_core.  It listens on --addr (default 127.0.0.1) and
+ * --port, keeps connections alive unless asked not to, answers pipelined
+ * requests in order and drops connections that stay idle or half-sent for
+ * longer than --idle-timeout-ms (default 10000), so a slow or silent client
+ * costs one slot for a bounded time and never memory growth.
+ *
+ * SIGTERM/SIGINT end it with status 0.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hh_core.h"
+
+#define MAX_CONNS 1024
+#define IN_CAP (HH_MAX_HEAD + HH_MAX_BODY + 1)
+#define OUT_CAP (HH_MAX_RESPONSE * 8)
+
+struct conn {
+	int fd;
+	size_t in_len;
+	size_t out_len, out_off;
+	int close_after;
+	long long last_ms;       /* last readiness event */
+	long long req_start_ms;  /* first byte of the pending partial request */
+	char in[IN_CAP];
+	char out[OUT_CAP];
+};
+
+static volatile sig_atomic_t stop;
+static struct conn *conns[MAX_CONNS];
+static struct hh_state state;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int parse_num(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void conn_close(int ep, int slot)
+{
+	struct conn *c = conns[slot];
+	epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c);
+	conns[slot] = NULL;
+}
+
+/* Write pending output; returns -1 when the connection must go. */
+static int conn_flush(struct conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return c->close_after ? -1 : 0;
+}
+
+/*
+ * Answer every complete request buffered on c, as long as the responses fit
+ * the output buffer; returns -1 when the connection must go.
+ */
+static int conn_process(struct conn *c)
+{
+	size_t off = 0;
+	while (!c->close_after && OUT_CAP - c->out_len >= HH_MAX_RESPONSE && off < c->in_len) {
+		size_t out_len = 0, consumed = 0;
+		int close_after = 0;
+		int r = hh_handle(&state, c->in + off, c->in_len - off,
+				  c->out + c->out_len, OUT_CAP - c->out_len, &out_len,
+				  &consumed, &close_after);
+		if (r == HH_INCOMPLETE)
+			break;
+		c->out_len += out_len;
+		c->close_after = close_after;
+		off += consumed;
+	}
+	memmove(c->in, c->in + off, c->in_len - off);
+	c->in_len -= off;
+	return conn_flush(c);
+}
+
+static int conn_read(struct conn *c)
+{
+	for (;;) {
+		if (c->in_len == IN_CAP)
+			return conn_process(c);   /* hh_handle answers 431/413 */
+		ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return conn_process(c);
+			return -1;
+		}
+		if (n == 0)
+			return -1;
+		c->in_len += (size_t)n;
+		if (conn_process(c) < 0)
+			return -1;
+	}
+}
+
+static void accept_all(int ep, int lfd)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return;  /* EAGAIN, or EMFILE and friends: try again later */
+		}
+		int slot = -1;
+		for (int i = 0; i < MAX_CONNS; i++)
+			if (!conns[i]) {
+				slot = i;
+				break;
+			}
+		struct conn *c = slot >= 0 ? malloc(sizeof(*c)) : NULL;
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->in_len = c->out_len = c->out_off = 0;
+		c->close_after = 0;
+		c->last_ms = c->req_start_ms = now_ms();
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP,
+					  .data.u32 = (uint32_t)slot + 1 };
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		conns[slot] = c;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *addr = "127.0.0.1";
+	long port = -1, idle_ms = 10000;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--addr") && i + 1 < argc) {
+			addr = argv[++i];
+		} else if (!strcmp(argv[i], "--port") && i + 1 < argc) {
+			if (parse_num(argv[++i], 0, 65535, &port) < 0) {
+				fprintf(stderr, "http-hello: bad port '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--idle-timeout-ms") && i + 1 < argc) {
+			if (parse_num(argv[++i], 1, 3600000, &idle_ms) < 0) {
+				fprintf(stderr, "http-hello: bad idle timeout '%s'\n", argv[i]);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "usage: http-hello [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]\n");
+			return 2;
+		}
+	}
+	if (port < 0) {
+		fprintf(stderr, "http-hello: --port is required\n");
+		return 2;
+	}
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "http-hello: bad IPv4 address '%s'\n", addr);
+		return 2;
+	}
+
+	struct sigaction sig = { .sa_handler = on_signal };
+	sigaction(SIGTERM, &sig, NULL);
+	sigaction(SIGINT, &sig, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lfd < 0) {
+		perror("http-hello: socket");
+		return 1;
+	}
+	int one = 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "http-hello: bind %s:%ld: %s\n", addr, port, strerror(errno));
+		return 1;
+	}
+	if (listen(lfd, 1024) < 0) {
+		perror("http-hello: listen");
+		return 1;
+	}
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event lev = { .events = EPOLLIN, .data.u32 = 0 };
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) < 0) {
+		perror("http-hello: epoll");
+		return 1;
+	}
+
+	struct epoll_event evs[128];
+	long long last_sweep = now_ms();
+	while (!stop) {
+		int n = epoll_wait(ep, evs, 128, 1000);
+		if (n < 0 && errno != EINTR) {
+			perror("http-hello: epoll_wait");
+			return 1;
+		}
+		long long now = now_ms();
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.u32 == 0) {
+				accept_all(ep, lfd);
+				continue;
+			}
+			int slot = (int)evs[i].data.u32 - 1;
+			struct conn *c = conns[slot];
+			if (!c)
+				continue;
+			c->last_ms = now;
+			size_t had = c->in_len;
+			if (conn_flush(c) < 0 || conn_read(c) < 0) {
+				conn_close(ep, slot);
+				continue;
+			}
+			if (had == 0 && c->in_len > 0)
+				c->req_start_ms = now;
+		}
+		if (now - last_sweep >= 250) {
+			last_sweep = now;
+			for (int s = 0; s < MAX_CONNS; s++)
+				if (conns[s] && (now - conns[s]->last_ms > idle_ms ||
+						 (conns[s]->in_len && now - conns[s]->req_start_ms > idle_ms)))
+					conn_close(ep, s);
+		}
+	}
+	for (int s = 0; s < MAX_CONNS; s++)
+		if (conns[s])
+			conn_close(ep, s);
+	close(ep);
+	close(lfd);
+	return 0;
+}
