@@ -68,7 +68,7 @@ $(BUILD)/native/hello: workloads/hello/main.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -DFIXTURES=\"$(CURDIR)/tests/fixtures\" -Itests/unit $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 # Build dependencies from Debian (idempotent; installs only what is missing).
 deps:

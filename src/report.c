@@ -47,7 +47,7 @@ void eb_report_table(FILE *f, json_t *doc)
 	json_t *cells = json_object_get(doc, "cells");
 	size_t i;
 	json_t *cell;
-	fprintf(f, "%-10s %-9s %-10s %-28s %8s %10s %10s %10s %10s %10s %-6s\n",
+	fprintf(f, "%-10s %-9s %-10s %-30s %8s %10s %10s %10s %10s %10s %-6s\n",
 		"runtime", "mode", "workload", "series", "n", "median", "p90", "p99", "min", "max", "unit");
 	json_array_foreach(cells, i, cell) {
 		const char *rt = json_string_value(json_object_get(cell, "runtime"));
@@ -66,11 +66,12 @@ void eb_report_table(FILE *f, json_t *doc)
 			const char *unit = json_string_value(json_object_get(s, "unit")), *shown = "";
 			if (summarize_series(s, &sum) < 0)
 				continue;
-			fprintf(f, "%-10s %-9s %-10s %-28s %8zu %10.3f %10.3f %10.3f %10.3f %10.3f %-6s\n",
+			double med = scale(unit, sum.median, &shown), p90 = scale(unit, sum.p90, &shown),
+			       p99 = scale(unit, sum.p99, &shown), mn = scale(unit, sum.min, &shown),
+			       mx = scale(unit, sum.max, &shown);
+			fprintf(f, "%-10s %-9s %-10s %-30s %8zu %10.3f %10.3f %10.3f %10.3f %10.3f %-6s\n",
 				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
-				scale(unit, sum.median, &shown), scale(unit, sum.p90, &shown),
-				scale(unit, sum.p99, &shown), scale(unit, sum.min, &shown),
-				scale(unit, sum.max, &shown), shown);
+				med, p90, p99, mn, mx, shown);
 		}
 		size_t k;
 		json_t *w;
@@ -253,10 +254,12 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 			if (sum.has_ci)
 				snprintf(ci_txt, sizeof(ci_txt), "%.3f..%.3f", scale(unit, sum.median_ci_lo, &u),
 					 scale(unit, sum.median_ci_hi, &u));
+			double med = scale(unit, sum.median, &u), p90 = scale(unit, sum.p90, &u),
+			       p99 = scale(unit, sum.p99, &u), mn = scale(unit, sum.min, &u),
+			       mx = scale(unit, sum.max, &u);
 			bprintf(&b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
 				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
-				scale(unit, sum.median, &u), ci_txt, scale(unit, sum.p90, &u), scale(unit, sum.p99, &u),
-				scale(unit, sum.min, &u), scale(unit, sum.max, &u), u);
+				med, ci_txt, p90, p99, mn, mx, u);
 		}
 	}
 	bprintf(&b, "\n## Checks and warnings\n\n");
