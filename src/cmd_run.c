@@ -199,15 +199,27 @@ int eb_cmd_run(int argc, char **argv)
 		"hash_runs", plan.hash_runs, "hello_runs", plan.hello_runs,
 		"start_timeout_seconds", (double)plan.start_timeout_ns / 1e9,
 		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3));
+	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
-	for (size_t i = 0; i < nrt; i++) {
-		json_t *o = json_pack("{s:s, s:b}", "name", rts[i]->name, "available", st[i].available);
-		if (st[i].available) {
-			json_object_set_new(o, "version", json_string(st[i].version));
+	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
+		struct eb_rt_status s;
+		int sel = 0;
+		for (size_t i = 0; i < nrt; i++)
+			if (rts[i] == *r) {
+				s = st[i];
+				sel = 1;
+			}
+		if (!sel)
+			(*r)->detect(&lctx, &s);
+		json_t *o = json_pack("{s:s, s:b, s:b}", "name", (*r)->name, "available", s.available,
+				      "selected", sel);
+		if (s.available) {
+			json_object_set_new(o, "version", json_string(s.version));
 		} else {
-			json_object_set_new(o, "why", json_string(st[i].why));
-			json_object_set_new(o, "hint", json_string(st[i].hint));
-			eb_progress_note("%s not available: %s, install with: %s", rts[i]->name, st[i].why, st[i].hint);
+			json_object_set_new(o, "why", json_string(s.why));
+			json_object_set_new(o, "hint", json_string(s.hint));
+			if (sel)
+				eb_progress_note("%s not available: %s, install with: %s", (*r)->name, s.why, s.hint);
 		}
 		json_array_append_new(rtj, o);
 	}

@@ -33,6 +33,7 @@ struct conn {
 	size_t in_len;
 	size_t out_len, out_off;
 	int close_after;
+	int draining;            /* response sent, write side shut, discarding input */
 	long long last_ms;       /* last readiness event */
 	long long req_start_ms;  /* first byte of the pending partial request */
 	char in[IN_CAP];
@@ -91,7 +92,18 @@ static int conn_flush(struct conn *c)
 		c->out_off += (size_t)n;
 	}
 	c->out_off = c->out_len = 0;
-	return c->close_after ? -1 : 0;
+	if (c->close_after && !c->draining) {
+		/*
+		 * Lingering close: closing with unread input would send RST and
+		 * could destroy the response in flight (a 431 to a client still
+		 * sending headers).  Shut our side and discard until the peer
+		 * closes or the drain times out.
+		 */
+		shutdown(c->fd, SHUT_WR);
+		c->draining = 1;
+		c->in_len = 0;
+	}
+	return 0;
 }
 
 /*
@@ -120,9 +132,25 @@ static int conn_process(struct conn *c)
 
 static int conn_read(struct conn *c)
 {
+	while (c->draining) {
+		char sink[4096];
+		ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
+		if (n > 0 || (n < 0 && errno == EINTR))
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		return -1;   /* EOF or error: done */
+	}
 	for (;;) {
-		if (c->in_len == IN_CAP)
-			return conn_process(c);   /* hh_handle answers 431/413 */
+		if (c->in_len == IN_CAP) {
+			if (conn_process(c) < 0)
+				return -1;   /* hh_handle answered 431/413 */
+			if (c->draining)
+				return conn_read(c);
+			if (c->in_len == IN_CAP)
+				return 0;    /* output backed up; EPOLLOUT resumes us */
+			continue;
+		}
 		ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -136,6 +164,8 @@ static int conn_read(struct conn *c)
 		c->in_len += (size_t)n;
 		if (conn_process(c) < 0)
 			return -1;
+		if (c->draining)
+			return conn_read(c);
 	}
 }
 
@@ -161,7 +191,7 @@ static void accept_all(int ep, int lfd)
 		}
 		c->fd = fd;
 		c->in_len = c->out_len = c->out_off = 0;
-		c->close_after = 0;
+		c->close_after = c->draining = 0;
 		c->last_ms = c->req_start_ms = now_ms();
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -266,6 +296,7 @@ int main(int argc, char **argv)
 			last_sweep = now;
 			for (int s = 0; s < MAX_CONNS; s++)
 				if (conns[s] && (now - conns[s]->last_ms > idle_ms ||
+						 (conns[s]->draining && now - conns[s]->last_ms > 2000) ||
 						 (conns[s]->in_len && now - conns[s]->req_start_ms > idle_ms)))
 					conn_close(ep, s);
 		}

@@ -1,0 +1,365 @@
+"""End-to-end tests of edgebench with the native runtime, on loopback only.
+
+They check what a user relies on: every cold start answered 200, /state counts
+exactly, load phases report zero errors, the cpu-hash digest matches an
+independent implementation (Python's hashlib), bad input fails with one clear
+line, and nothing of ours outlives a run, including after SIGINT.
+"""
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
+EDGEBENCH = os.path.join(BUILD, "edgebench")
+NATIVE = os.path.join(ROOT, "build", "native")
+
+
+def chain(n):
+    d = bytes(32)
+    for _ in range(n):
+        d = hashlib.sha256(d).digest()
+    return d.hex()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def eb(*args, timeout=300):
+    return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def our_processes(marker):
+    """PIDs whose command line contains marker (e.g. a port or a directory)."""
+    pids = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit() or int(p) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in cmd:
+            pids.append((int(p), cmd))
+    return pids
+
+
+class Server:
+    """The native http-hello on a free loopback port."""
+
+    def __init__(self, *extra):
+        self.port = free_port()
+        self.proc = subprocess.Popen([os.path.join(NATIVE, "http-hello"), "--port", str(self.port), *extra],
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.005)
+        raise RuntimeError("http-hello did not start")
+
+    def raw(self, data, read_until_close=True):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(data)
+            chunks = []
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+                if not read_until_close:
+                    break
+            return b"".join(chunks)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=5)
+
+
+class CpuHash(unittest.TestCase):
+    def test_digest_matches_hashlib(self):
+        for n in (0, 1, 2, 3, 64, 1000, 25000):
+            out = subprocess.run([os.path.join(NATIVE, "cpu-hash"), str(n)], capture_output=True,
+                                 text=True, check=True).stdout
+            fields = dict(kv.split("=", 1) for kv in out.split()[1:])
+            self.assertEqual(fields["digest"], chain(n), f"iterations={n}")
+            self.assertEqual(int(fields["iterations"]), n)
+            self.assertGreaterEqual(int(fields["compute_ns"]), 0)
+
+    def test_bad_argument(self):
+        r = subprocess.run([os.path.join(NATIVE, "cpu-hash"), "-5"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad iteration count", r.stderr)
+
+
+class HttpHello(unittest.TestCase):
+    def setUp(self):
+        self.srv = Server("--idle-timeout-ms", "300")
+
+    def tearDown(self):
+        self.assertEqual(self.srv.stop(), 0)
+
+    def test_routes_and_state(self):
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=5)
+        c.request("GET", "/")
+        r = c.getresponse()
+        self.assertEqual((r.status, r.read()), (200, b"hello"))
+        for i in range(1, 21):   # same keep-alive connection
+            c.request("GET", "/state")
+            r = c.getresponse()
+            self.assertEqual((r.status, r.read()), (200, str(i).encode()))
+        c.request("GET", "/missing")
+        r = c.getresponse()
+        self.assertEqual(r.status, 404)
+        r.read()
+        c.close()
+
+    def test_malformed_oversized_and_close(self):
+        self.assertTrue(self.srv.raw(b"BLAH\r\n\r\n").startswith(b"HTTP/1.1 400 "))
+        big = b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\n\r\n"
+        self.assertTrue(self.srv.raw(big).startswith(b"HTTP/1.1 431 "))
+        many = b"GET / HTTP/1.1\r\n" + b"X-Pad: 0123456789abcdef\r\n" * 600 + b"\r\n"
+        self.assertTrue(self.srv.raw(many).startswith(b"HTTP/1.1 431 "))
+        r = self.srv.raw(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        self.assertTrue(r.startswith(b"HTTP/1.1 200 "))
+        self.assertIn(b"Connection: close", r)
+        two = self.srv.raw(b"GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        self.assertEqual(two.count(b"HTTP/1.1 200 OK"), 2)
+
+    def test_idle_and_slow_clients_are_dropped(self):
+        idle = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
+        slow = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
+        slow.sendall(b"GET / HT")
+        t0 = time.monotonic()
+        self.assertEqual(idle.recv(1), b"")   # closed by the server
+        self.assertEqual(slow.recv(1), b"")
+        self.assertLess(time.monotonic() - t0, 3)
+        idle.close()
+        slow.close()
+        # still serving
+        self.assertTrue(self.srv.raw(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200"))
+
+
+class LoadCommand(unittest.TestCase):
+    def test_counts_and_errors(self):
+        srv = Server()
+        try:
+            r = eb("load", f"http://127.0.0.1:{srv.port}/", "-c", "4", "-n", "2000")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("2000 requests in", r.stdout)
+            r = eb("load", f"http://127.0.0.1:{srv.port}/", "-c", "2", "-n", "300", "--close")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("300 connections opened", r.stdout)
+            r = eb("load", f"http://127.0.0.1:{srv.port}/nope", "-n", "10")
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("Non-2xx or 3xx responses: 10", r.stdout)
+        finally:
+            srv.stop()
+        r = eb("load", f"http://127.0.0.1:{free_port()}/", "-n", "5", "-c", "1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Socket errors: connect 5", r.stdout)
+
+    def test_refuses_non_loopback_and_bad_numbers(self):
+        for args, msg in ((["http://192.0.2.1/"], "not a loopback"), (["http://127.0.0.1:1/", "-c", "0"], "bad connection count"),
+                          (["http://127.0.0.1:1/", "-d", "3parsecs"], "bad duration"), (["ftp://x"], "bad URL")):
+            r = eb("load", *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(msg, r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+
+SMALL = ["--trials", "5", "--bursts", "2", "--duration", "500ms", "--hash-runs", "2",
+         "--hello-runs", "5", "--iterations", "20000"]
+
+
+class NativeSuite(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="edgebench-e2e-")
+        cls.out = os.path.join(cls.tmp.name, "run")
+        cls.result = eb("run", "--runtime", "native", "--out", cls.out, *SMALL)
+        with open(os.path.join(cls.out, "results.json")) as f:
+            cls.doc = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def cell(self, workload):
+        return next(c for c in self.doc["cells"] if c["workload"] == workload)
+
+    def series(self, workload, name):
+        return next(s for s in self.cell(workload)["series"] if s["name"] == name)
+
+    def test_run_succeeded(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        self.assertEqual(self.doc["status"], "complete")
+        self.assertEqual(self.doc["schema_version"], 1)
+        self.assertEqual({c["status"] for c in self.doc["cells"]}, {"ok"})
+        self.assertIn("cold_start", self.result.stdout)   # summary table
+
+    def test_cold_start_every_trial_answered(self):
+        s = self.series("http-hello", "cold_start")
+        self.assertEqual(len(s["samples"]), 5)
+        self.assertTrue(all(0 < v < 10e9 for v in s["samples"]))
+        self.assertTrue(self.cell("http-hello")["checks"]["every_cold_start_answered_200"])
+
+    def test_state_counts_and_zero_errors(self):
+        c = self.cell("http-hello")
+        self.assertTrue(c["checks"]["state_counts_exactly"])
+        self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
+        self.assertEqual(c["warnings"], [])
+        self.assertEqual(len(self.series("http-hello", "warm_latency")["samples"]), 50)
+        self.assertEqual(len(self.series("http-hello", "burst_latency")["samples"]), 400)
+        for mode in ("keepalive", "close"):
+            v = c["values"][f"sustained_{mode}"]
+            self.assertGreater(v["requests"], 0)
+            self.assertEqual(c["values"][f"sustained_{mode}_errors"]["non_2xx"], 0)
+            self.assertEqual(len(self.series("http-hello", f"sustained_{mode}_latency")["samples"]), v["requests"])
+
+    def test_footprint_is_real(self):
+        for name in ("rss_after_warmup", "pss_after_warmup", "sustained_keepalive_rss"):
+            s = self.series("http-hello", name)
+            self.assertGreater(len(s["samples"]), 0, name)
+            self.assertTrue(all(v > 0 for v in s["samples"]), name)
+
+    def test_digest_matches_independent_implementation(self):
+        c = self.cell("cpu-hash")
+        self.assertEqual(c["values"]["expected_digest"], chain(20000))
+        self.assertTrue(c["checks"]["digest_matches_every_run"])
+        run = self.series("cpu-hash", "run")["samples"]
+        compute = self.series("cpu-hash", "compute")["samples"]
+        self.assertTrue(all(r >= cp for r, cp in zip(run, compute)))
+
+    def test_summaries_derive_from_samples(self):
+        import statistics
+        s = self.series("hello", "run")
+        self.assertEqual(s["summary"]["n"], len(s["samples"]))
+        self.assertAlmostEqual(s["summary"]["median"], statistics.median(s["samples"]), delta=1)
+        self.assertEqual(s["summary"]["min"], min(s["samples"]))
+
+    def test_raw_logs_hold_every_sample(self):
+        s = self.series("http-hello", "cold_start")
+        path = os.path.join(self.out, "raw", "native", "native", "http-hello", "cold_start.log")
+        with open(path) as f:
+            lines = [l for l in f.read().splitlines() if not l.startswith("#")]
+        self.assertEqual([float(x) for x in lines], [round(v) for v in s["samples"]])
+
+    def test_fingerprint_and_report(self):
+        fp = self.doc["fingerprint"]
+        for k in ("cpu_model", "cpu_flags", "kernel", "cores_online", "mem_total_bytes", "compiler",
+                  "edgebench_commit", "command"):
+            self.assertIn(k, fp)
+        self.assertEqual(fp["command"][1], "run")
+        with open(os.path.join(self.out, "report.md")) as f:
+            report = f.read()
+        self.assertIn("cold_start", report)
+        self.assertIn("not available:", report)   # the runtimes we could not measure are named
+        self.assertTrue(os.path.exists(os.path.join(self.out, "cold_start.svg")))
+
+    def test_nothing_left_running(self):
+        port = str(self.cell("http-hello")["port"])
+        self.assertEqual(our_processes(f"--port {port}"), [])
+
+
+class BadInput(unittest.TestCase):
+    def one_line_error(self, r, code, msg):
+        self.assertEqual(r.returncode, code, r.stderr)
+        self.assertIn(msg, r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_unknown_names_and_numbers(self):
+        self.one_line_error(eb("run", "--runtime", "nosuch"), 2, "unknown runtime 'nosuch'")
+        self.one_line_error(eb("run", "--workload", "nosuch"), 2, "unknown workload 'nosuch'")
+        self.one_line_error(eb("run", "--trials", "ten"), 2, "bad value 'ten' for --trials")
+        self.one_line_error(eb("run", "--trials", "0"), 2, "bad value '0' for --trials")
+        self.one_line_error(eb("run", "--duration", "-1s"), 2, "bad duration")
+        self.one_line_error(eb("frobnicate"), 2, "unknown command")
+
+    def test_unavailable_runtime_requested(self):
+        self.one_line_error(eb("run", "--runtime", "wasmedge"), 2, "runtime wasmedge not available:")
+
+    def test_output_directory_problems(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            out = os.path.join(d, "r")
+            os.makedirs(out)
+            with open(os.path.join(out, "results.json"), "w") as f:
+                f.write("{}")
+            self.one_line_error(eb("run", "--runtime", "native", "--workload", "hello", "--out", out), 2, "already exists")
+            with open(os.path.join(out, "results.json")) as f:
+                self.assertEqual(f.read(), "{}")   # earlier results untouched
+            blocker = os.path.join(d, "file")
+            open(blocker, "w").close()
+            self.one_line_error(eb("run", "--runtime", "native", "--out", os.path.join(blocker, "x")), 2,
+                                "cannot create output directory")
+
+    def test_busy_port(self):
+        with socket.socket() as s, tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            port = s.getsockname()[1]
+            r = eb("run", "--runtime", "native", "--workload", "http-hello", "--port", str(port),
+                   "--out", os.path.join(d, "r"), *SMALL)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(f"port 127.0.0.1:{port} is busy", r.stderr)
+            with open(os.path.join(d, "r", "results.json")) as f:
+                doc = json.load(f)
+            self.assertEqual(doc["status"], "failed")
+            self.assertEqual(doc["cells"][0]["status"], "failed")
+
+    def test_crashing_workload(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            art = os.path.join(d, "art")
+            os.makedirs(art)
+            for name, body in (("http-hello", "echo 'cannot bind: simulated failure' >&2; exit 3"),
+                               ("cpu-hash", "echo 'cpu-hash iterations=1 digest=00 compute_ns=1'"),
+                               ("hello", "kill -SEGV $$")):
+                p = os.path.join(art, name)
+                with open(p, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(p, 0o755)
+            r = eb("run", "--runtime", "native", "--artifacts", art, "--out", os.path.join(d, "r"), *SMALL)
+            self.assertEqual(r.returncode, 1)
+            with open(os.path.join(d, "r", "results.json")) as f:
+                doc = json.load(f)
+            self.assertEqual(doc["status"], "failed")
+            errors = {c["workload"]: c["error"] for c in doc["cells"]}
+            self.assertIn("server exited (exit 3) before answering: cannot bind: simulated failure", errors["http-hello"])
+            self.assertIn("differs from the expected", errors["cpu-hash"])
+            self.assertIn("signal 11", errors["hello"])
+
+
+class Interrupt(unittest.TestCase):
+    def test_sigint_leaves_nothing_behind(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            out = os.path.join(d, "r")
+            port = free_port()
+            p = subprocess.Popen([EDGEBENCH, "run", "--runtime", "native", "--workload", "http-hello",
+                                  "--port", str(port), "--out", out, "--trials", "3", "--duration", "20s"],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(2.0)
+            self.assertTrue(our_processes(f"--port {port}"), "the server should be up mid-run")
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=20)
+            self.assertEqual(p.returncode, 130, err)
+            self.assertEqual(our_processes(f"--port {port}"), [])
+            with open(os.path.join(out, "results.json")) as f:
+                self.assertEqual(json.load(f)["status"], "interrupted")
+            self.assertFalse(os.path.exists(os.path.join(out, "results.json.tmp")))
+
+
+if __name__ == "__main__":
+    unittest.main()
