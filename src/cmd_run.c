@@ -43,7 +43,8 @@ static void run_usage(FILE *f)
 		"  --hello-runs N       timed hello runs (default 50)\n"
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
-		"  --artifacts DIR      native workload binaries (default build/native)\n");
+		"  --artifacts DIR      native workload binaries (default build/native)\n"
+		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n");
 }
 
 static int num(const char *flag, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
@@ -85,6 +86,7 @@ int eb_cmd_run(int argc, char **argv)
 		{ "start-timeout", required_argument, NULL, 11 },
 		{ "port", required_argument, NULL, 12 },
 		{ "artifacts", required_argument, NULL, 13 },
+		{ "full-cold-trials", required_argument, NULL, 14 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,6 +136,7 @@ int eb_cmd_run(int argc, char **argv)
 		case 11: if (dur("--start-timeout", optarg, 1000000ull, 600000000000ull, &plan.start_timeout_ns)) return 2; break;
 		case 12: if (num("--port", optarg, 1, 65535, &x)) return 2; plan.port = (uint16_t)x; break;
 		case 13: plan.artifact_dir = optarg; break;
+		case 14: if (num("--full-cold-trials", optarg, 0, 1000, &x)) return 2; plan.full_cold_trials = (unsigned)x; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -190,7 +193,7 @@ int eb_cmd_run(int argc, char **argv)
 
 	json_object_set_new(res.doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
 	json_object_set_new(res.doc, "config", json_pack(
-		"{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f}",
+		"{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i}",
 		"artifact_dir", plan.artifact_dir, "cold_trials", plan.cold_trials,
 		"warmup_requests", plan.warmup_requests, "warm_requests", plan.warm_requests,
 		"burst_requests", plan.burst_requests, "burst_concurrency", plan.burst_concurrency,
@@ -198,7 +201,8 @@ int eb_cmd_run(int argc, char **argv)
 		"sustained_connections", plan.sustained_connections, "iterations", (json_int_t)plan.iterations,
 		"hash_runs", plan.hash_runs, "hello_runs", plan.hello_runs,
 		"start_timeout_seconds", (double)plan.start_timeout_ns / 1e9,
-		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3));
+		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3,
+		"full_cold_trials", plan.full_cold_trials));
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
@@ -225,14 +229,38 @@ int eb_cmd_run(int argc, char **argv)
 	}
 	json_object_set_new(res.doc, "runtimes", rtj);
 
+	/* leftovers of an earlier, crashed run go first */
+	for (size_t i = 0; i < nrt; i++)
+		if (st[i].available && rts[i]->cleanup)
+			rts[i]->cleanup();
+
 	uint64_t t0 = eb_now_ns();
 	int failed = 0, interrupted = 0;
+	json_t *prep = json_object();
+	json_object_set_new(res.doc, "runtime_setup", prep);
 	for (size_t i = 0; i < nrt && !interrupted; i++) {
 		if (!st[i].available)
 			continue;
+		char prep_err[1024] = "";
+		if (rts[i]->prepare) {
+			json_t *info = json_object();
+			json_object_set_new(prep, rts[i]->name, info);
+			eb_progress_note("preparing %s", rts[i]->name);
+			if (rts[i]->prepare(&lctx, info, prep_err, sizeof(prep_err)) < 0 && !prep_err[0])
+				snprintf(prep_err, sizeof(prep_err), "%s: preparation failed", rts[i]->name);
+			if (prep_err[0]) {
+				failed = 1;
+				eb_progress_note("edgebench run: %s", prep_err);
+			}
+		}
 		for (const char *const *m = rts[i]->modes; *m && !interrupted; m++) {
 			for (size_t j = 0; j < nwl && !interrupted; j++) {
 				json_t *cell = eb_results_cell(&res, rts[i]->name, *m, wls[j]->name);
+				if (prep_err[0]) {
+					json_object_set_new(cell, "status", json_string("failed"));
+					json_object_set_new(cell, "error", json_string(prep_err));
+					continue;
+				}
 				eb_progress_note("measuring %s/%s/%s", rts[i]->name, *m, wls[j]->name);
 				err[0] = '\0';
 				int rc = eb_suite_run_cell(&plan, rts[i], *m, wls[j], &res, cell, err, sizeof(err));
@@ -258,6 +286,9 @@ int eb_cmd_run(int argc, char **argv)
 		}
 	}
 	eb_spawn_kill_all();
+	for (size_t i = 0; i < nrt; i++)
+		if (st[i].available && rts[i]->cleanup)
+			rts[i]->cleanup();
 	json_object_set_new(res.doc, "duration_seconds", json_real((double)(eb_now_ns() - t0) / 1e9));
 	const char *status = interrupted ? "interrupted" : failed ? "failed" : "complete";
 	int rc = eb_results_finish(&res, status);

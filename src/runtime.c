@@ -2,6 +2,7 @@
  * runtime: the table of runtimes and the argv builder they share.
  */
 #include "runtime.h"
+#include "footprint.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -70,4 +71,25 @@ void eb_argv_join(const struct eb_argv *a, char *out, size_t cap)
 			break;
 		len += (size_t)n;
 	}
+}
+
+int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out)
+{
+	struct eb_footprint f;
+	int rc = eb_footprint_tree("/proc", in->proc.pid, &f);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->mem[0].name = "rss";
+	out->mem[0].description = "RSS of the instance's process tree";
+	out->mem[0].bytes = (double)f.rss_bytes;
+	out->mem[1].name = "pss";
+	out->mem[1].description = "PSS of the instance's process tree";
+	out->mem[1].bytes = (double)f.pss_bytes;
+	out->n_mem = 2;
+	out->has_cpu = 1;
+	out->cpu_user_ns = f.user_ns;
+	out->cpu_sys_ns = f.sys_ns;
+	out->cpu_source = "utime/stime of the instance's process tree (/proc/PID/stat, clock ticks)";
+	return 0;
 }

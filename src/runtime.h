@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "proc.h"
 #include "workload.h"
 
 struct eb_rt_status {
@@ -23,6 +26,33 @@ struct eb_launch_ctx {
 	const char *artifact_dir;   /* directory holding the native workload binaries */
 	uint16_t port;              /* servers listen on 127.0.0.1:port */
 	uint64_t iterations;        /* cpu-hash */
+	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
+};
+
+/* A launched workload: the process we started plus the runtime's own view. */
+struct eb_instance {
+	struct eb_proc proc;
+	char name[64];              /* eb_launch_ctx.instance at launch */
+	void *rt_data;              /* runtime-owned, released by its stop hook */
+};
+
+#define EB_MAX_METRICS 8
+
+/*
+ * One footprint sample of an instance.  mem[] are named memory figures in
+ * bytes (e.g. "pss", "rss", "cgroup_memory", "shim_pss"); cpu is the CPU
+ * time consumed so far by the instance, where the runtime can tell.
+ */
+struct eb_sample {
+	size_t n_mem;
+	struct {
+		const char *name;
+		const char *description;
+		double bytes;
+	} mem[EB_MAX_METRICS];
+	int has_cpu;
+	uint64_t cpu_user_ns, cpu_sys_ns;
+	const char *cpu_source;
 };
 
 /* A command line built in place: argv points into buf. */
@@ -47,7 +77,34 @@ struct eb_runtime {
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,
 		       const struct eb_workload *w, struct eb_argv *out);
+
+	/* Everything below is optional (NULL: the native behaviour). */
+
+	/*
+	 * Once per run before the runtime's first cell (e.g. build an image);
+	 * facts worth keeping go into info (versions, build time).  0 or a
+	 * negative errno with a one-line reason in err.
+	 */
+	int (*prepare)(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);
+	/* Remove everything of ours this runtime may have left (stale or current). */
+	void (*cleanup)(void);
+	/* After a server answered: learn what sampling needs (cgroup paths...). */
+	int (*attach)(struct eb_instance *in, char *err, size_t errcap);
+	/* Footprint of one instance; default: RSS/PSS/CPU of its process tree. */
+	int (*sample)(struct eb_instance *in, struct eb_sample *out);
+	/* Shared cost not owned by any instance (a daemon); default: none. */
+	int (*shared_sample)(struct eb_sample *out);
+	/* End an instance and release rt_data; default: SIGTERM its group. */
+	void (*stop)(struct eb_instance *in);
+	/*
+	 * "Full cold": rebuild the deployable artifact from source (timed by
+	 * the caller), so the next launch starts from a fresh build.
+	 */
+	int (*rebuild)(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
 };
+
+/* The default sample: the instance's process tree from /proc. */
+int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);
 
 /* NULL-terminated table of every runtime edgebench knows. */
 extern const struct eb_runtime *const eb_runtimes[];

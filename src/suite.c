@@ -37,6 +37,7 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->probe_spacing_ns = 200000ull;
 	p->iterations = 2000000ull;
 	p->hash_runs = 10;
+	p->full_cold_trials = 3;
 	p->hello_runs = 50;
 	p->batch_timeout_ns = 600000000000ull;
 }
@@ -94,13 +95,39 @@ static void last_stderr_line(struct cellctx *c, char *out, size_t cap)
 	out[ll] = '\0';
 }
 
-static int launch(struct cellctx *c, int capture, struct eb_proc *p)
+static unsigned launch_seq;
+
+/* Build the command for a fresh instance name and start it. */
+static int launch(struct cellctx *c, int capture, struct eb_instance *in)
 {
+	memset(in, 0, sizeof(*in));
+	in->proc.pid = -1;
+	in->proc.pidfd = in->proc.stdout_fd = -1;
+	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
+	snprintf(in->name, sizeof(in->name), "%s", c->lctx.instance);
+	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
+	if (rc < 0) {
+		snprintf(c->err, c->errcap, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
+		return rc;
+	}
 	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
-	int rc = eb_spawn(c->argv.argv, &o, p);
+	rc = eb_spawn(c->argv.argv, &o, &in->proc);
 	if (rc < 0)
 		snprintf(c->err, c->errcap, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
 	return rc;
+}
+
+static void stop_instance(struct cellctx *c, struct eb_instance *in)
+{
+	if (c->rt->stop)
+		c->rt->stop(in);
+	else
+		eb_proc_stop(&in->proc, 2000000000ull);
+}
+
+static int sample_instance(struct cellctx *c, struct eb_instance *in, struct eb_sample *out)
+{
+	return c->rt->sample ? c->rt->sample(in, out) : eb_sample_process_tree(in, out);
 }
 
 static int add_series(struct cellctx *c, const char *name, const char *unit,
@@ -117,7 +144,7 @@ static int add_series(struct cellctx *c, const char *name, const char *unit,
 }
 
 /* Start a server instance and wait for its first 200; *ready_ns on success. */
-static int start_server(struct cellctx *c, struct eb_proc *p, uint64_t *ready_ns)
+static int start_server(struct cellctx *c, struct eb_instance *in, uint64_t *ready_ns)
 {
 	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
 	if (busy != 0) {
@@ -125,9 +152,10 @@ static int start_server(struct cellctx *c, struct eb_proc *p, uint64_t *ready_ns
 			 (unsigned)c->lctx.port);
 		return -EADDRINUSE;
 	}
-	int rc = launch(c, 0, p);
+	int rc = launch(c, 0, in);
 	if (rc < 0)
 		return rc;
+	struct eb_proc *p = &in->proc;
 	struct eb_probe_result pr;
 	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
 			       p->launch_ns + c->plan->start_timeout_ns, c->plan->probe_spacing_ns, &pr);
@@ -150,7 +178,7 @@ static int start_server(struct cellctx *c, struct eb_proc *p, uint64_t *ready_ns
 	} else if (rc != -EINTR) {
 		snprintf(c->err, c->errcap, "probing 127.0.0.1:%u: %s", (unsigned)c->lctx.port, strerror(-rc));
 	}
-	eb_proc_stop(p, 0);
+	stop_instance(c, in);
 	return rc;
 }
 
@@ -176,22 +204,56 @@ static void check_state(void *arg, const struct eb_http_response *r)
 	s->expect++;
 }
 
+/* Footprint samples of one instance (or of a runtime's shared daemon). */
 struct fp_sampler {
-	pid_t pid;
-	double *rss, *pss;
+	struct cellctx *c;
+	struct eb_instance *in;        /* NULL: the runtime's shared_sample */
 	size_t n, cap;
+	const char *names[EB_MAX_METRICS];
+	const char *descs[EB_MAX_METRICS];
+	size_t n_metrics;
+	double *v[EB_MAX_METRICS];     /* v[metric][sample] */
+	int failed;
 };
+
+static int sampler_init(struct fp_sampler *s, struct cellctx *c, struct eb_instance *in, size_t cap)
+{
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->in = in;
+	s->cap = cap;
+	for (size_t i = 0; i < EB_MAX_METRICS; i++)
+		if (!(s->v[i] = malloc(cap * sizeof(double))))
+			return -ENOMEM;
+	return 0;
+}
+
+static void sampler_free(struct fp_sampler *s)
+{
+	for (size_t i = 0; i < EB_MAX_METRICS; i++)
+		free(s->v[i]);
+}
 
 static void sample_footprint(void *arg)
 {
 	struct fp_sampler *s = arg;
-	struct eb_footprint f;
-	if (s->n < s->cap && eb_footprint_tree("/proc", s->pid, &f) == 0) {
-		s->rss[s->n] = (double)f.rss_bytes;
-		s->pss[s->n] = (double)f.pss_bytes;
-		s->n++;
+	struct eb_sample smp;
+	int rc = s->in ? sample_instance(s->c, s->in, &smp) : s->c->rt->shared_sample(&smp);
+	if (rc < 0 || s->n >= s->cap) {
+		s->failed = rc < 0;
+		return;
 	}
+	s->n_metrics = smp.n_mem;
+	for (size_t i = 0; i < smp.n_mem; i++) {
+		s->names[i] = smp.mem[i].name;
+		s->descs[i] = smp.mem[i].description;
+		s->v[i][s->n] = smp.mem[i].bytes;
+	}
+	s->n++;
 }
+
+/* One series per metric: "<prefix><metric>". */
+static int sampler_series(struct cellctx *c, struct fp_sampler *s, const char *prefix, const char *when);
 
 static void note_load_errors(struct cellctx *c, const char *phase, const struct eb_load_result *lr)
 {
@@ -236,41 +298,72 @@ static int server_cell(struct cellctx *c)
 {
 	const struct eb_plan *pl = c->plan;
 	int rc = 0;
-	struct eb_proc p = { .pid = -1, .pidfd = -1, .stdout_fd = -1 };
+	struct eb_instance in = { .proc = { .pid = -1, .pidfd = -1, .stdout_fd = -1 } };
 	struct eb_hist *h = NULL;
-	double *v = NULL, *v2 = NULL, *rss = NULL, *pss = NULL;
+	double *v = NULL, *v2 = NULL, *v3 = NULL;
 	uint64_t *windows = NULL;
 	size_t max_samples = 4000000;
+	struct fp_sampler fs, shared;
 	json_t *values = json_object_get(c->cell, "values");
 	json_t *checks = json_object_get(c->cell, "checks");
 
+	memset(&fs, 0, sizeof(fs));
+	memset(&shared, 0, sizeof(shared));
 	if ((rc = eb_hist_new(&h)) < 0)
 		goto oom;
 	v = malloc(max_samples * sizeof(*v));
 	v2 = malloc(max_samples * sizeof(*v2));
-	rss = malloc(4096 * sizeof(*rss));
-	pss = malloc(4096 * sizeof(*pss));
+	v3 = malloc(4096 * sizeof(*v3));
 	windows = calloc(4096, sizeof(*windows));
-	if (!v || !v2 || !rss || !pss || !windows)
+	if (!v || !v2 || !v3 || !windows || sampler_init(&fs, c, &in, 4096) < 0 ||
+	    sampler_init(&shared, c, NULL, 16) < 0)
 		goto oom;
 
-	/* 1. cold start: a fresh process per trial */
+	/* 1. cold start: a fresh instance per trial */
 	for (unsigned t = 0; t < pl->cold_trials; t++) {
 		eb_progress("%s/%s/%s: cold start %u/%u", c->rt->name, c->mode, c->w->name, t + 1, pl->cold_trials);
 		uint64_t ready;
-		if ((rc = start_server(c, &p, &ready)) < 0)
+		if ((rc = start_server(c, &in, &ready)) < 0)
 			goto out;
 		v[t] = (double)ready;
-		eb_proc_stop(&p, 2000000000ull);
+		stop_instance(c, &in);
 	}
-	if ((rc = add_series(c, "cold_start", "ns", "launch -> first HTTP 200 on GET /, fresh process per trial",
+	if ((rc = add_series(c, "cold_start", "ns", "launch -> first HTTP 200 on GET /, fresh instance per trial (artifact present)",
 			     v, pl->cold_trials)) < 0)
 		goto out;
+
+	/* 1b. full cold: the deployable artifact rebuilt from source before each start */
+	if (c->rt->rebuild && pl->full_cold_trials) {
+		unsigned nf = pl->full_cold_trials < 4096 ? pl->full_cold_trials : 4096;
+		for (unsigned t = 0; t < nf; t++) {
+			eb_progress("%s/%s/%s: full cold %u/%u", c->rt->name, c->mode, c->w->name, t + 1, nf);
+			uint64_t b0 = eb_now_ns();
+			if ((rc = c->rt->rebuild(&c->lctx, c->mode, c->err, c->errcap)) < 0)
+				goto out;
+			uint64_t build = eb_now_ns() - b0, ready;
+			if (eb_interrupted) {
+				rc = -EINTR;
+				goto out;
+			}
+			if ((rc = start_server(c, &in, &ready)) < 0)
+				goto out;
+			stop_instance(c, &in);
+			v2[t] = (double)build;
+			v3[t] = (double)ready;
+			v[t] = (double)(build + ready);
+		}
+		if ((rc = add_series(c, "full_cold_build", "ns", "rebuild of the deployable artifact from source (compile + package)", v2, nf)) < 0 ||
+		    (rc = add_series(c, "full_cold_start", "ns", "launch -> first HTTP 200 right after the rebuild", v3, nf)) < 0 ||
+		    (rc = add_series(c, "full_cold_total", "ns", "build + start", v, nf)) < 0)
+			goto out;
+	}
 
 	/* 2. one warm instance for everything else */
 	eb_progress("%s/%s/%s: warm instance", c->rt->name, c->mode, c->w->name);
 	uint64_t ready;
-	if ((rc = start_server(c, &p, &ready)) < 0)
+	if ((rc = start_server(c, &in, &ready)) < 0)
+		goto out;
+	if (c->rt->attach && (rc = c->rt->attach(&in, c->err, c->errcap)) < 0)
 		goto out;
 	struct eb_load_result lr;
 	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests,
@@ -280,19 +373,21 @@ static int server_cell(struct cellctx *c)
 	if (pl->warmup_requests)
 		note_load_errors(c, "warmup", &lr);
 
-	/* footprint after warm-up */
-	struct fp_sampler fs = { .pid = p.pid, .rss = rss, .pss = pss, .cap = 4096 };
+	/* footprint after warm-up, and the runtime's shared cost if it has one */
 	for (int i = 0; i < 5; i++) {
 		sample_footprint(&fs);
+		if (c->rt->shared_sample)
+			sample_footprint(&shared);
 		eb_sleep_ns(20000000ull);
 	}
 	if (fs.n == 0) {
-		snprintf(c->err, c->errcap, "cannot read /proc/%d/smaps_rollup", (int)p.pid);
+		snprintf(c->err, c->errcap, "%s/%s/%s: cannot sample the instance's footprint", c->rt->name, c->mode, c->w->name);
 		rc = -EIO;
 		goto out;
 	}
-	if ((rc = add_series(c, "rss_after_warmup", "bytes", "RSS of the instance's process tree after warm-up (5 samples, 20 ms apart)", rss, fs.n)) < 0 ||
-	    (rc = add_series(c, "pss_after_warmup", "bytes", "PSS of the instance's process tree after warm-up", pss, fs.n)) < 0)
+	if ((rc = sampler_series(c, &fs, "", "after_warmup")) < 0)
+		goto out;
+	if (shared.n && (rc = sampler_series(c, &shared, "shared_", "after_warmup")) < 0)
 		goto out;
 
 	/* warm latency, sequential on one keep-alive connection */
@@ -344,9 +439,8 @@ static int server_cell(struct cellctx *c)
 	for (int mode = 0; mode < 2; mode++) {
 		const char *tag = mode == 0 ? "keepalive" : "close";
 		eb_progress("%s/%s/%s: sustained %s %.1fs", c->rt->name, c->mode, c->w->name, tag, (double)pl->sustained_ns / 1e9);
-		struct eb_footprint f0, f1;
-		if (eb_footprint_tree("/proc", p.pid, &f0) < 0)
-			memset(&f0, 0, sizeof(f0));
+		struct eb_sample s0, s1;
+		int cpu_ok = sample_instance(c, &in, &s0) == 0 && s0.has_cpu;
 		fs.n = 0;
 		cfg = (struct eb_load_config){ .path = "/", .connections = pl->sustained_connections,
 					       .duration_ns = pl->sustained_ns, .keepalive = mode == 0,
@@ -355,8 +449,7 @@ static int server_cell(struct cellctx *c)
 					       .on_tick = sample_footprint, .tick_arg = &fs, .tick_ns = 100000000ull };
 		if ((rc = run_load(c, &cfg, h, &lr)) < 0)
 			goto out;
-		if (eb_footprint_tree("/proc", p.pid, &f1) < 0)
-			memset(&f1, 0, sizeof(f1));
+		cpu_ok = cpu_ok && sample_instance(c, &in, &s1) == 0 && s1.has_cpu;
 		note_load_errors(c, mode == 0 ? "sustained_keepalive" : "sustained_close", &lr);
 		char name[64], desc[256];
 		snprintf(name, sizeof(name), "sustained_%s_latency", tag);
@@ -374,26 +467,24 @@ static int server_cell(struct cellctx *c)
 		snprintf(name, sizeof(name), "sustained_%s_throughput", tag);
 		if ((rc = add_series(c, name, "req/s", "completed requests per 250 ms window, scaled to per second", v2, nw)) < 0)
 			goto out;
-		snprintf(name, sizeof(name), "sustained_%s_rss", tag);
-		if ((rc = add_series(c, name, "bytes", "RSS of the instance's process tree, sampled every 100 ms under load", rss, fs.n)) < 0)
-			goto out;
-		snprintf(name, sizeof(name), "sustained_%s_pss", tag);
-		if ((rc = add_series(c, name, "bytes", "PSS of the instance's process tree, sampled every 100 ms under load", pss, fs.n)) < 0)
+		snprintf(name, sizeof(name), "sustained_%s_", tag);
+		if ((rc = sampler_series(c, &fs, name, "under_load")) < 0)
 			goto out;
 		double secs = (double)lr.elapsed_ns / 1e9;
-		double user_ms = (double)(f1.user_ns - f0.user_ns) / 1e6;
-		double sys_ms = (double)(f1.sys_ns - f0.sys_ns) / 1e6;
-		double per1k = lr.completed ? 1000.0 / (double)lr.completed : 0;
+		json_t *o = json_pack("{s:I, s:f, s:f}", "requests", (json_int_t)lr.completed, "seconds", secs,
+				      "requests_per_second", secs > 0 ? (double)lr.completed / secs : 0.0);
+		if (cpu_ok) {
+			double user_ms = (double)(s1.cpu_user_ns - s0.cpu_user_ns) / 1e6;
+			double sys_ms = (double)(s1.cpu_sys_ns - s0.cpu_sys_ns) / 1e6;
+			double per1k = lr.completed ? 1000.0 / (double)lr.completed : 0;
+			json_object_set_new(o, "cpu_user_ms", json_real(user_ms));
+			json_object_set_new(o, "cpu_sys_ms", json_real(sys_ms));
+			json_object_set_new(o, "cpu_user_ms_per_1k_requests", json_real(user_ms * per1k));
+			json_object_set_new(o, "cpu_sys_ms_per_1k_requests", json_real(sys_ms * per1k));
+			json_object_set_new(o, "cpu_source", json_string(s1.cpu_source));
+		}
 		snprintf(name, sizeof(name), "sustained_%s", tag);
-		json_object_set_new(values, name,
-				    json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:s}",
-					      "requests", (json_int_t)lr.completed,
-					      "seconds", secs,
-					      "requests_per_second", secs > 0 ? (double)lr.completed / secs : 0.0,
-					      "cpu_user_ms", user_ms, "cpu_sys_ms", sys_ms,
-					      "cpu_user_ms_per_1k_requests", user_ms * per1k,
-					      "cpu_sys_ms_per_1k_requests", sys_ms * per1k,
-					      "cpu_note", "utime/stime of the instance's process tree, clock-tick resolution"));
+		json_object_set_new(values, name, o);
 	}
 	if (!json_object_get(checks, "zero_errors"))
 		json_object_set_new(checks, "zero_errors", json_true());
@@ -404,14 +495,33 @@ oom:
 	snprintf(c->err, c->errcap, "out of memory");
 	rc = -ENOMEM;
 out:
-	eb_proc_stop(&p, 2000000000ull);
+	if (in.proc.pid > 0)
+		stop_instance(c, &in);
 	eb_hist_free(h);
 	free(v);
 	free(v2);
-	free(rss);
-	free(pss);
+	free(v3);
 	free(windows);
+	sampler_free(&fs);
+	sampler_free(&shared);
 	return rc;
+}
+
+static int sampler_series(struct cellctx *c, struct fp_sampler *s, const char *prefix, const char *when)
+{
+	for (size_t i = 0; i < s->n_metrics; i++) {
+		char name[96], desc[300];
+		if (!strcmp(when, "after_warmup"))
+			snprintf(name, sizeof(name), "%s%s_after_warmup", prefix, s->names[i]);
+		else
+			snprintf(name, sizeof(name), "%s%s", prefix, s->names[i]);
+		snprintf(desc, sizeof(desc), "%s, %s", s->descs[i],
+			 !strcmp(when, "after_warmup") ? "after warm-up (5 samples, 20 ms apart)" : "sampled every 100 ms under load");
+		int rc = add_series(c, name, "bytes", desc, s->v[i], s->n);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* Pull "key=<digits or hex>" out of a workload's output line. */
@@ -457,22 +567,26 @@ static int batch_cell(struct cellctx *c)
 	/* run 0 is an unmeasured warm-up (page cache, runtime caches) */
 	for (unsigned t = 0; t <= runs; t++) {
 		eb_progress("%s/%s/%s: run %u/%u%s", c->rt->name, c->mode, c->w->name, t, runs, t ? "" : " (warm-up)");
-		struct eb_proc p;
-		if ((rc = launch(c, 1, &p)) < 0)
+		struct eb_instance in;
+		struct eb_proc *pp = &in.proc;
+		if ((rc = launch(c, 1, &in)) < 0)
 			goto out;
 		char out[4096];
 		size_t out_len = 0;
-		rc = eb_proc_wait(&p, pl->batch_timeout_ns, out, sizeof(out), &out_len);
+		rc = eb_proc_wait(pp, pl->batch_timeout_ns, out, sizeof(out), &out_len);
 		if (rc < 0) {
 			if (rc == -ETIMEDOUT)
 				snprintf(c->err, c->errcap, "%s/%s/%s: run %u did not finish within %.0f s",
 					 c->rt->name, c->mode, c->w->name, t, (double)pl->batch_timeout_ns / 1e9);
-			eb_proc_stop(&p, 0);
+			stop_instance(c, &in);
 			goto out;
 		}
-		uint64_t elapsed = p.exit_ns - p.launch_ns;
-		int st = p.wait_status;
-		eb_proc_stop(&p, 0);
+		uint64_t elapsed = pp->exit_ns - pp->launch_ns;
+		int st = pp->wait_status;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			eb_proc_stop(pp, 0);   /* already gone: release fds */
+		else
+			stop_instance(c, &in);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			char sd[96], line[300];
 			eb_describe_status(st, sd, sizeof(sd));
@@ -545,6 +659,7 @@ int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
 		}
 	}
 	c.lctx.port = (uint16_t)port;
+	snprintf(c.lctx.instance, sizeof(c.lctx.instance), "edgebench-%d-N", (int)getpid());
 	int rc = rt->command(&c.lctx, mode, w, &c.argv);
 	if (rc < 0) {
 		snprintf(err, errcap, "%s cannot run %s (%s)", rt->name, w->name, strerror(-rc));
