@@ -39,7 +39,10 @@ $(BUILD)/buildinfo.h: FORCE
 	@{ echo '#define EB_GIT_COMMIT "'"$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"'"'; \
 	   echo '#define EB_CC_VERSION "'"$$($(CC) --version | head -n1)"'"'; \
 	   echo '#define EB_WL_CC_VERSION "'"$(WL_CC): $$($(WL_CC) --version 2>/dev/null | head -n1)"'"'; \
-	   echo '#define EB_BUILD_CFLAGS "'"$(CFLAGS)"'"'; } > $@.tmp
+	   echo '#define EB_BUILD_CFLAGS "'"$(CFLAGS)"'"'; \
+	   echo '#define EB_WL_CC "$(WL_CC)"'; \
+	   echo '#define EB_WL_CFLAGS "$(WL_CFLAGS)"'; \
+	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
@@ -74,7 +77,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 deps:
 	@scripts/setup.sh build
 
-# Everything `make bench` needs: build deps plus the runtimes we can install.
+# Everything `make bench` needs: build deps, wrk, Docker Engine + gVisor.
 setup:
 	@scripts/setup.sh all
 

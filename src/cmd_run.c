@@ -205,6 +205,8 @@ int eb_cmd_run(int argc, char **argv)
 		"full_cold_trials", plan.full_cold_trials));
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
+	json_t *fpv = json_object();
+	json_object_set_new(json_object_get(res.doc, "fingerprint"), "runtime_versions", fpv);
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
 		struct eb_rt_status s;
 		int sel = 0;
@@ -219,6 +221,7 @@ int eb_cmd_run(int argc, char **argv)
 				      "selected", sel);
 		if (s.available) {
 			json_object_set_new(o, "version", json_string(s.version));
+			json_object_set_new(fpv, (*r)->name, json_string(s.version));
 		} else {
 			json_object_set_new(o, "why", json_string(s.why));
 			json_object_set_new(o, "hint", json_string(s.hint));

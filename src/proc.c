@@ -174,7 +174,7 @@ int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, 
 	uint64_t deadline = eb_now_ns() + timeout_ns;
 	int out_open = p->stdout_fd >= 0;
 	while (!p->reaped || out_open) {
-		if (eb_interrupted)
+		if (eb_interrupted && !p->cleanup)
 			return -EINTR;
 		struct pollfd pfd[2] = {
 			{ .fd = p->reaped ? -1 : p->pidfd, .events = POLLIN },

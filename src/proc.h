@@ -27,6 +27,7 @@ struct eb_proc {
 	int wait_status;      /* valid when reaped */
 	uint64_t launch_ns;   /* CLOCK_MONOTONIC just before the spawn */
 	uint64_t exit_ns;     /* when the exit was seen, 0 if not yet */
+	int cleanup;          /* a cleanup command: waits are not cut short by eb_interrupted */
 };
 
 struct eb_spawn_opts {

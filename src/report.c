@@ -47,7 +47,7 @@ void eb_report_table(FILE *f, json_t *doc)
 	json_t *cells = json_object_get(doc, "cells");
 	size_t i;
 	json_t *cell;
-	fprintf(f, "%-10s %-9s %-10s %-30s %8s %10s %10s %10s %10s %10s %-6s\n",
+	fprintf(f, "%-10s %-9s %-10s %-40s %8s %10s %10s %10s %10s %10s %-6s\n",
 		"runtime", "mode", "workload", "series", "n", "median", "p90", "p99", "min", "max", "unit");
 	json_array_foreach(cells, i, cell) {
 		const char *rt = json_string_value(json_object_get(cell, "runtime"));
@@ -69,7 +69,7 @@ void eb_report_table(FILE *f, json_t *doc)
 			double med = scale(unit, sum.median, &shown), p90 = scale(unit, sum.p90, &shown),
 			       p99 = scale(unit, sum.p99, &shown), mn = scale(unit, sum.min, &shown),
 			       mx = scale(unit, sum.max, &shown);
-			fprintf(f, "%-10s %-9s %-10s %-30s %8zu %10.3f %10.3f %10.3f %10.3f %10.3f %-6s\n",
+			fprintf(f, "%-10s %-9s %-10s %-40s %8zu %10.3f %10.3f %10.3f %10.3f %10.3f %-6s\n",
 				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
 				med, p90, p99, mn, mx, shown);
 		}

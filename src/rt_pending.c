@@ -32,8 +32,6 @@ static const char *const no_modes[] = { "-", NULL };
 		.detect = id##_detect, .command = id##_command,                    \
 	}
 
-PENDING(docker, "Docker Engine (runc)", "see issue 3; Debian package docker.io");
-PENDING(gvisor, "Docker with gVisor (runsc)", "see issue 3; Debian package runsc");
 PENDING(wasmtime, "Wasmtime (run and serve)", "see issue 4; cargo install --locked wasmtime-cli");
 PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
 PENDING(wamr, "WAMR iwasm", "see issue 4; build WAMR iwasm from source and put it on PATH");

@@ -1,0 +1,578 @@
+/*
+ * container: the engine is driven through its CLI (the same commands a user
+ * would type), footprint comes from the container's own cgroup plus its
+ * containerd-shim, and the shared daemons are reported apart from the
+ * per-instance cost.
+ */
+#include "container.h"
+#include "clock.h"
+#include "footprint.h"
+#include "proc.h"
+#include "results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+#define IMAGE_REPO "edgebench-workloads"
+
+static char image_tag[96];     /* IMAGE_REPO ":run-<pid>", set by prepare */
+
+const char *eb_docker_cli(void)
+{
+	return access("/usr/bin/docker", X_OK) == 0 ? "/usr/bin/docker" : "docker";
+}
+
+/*
+ * Run argv to completion; stdout into out, stderr's last line into err.
+ * Returns the exit status (>= 0) or a negative errno (-ENOENT: not installed).
+ */
+static int run_cmd(char *const argv[], char *out, size_t cap, char *err, size_t errcap, uint64_t timeout_ns)
+{
+	int efd = memfd_create("edgebench-stderr", MFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = efd };
+	struct eb_proc p;
+	char dummy[8];
+	int rc = eb_spawn(argv, &o, &p);
+	if (rc < 0) {
+		close(efd);
+		return rc;
+	}
+	/* engine commands finish even while a run unwinds after Ctrl-C: they
+	 * are how containers get removed; each has its own timeout */
+	p.cleanup = 1;
+	rc = eb_proc_wait(&p, timeout_ns, out ? out : dummy, out ? cap : sizeof(dummy), NULL);
+	if (rc < 0) {
+		eb_proc_stop(&p, 0);
+		close(efd);
+		return rc;
+	}
+	int st = p.wait_status;
+	eb_proc_stop(&p, 0);
+	if (err && errcap) {
+		char buf[2048];
+		ssize_t n = pread(efd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';
+		char *nl = strrchr(buf, '\n');
+		snprintf(err, errcap, "%.*s", (int)errcap - 1, nl ? nl + 1 : buf);
+	}
+	close(efd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Trim trailing blanks and separators; inner newlines become "; ". */
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == ','))
+		s[--n] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ';';
+}
+
+void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	const char *cli = eb_docker_cli();
+	char out[1024], err[512];
+	char *v[] = { (char *)cli, "version", "--format",
+		      "{{.Server.Version}}|{{range .Server.Components}}{{if ne .Name \"Engine\"}}{{.Name}} {{.Version}}, {{end}}{{end}}", NULL };
+	int rc = run_cmd(v, out, sizeof(out), err, sizeof(err), 20000000000ull);
+	if (rc == -ENOENT) {
+		snprintf(st->why, sizeof(st->why), "the docker CLI is not installed");
+		snprintf(st->hint, sizeof(st->hint), "make setup (apt-get install docker.io, then starts dockerd)");
+		return;
+	}
+	if (rc != 0) {
+		snprintf(st->why, sizeof(st->why), "no Docker daemon answers (%.150s)", err[0] ? err : "docker version failed");
+		snprintf(st->hint, sizeof(st->hint), "make setup (starts dockerd with --bridge=none), or start dockerd as root");
+		return;
+	}
+	chomp(out);
+	char engine[1024];
+	snprintf(engine, sizeof(engine), "%s", out);
+	char *comps = strchr(engine, '|');
+	if (comps)
+		*comps++ = '\0';
+	char cg[128] = "";
+	char *ci[] = { (char *)cli, "info", "--format", "cgroup v{{.CgroupVersion}} ({{.CgroupDriver}}); runtimes:{{range $k, $v := .Runtimes}} {{$k}}{{end}}", NULL };
+	if (run_cmd(ci, cg, sizeof(cg), NULL, 0, 20000000000ull) == 0)
+		chomp(cg);
+	int has_runsc = strstr(cg, " runsc") != NULL;
+	char *rt_list = strstr(cg, "; runtimes:");
+	if (rt_list)
+		*rt_list = '\0';   /* keep only the cgroup part for the version line */
+	if (strcmp(oci_runtime, "runsc") == 0) {
+		if (!has_runsc) {
+			snprintf(st->why, sizeof(st->why), "runsc (gVisor) is not registered as a Docker runtime");
+			snprintf(st->hint, sizeof(st->hint), "make setup (apt-get install runsc, adds it to /etc/docker/daemon.json, reloads dockerd)");
+			return;
+		}
+		char rv[256] = "";
+		char *r[] = { "runsc", "--version", NULL };
+		if (run_cmd(r, rv, sizeof(rv), NULL, 0, 10000000000ull) != 0)
+			snprintf(rv, sizeof(rv), "runsc (version unknown)");
+		chomp(rv);
+		snprintf(st->version, sizeof(st->version), "%.60s (default platform) via Docker Engine %.30s (%.100s); %.60s",
+			 rv, engine, comps ? comps : "", cg);
+	} else {
+		snprintf(st->version, sizeof(st->version), "Docker Engine %.30s (%.120s); %.80s",
+			 engine, comps ? comps : "", cg);
+	}
+	st->available = 1;
+}
+
+/* cp src dst (small files) keeping the mode. */
+static int copy_file(const char *src, const char *dst)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out < 0) {
+		rc = -errno;
+		goto done;
+	}
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write(out, buf, (size_t)n) != n) {
+			rc = -EIO;
+			break;
+		}
+	}
+done:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return rc;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[1200];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * Make a build context with the workload binaries (copied from artifact_dir,
+ * or compiled from source when from_source) and docker build it as
+ * image_tag.  The context directory is removed before returning.
+ */
+static int build_image(const char *artifact_dir, int from_source, char *err, size_t errcap)
+{
+	static const char *const bins[] = { "http-hello", "cpu-hash", "hello" };
+	char ctx[] = "/tmp/edgebench-ctx-XXXXXX";
+	if (!mkdtemp(ctx)) {
+		snprintf(err, errcap, "cannot create a build context in /tmp: %s", strerror(errno));
+		return -errno;
+	}
+	int rc = 0;
+	char src[1200], dst[1200], msg[512] = "";
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dst, sizeof(dst), "%s/%s", ctx, bins[i]);
+		if (from_source && i == 0) {
+			/* what a deployment pipeline does: compile the server, then package it */
+			char o[256];
+			char *cc[] = { EB_WL_CC, "-std=c11", "-D_GNU_SOURCE", "-O2", "-static",
+				       "-I" EB_SOURCE_DIR "/workloads/http-hello",
+				       EB_SOURCE_DIR "/workloads/http-hello/main.c",
+				       EB_SOURCE_DIR "/workloads/http-hello/hh_core.c", "-o", dst, NULL };
+			rc = run_cmd(cc, o, sizeof(o), msg, sizeof(msg), 120000000000ull);
+			if (rc != 0) {
+				snprintf(err, errcap, "compiling http-hello from source with %s failed: %s", EB_WL_CC, msg);
+				rc = rc < 0 ? rc : -EIO;
+				goto out;
+			}
+			continue;
+		}
+		snprintf(src, sizeof(src), "%s/%s", artifact_dir, bins[i]);
+		if ((rc = copy_file(src, dst)) < 0) {
+			snprintf(err, errcap, "cannot copy %s into the image context: %s", src, strerror(-rc));
+			goto out;
+		}
+	}
+	snprintf(dst, sizeof(dst), "%s/Dockerfile", ctx);
+	static const char dockerfile[] =
+		"# edgebench: our static workload binaries and nothing else\n"
+		"FROM scratch\n"
+		"COPY http-hello cpu-hash hello /\n"
+		"LABEL org.edgebench=workloads\n";
+	if ((rc = eb_write_file_atomic(dst, dockerfile, sizeof(dockerfile) - 1)) < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", dst, strerror(-rc));
+		goto out;
+	}
+	/* the classic builder: works offline with FROM scratch, no BuildKit pulls */
+	setenv("DOCKER_BUILDKIT", "0", 1);
+	char *b[] = { (char *)eb_docker_cli(), "build", "-q", "-t", image_tag, ctx, NULL };
+	rc = run_cmd(b, NULL, 0, msg, sizeof(msg), 300000000000ull);
+	if (rc != 0) {
+		snprintf(err, errcap, "docker build of %s failed: %s", image_tag, msg);
+		rc = rc < 0 ? rc : -EIO;
+	}
+out:
+	remove_dir(ctx);
+	return rc;
+}
+
+int eb_container_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	static int built;
+	static double build_ms;
+	if (!built) {
+		snprintf(image_tag, sizeof(image_tag), IMAGE_REPO ":run-%d", (int)getpid());
+		uint64_t t0 = eb_now_ns();
+		int rc = build_image(ctx->artifact_dir, 0, err, errcap);
+		if (rc < 0)
+			return rc;
+		build_ms = (double)(eb_now_ns() - t0) / 1e6;
+		built = 1;
+	}
+	json_object_set_new(info, "image", json_string(image_tag));
+	json_object_set_new(info, "image_build_ms", json_real(build_ms));
+	json_object_set_new(info, "image_note", json_string("FROM scratch + the static workload binaries; docker build (classic builder), built once per run"));
+	return 0;
+}
+
+int eb_container_command(const struct eb_launch_ctx *ctx, const char *oci_runtime,
+			 const struct eb_workload *w, struct eb_argv *a)
+{
+	eb_argv_reset(a);
+	int rc = eb_argv_push(a, "%s", eb_docker_cli()) ?: eb_argv_push(a, "run") ?:
+		 eb_argv_push(a, "--rm") ?: eb_argv_push(a, "--name") ?: eb_argv_push(a, "%s", ctx->instance) ?:
+		 eb_argv_push(a, "--network") ?: eb_argv_push(a, "host");
+	if (rc == 0 && strcmp(oci_runtime, "runc") != 0)
+		rc = eb_argv_push(a, "--runtime=%s", oci_runtime);
+	if (rc == 0)
+		rc = eb_argv_push(a, "%s", image_tag[0] ? image_tag : IMAGE_REPO ":unbuilt") ?:
+		     eb_argv_push(a, "/%s", w->binary);
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1") ?:
+		     eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
+	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
+		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	return rc;
+}
+
+struct cdata {
+	char id[80];
+	pid_t init_pid;
+	pid_t shim_pid;
+	char mem_dir[512];
+	char cpu_dir[512];
+	int v2;
+};
+
+int eb_cgroup_paths(const char *text, char *mem, size_t memcap, char *cpu, size_t cpucap, int *v2)
+{
+	mem[0] = cpu[0] = '\0';
+	*v2 = 0;
+	char unified[512] = "";
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *c1 = strchr(line, ':');
+		const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		size_t clen = (size_t)(c2 - c1 - 1);
+		size_t plen = strcspn(c2 + 1, "\n");
+		char ctrls[128], path[400];
+		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)clen, c1 + 1);
+		snprintf(path, sizeof(path), "%.*s", (int)plen, c2 + 1);
+		if (clen == 0) {
+			snprintf(unified, sizeof(unified), "%s", path);
+			continue;
+		}
+		/* controller lists like "cpu,cpuacct" */
+		char *save, *tok;
+		for (tok = strtok_r(ctrls, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(tok, "memory"))
+				snprintf(mem, memcap, "/sys/fs/cgroup/memory%s", path);
+			if (!strcmp(tok, "cpuacct"))
+				snprintf(cpu, cpucap, "/sys/fs/cgroup/%.*s%s", (int)clen, c1 + 1, path);
+		}
+	}
+	if (!mem[0] && unified[0]) {
+		*v2 = 1;
+		snprintf(mem, memcap, "/sys/fs/cgroup%s", unified);
+		snprintf(cpu, cpucap, "/sys/fs/cgroup%s", unified);
+	}
+	return mem[0] ? 0 : -ENOENT;
+}
+
+static int read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, cap - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int read_u64(const char *dir, const char *file, uint64_t *out)
+{
+	char path[700], buf[64];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int rc = read_small(path, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	char *end;
+	*out = strtoull(buf, &end, 10);
+	return end == buf ? -EINVAL : 0;
+}
+
+/* "key value" lines (memory.stat, cpuacct.stat, cpu.stat). */
+static int read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)
+{
+	char path[700], buf[8192];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	size_t kl = strlen(key);
+	for (char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, key, kl) && l[kl] == ' ') {
+			*out = strtoull(l + kl + 1, NULL, 10);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int eb_container_attach(struct eb_instance *in, char *err, size_t errcap)
+{
+	struct cdata *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	char out[256] = "", msg[256] = "";
+	char *v[] = { (char *)eb_docker_cli(), "inspect", "-f", "{{.Id}} {{.State.Pid}}", in->name, NULL };
+	int rc = run_cmd(v, out, sizeof(out), msg, sizeof(msg), 20000000000ull);
+	int pid = 0;
+	if (rc != 0 || sscanf(out, "%79s %d", d->id, &pid) != 2 || pid <= 0) {
+		snprintf(err, errcap, "docker inspect %s failed: %s", in->name, msg[0] ? msg : out);
+		free(d);
+		return -EIO;
+	}
+	d->init_pid = pid;
+	char path[128], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	uint64_t u, s;
+	if (read_small(path, buf, sizeof(buf)) <= 0 || eb_parse_proc_stat(buf, &d->shim_pid, &u, &s) < 0)
+		d->shim_pid = 0;   /* footprint then lacks the shim figures */
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	if (read_small(path, buf, sizeof(buf)) < 0 ||
+	    eb_cgroup_paths(buf, d->mem_dir, sizeof(d->mem_dir), d->cpu_dir, sizeof(d->cpu_dir), &d->v2) < 0 ||
+	    access(d->mem_dir, R_OK) != 0) {
+		snprintf(err, errcap, "cannot find the memory cgroup of container %s (pid %d)", in->name, pid);
+		free(d);
+		return -ENOENT;
+	}
+	in->rt_data = d;
+	return 0;
+}
+
+static void add_mem(struct eb_sample *o, const char *name, const char *desc, double bytes)
+{
+	if (o->n_mem < EB_MAX_METRICS) {
+		o->mem[o->n_mem].name = name;
+		o->mem[o->n_mem].description = desc;
+		o->mem[o->n_mem].bytes = bytes;
+		o->n_mem++;
+	}
+}
+
+int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
+{
+	struct cdata *d = in->rt_data;
+	if (!d)
+		return -ENODATA;
+	memset(out, 0, sizeof(*out));
+	uint64_t usage, peak, anon;
+	if (read_u64(d->mem_dir, d->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) < 0)
+		return -ESRCH;
+	add_mem(out, "cgroup_memory", "the container's memory cgroup usage (anon + page cache + kernel)", (double)usage);
+	if (read_u64(d->mem_dir, d->v2 ? "memory.peak" : "memory.max_usage_in_bytes", &peak) == 0)
+		add_mem(out, "cgroup_memory_peak", "the container's memory cgroup high-water mark", (double)peak);
+	if (read_keyed(d->mem_dir, "memory.stat", d->v2 ? "anon" : "total_rss", &anon) == 0)
+		add_mem(out, "cgroup_anon", "anonymous (resident, not page cache) memory of the container's cgroup", (double)anon);
+	struct eb_footprint shim, tree;
+	if (d->shim_pid > 0 && eb_footprint_tree("/proc", d->shim_pid, &tree) == 0) {
+		/* the shim alone: its tree minus what lives below it */
+		char path[128], buf[4096];
+		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)d->shim_pid);
+		if (read_small(path, buf, sizeof(buf)) > 0 &&
+		    eb_parse_smaps_rollup(buf, &shim.rss_bytes, &shim.pss_bytes) == 0) {
+			add_mem(out, "shim_pss", "PSS of the per-container containerd-shim process", (double)shim.pss_bytes);
+			add_mem(out, "shim_rss", "RSS of the per-container containerd-shim process", (double)shim.rss_bytes);
+		}
+		add_mem(out, "tree_pss", "PSS of the shim's whole process tree (shim + container processes)", (double)tree.pss_bytes);
+	}
+	uint64_t cu, cs;
+	if (!d->v2 && read_keyed(d->cpu_dir, "cpuacct.stat", "user", &cu) == 0 &&
+	    read_keyed(d->cpu_dir, "cpuacct.stat", "system", &cs) == 0) {
+		long hz = sysconf(_SC_CLK_TCK);
+		out->has_cpu = 1;
+		out->cpu_user_ns = cu * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
+		out->cpu_sys_ns = cs * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
+		out->cpu_source = "the container's cpuacct cgroup (cpuacct.stat, clock ticks)";
+	} else if (d->v2 && read_keyed(d->cpu_dir, "cpu.stat", "user_usec", &cu) == 0 &&
+		   read_keyed(d->cpu_dir, "cpu.stat", "system_usec", &cs) == 0) {
+		out->has_cpu = 1;
+		out->cpu_user_ns = cu * 1000;
+		out->cpu_sys_ns = cs * 1000;
+		out->cpu_source = "the container's cgroup (cpu.stat)";
+	}
+	return 0;
+}
+
+/* PSS/RSS of every process whose comm is one of names. */
+static int daemons_footprint(const char *const names[], struct eb_footprint *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -errno;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[300], comm[64], buf[4096];
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (read_small(path, comm, sizeof(comm)) <= 0)
+			continue;
+		comm[strcspn(comm, "\n")] = '\0';
+		int match = 0;
+		for (int i = 0; names[i]; i++)
+			match |= !strcmp(comm, names[i]);
+		if (!match)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/smaps_rollup", e->d_name);
+		uint64_t rss, pss;
+		if (read_small(path, buf, sizeof(buf)) > 0 && eb_parse_smaps_rollup(buf, &rss, &pss) == 0) {
+			sum->rss_bytes += rss;
+			sum->pss_bytes += pss;
+			sum->nprocs++;
+		}
+	}
+	closedir(d);
+	return sum->nprocs ? 0 : -ESRCH;
+}
+
+int eb_container_shared_sample(struct eb_sample *out)
+{
+	static const char *const daemons[] = { "dockerd", "containerd", NULL };
+	struct eb_footprint f;
+	int rc = daemons_footprint(daemons, &f);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	add_mem(out, "daemon_pss", "PSS of dockerd + containerd, shared by every container on the host", (double)f.pss_bytes);
+	add_mem(out, "daemon_rss", "RSS of dockerd + containerd", (double)f.rss_bytes);
+	return 0;
+}
+
+static void rm_container(const char *name)
+{
+	char *v[] = { (char *)eb_docker_cli(), "rm", "-f", (char *)name, NULL };
+	(void)run_cmd(v, NULL, 0, NULL, 0, 60000000000ull);
+}
+
+void eb_container_stop(struct eb_instance *in)
+{
+	/* the container first (the attached client follows it), then the client */
+	if (in->name[0])
+		rm_container(in->name);
+	eb_proc_stop(&in->proc, 2000000000ull);
+	free(in->rt_data);
+	in->rt_data = NULL;
+}
+
+/* Is name "edgebench-<pid>-..." owned by a live process other than us? */
+static int owned_by_live_run(const char *name)
+{
+	int pid = 0;
+	if (sscanf(name, "edgebench-%d-", &pid) != 1 || pid <= 0)
+		return 0;
+	if (pid == getpid())
+		return 0;
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+void eb_container_cleanup(void)
+{
+	char out[8192] = "";
+	char *ps[] = { (char *)eb_docker_cli(), "ps", "-a", "--filter", "name=^edgebench-", "--format", "{{.Names}}", NULL };
+	if (run_cmd(ps, out, sizeof(out), NULL, 0, 30000000000ull) == 0) {
+		char *save, *name;
+		for (name = strtok_r(out, "\n", &save); name; name = strtok_r(NULL, "\n", &save))
+			if (!owned_by_live_run(name))
+				rm_container(name);
+	}
+	char imgs[8192] = "";
+	char *im[] = { (char *)eb_docker_cli(), "images", "--filter", "reference=" IMAGE_REPO, "--format", "{{.Repository}}:{{.Tag}}", NULL };
+	if (run_cmd(im, imgs, sizeof(imgs), NULL, 0, 30000000000ull) == 0) {
+		char *save, *ref;
+		for (ref = strtok_r(imgs, "\n", &save); ref; ref = strtok_r(NULL, "\n", &save)) {
+			int pid = 0;
+			if (sscanf(ref, IMAGE_REPO ":run-%d", &pid) == 1 && pid != getpid() && kill(pid, 0) == 0)
+				continue;   /* a live run's image */
+			char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", ref, NULL };
+			(void)run_cmd(rmi, NULL, 0, NULL, 0, 60000000000ull);
+		}
+	}
+	/* build contexts of runs that died mid-build */
+	DIR *d = opendir("/tmp");
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (!strncmp(e->d_name, "edgebench-ctx-", 14)) {
+				char path[300];
+				snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+				remove_dir(path);
+			}
+		closedir(d);
+	}
+}
+
+int eb_container_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
+{
+	(void)mode;
+	char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", image_tag, NULL };
+	(void)run_cmd(rmi, NULL, 0, NULL, 0, 60000000000ull);
+	return build_image(ctx->artifact_dir, 1, err, errcap);
+}
