@@ -28,11 +28,18 @@ WL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads
 WORKLOADS := $(BUILD)/native/http-hello $(BUILD)/native/cpu-hash $(BUILD)/native/hello
 WL_CC    := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo $(MUSL_CC) || echo $(CC))
 
+# The same sources for WebAssembly (WASI preview1), with Debian's clang,
+# lld, wasi-libc and libclang-rt-*-dev-wasm32 (scripts/setup.sh installs
+# them).  Note: with clang >= 16 use wasm32-wasi, not wasm32-wasip1.
+WASM_CC     ?= clang
+WASM_CFLAGS := --target=wasm32-wasi -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads/http-hello
+WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all build setup deps test unit e2e bench report clean distclean
 all: build
-build: $(BUILD)/edgebench $(WORKLOADS)
+build: $(BUILD)/edgebench $(WORKLOADS) $(WASM)
 
 $(BUILD)/buildinfo.h: FORCE
 	@mkdir -p $(@D)
@@ -42,7 +49,8 @@ $(BUILD)/buildinfo.h: FORCE
 	   echo '#define EB_BUILD_CFLAGS "'"$(CFLAGS)"'"'; \
 	   echo '#define EB_WL_CC "$(WL_CC)"'; \
 	   echo '#define EB_WL_CFLAGS "$(WL_CFLAGS)"'; \
-	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; } > $@.tmp
+	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; \
+	   echo '#define EB_WASM_CC_VERSION "'"$$($(WASM_CC) --version 2>/dev/null | head -n1)"' --target=wasm32-wasi"'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
@@ -68,6 +76,13 @@ $(BUILD)/native/cpu-hash: workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c 
 $(BUILD)/native/hello: workloads/hello/main.c
 	@mkdir -p $(@D)
 	$(WL_CC) $(WL_CFLAGS) -static $< -o $@
+
+$(BUILD)/wasm/cpu-hash.wasm: workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c -o $@
+$(BUILD)/wasm/hello.wasm: workloads/hello/main.c
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)

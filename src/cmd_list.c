@@ -11,19 +11,21 @@
 
 int eb_cmd_list(int argc, char **argv)
 {
-	const char *artifacts = "build/native";
+	const char *artifacts = "build/native", *wasm = "build/wasm";
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--artifacts") && i + 1 < argc) {
 			artifacts = argv[++i];
+		} else if (!strcmp(argv[i], "--wasm-artifacts") && i + 1 < argc) {
+			wasm = argv[++i];
 		} else if (!strcmp(argv[i], "--help")) {
-			printf("usage: edgebench list [--artifacts DIR]\n");
+			printf("usage: edgebench list [--artifacts DIR] [--wasm-artifacts DIR]\n");
 			return 0;
 		} else {
 			fprintf(stderr, "edgebench list: unknown option '%s'\n", argv[i]);
 			return 2;
 		}
 	}
-	struct eb_launch_ctx ctx = { .artifact_dir = artifacts };
+	struct eb_launch_ctx ctx = { .artifact_dir = artifacts, .wasm_dir = wasm };
 	printf("runtimes:\n");
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
 		struct eb_rt_status st;
@@ -32,8 +34,11 @@ int eb_cmd_list(int argc, char **argv)
 		for (const char *const *m = (*r)->modes; *m; m++)
 			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
 				 m == (*r)->modes ? "" : ",", *m);
-		if (st.available)
+		if (st.available) {
 			printf("  %-10s available      modes=%s  version: %s\n", (*r)->name, modes, st.version);
+			if ((*r)->unsupported)
+				printf("  %-10s note: %s\n", "", (*r)->unsupported);
+		}
 		else
 			printf("  %-10s not available: %s, install with: %s\n", (*r)->name, st.why, st.hint);
 	}

@@ -44,7 +44,9 @@ static void run_usage(FILE *f)
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
 		"  --artifacts DIR      native workload binaries (default build/native)\n"
-		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n");
+		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n"
+		"  --mode M             only this runtime mode (repeatable; see 'edgebench list')\n"
+		"  --wasm-artifacts DIR wasm32-wasi modules (default build/wasm)\n");
 }
 
 static int num(const char *flag, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
@@ -87,6 +89,8 @@ int eb_cmd_run(int argc, char **argv)
 		{ "port", required_argument, NULL, 12 },
 		{ "artifacts", required_argument, NULL, 13 },
 		{ "full-cold-trials", required_argument, NULL, 14 },
+		{ "wasm-artifacts", required_argument, NULL, 15 },
+		{ "mode", required_argument, NULL, 16 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,7 +98,8 @@ int eb_cmd_run(int argc, char **argv)
 	eb_plan_defaults(&plan);
 	const struct eb_runtime *rts[MAX_SEL];
 	const struct eb_workload *wls[MAX_SEL];
-	size_t nrt = 0, nwl = 0;
+	size_t nrt = 0, nwl = 0, nmode = 0;
+	const char *modes_sel[MAX_SEL];
 	const char *out_dir = NULL;
 	uint64_t x;
 	int opt;
@@ -136,6 +141,11 @@ int eb_cmd_run(int argc, char **argv)
 		case 11: if (dur("--start-timeout", optarg, 1000000ull, 600000000000ull, &plan.start_timeout_ns)) return 2; break;
 		case 12: if (num("--port", optarg, 1, 65535, &x)) return 2; plan.port = (uint16_t)x; break;
 		case 13: plan.artifact_dir = optarg; break;
+		case 15: plan.wasm_dir = optarg; break;
+		case 16:
+			if (nmode < MAX_SEL)
+				modes_sel[nmode++] = optarg;
+			break;
 		case 14: if (num("--full-cold-trials", optarg, 0, 1000, &x)) return 2; plan.full_cold_trials = (unsigned)x; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
@@ -154,7 +164,7 @@ int eb_cmd_run(int argc, char **argv)
 			wls[nwl++] = &eb_workloads[i];
 
 	/* availability first: an explicitly requested runtime must be usable */
-	struct eb_launch_ctx lctx = { .artifact_dir = plan.artifact_dir };
+	struct eb_launch_ctx lctx = { .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir };
 	struct eb_rt_status st[MAX_SEL];
 	for (size_t i = 0; i < nrt; i++) {
 		rts[i]->detect(&lctx, &st[i]);
@@ -193,8 +203,8 @@ int eb_cmd_run(int argc, char **argv)
 
 	json_object_set_new(res.doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
 	json_object_set_new(res.doc, "config", json_pack(
-		"{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i}",
-		"artifact_dir", plan.artifact_dir, "cold_trials", plan.cold_trials,
+		"{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i}",
+		"artifact_dir", plan.artifact_dir, "wasm_dir", plan.wasm_dir, "cold_trials", plan.cold_trials,
 		"warmup_requests", plan.warmup_requests, "warm_requests", plan.warm_requests,
 		"burst_requests", plan.burst_requests, "burst_concurrency", plan.burst_concurrency,
 		"bursts", plan.bursts, "sustained_seconds", (double)plan.sustained_ns / 1e9,
@@ -257,6 +267,11 @@ int eb_cmd_run(int argc, char **argv)
 			}
 		}
 		for (const char *const *m = rts[i]->modes; *m && !interrupted; m++) {
+			int want = nmode == 0;
+			for (size_t k = 0; k < nmode; k++)
+				want |= !strcmp(modes_sel[k], *m);
+			if (!want)
+				continue;
 			for (size_t j = 0; j < nwl && !interrupted; j++) {
 				json_t *cell = eb_results_cell(&res, rts[i]->name, *m, wls[j]->name);
 				if (prep_err[0]) {

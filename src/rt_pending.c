@@ -35,5 +35,4 @@ static const char *const no_modes[] = { "-", NULL };
 PENDING(wasmtime, "Wasmtime (run and serve)", "see issue 4; cargo install --locked wasmtime-cli");
 PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
 PENDING(wamr, "WAMR iwasm", "see issue 4; build WAMR iwasm from source and put it on PATH");
-PENDING(node, "Node.js/V8 WASI", "see issue 4; Debian package nodejs");
 PENDING(wasmcloud, "wasmCloud", "no adapter planned yet; see ../shared/FIELD-NOTES.md");

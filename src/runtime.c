@@ -5,6 +5,8 @@
 #include "footprint.h"
 
 #include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,4 +94,27 @@ int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out)
 	out->cpu_sys_ns = f.sys_ns;
 	out->cpu_source = "utime/stime of the instance's process tree (/proc/PID/stat, clock ticks)";
 	return 0;
+}
+
+int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/%s.wasm", ctx->wasm_dir, w->binary);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+int eb_first_line_of(char *const argv[], char *out, size_t cap)
+{
+	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = -1 };
+	struct eb_proc p;
+	int rc = eb_spawn(argv, &o, &p);
+	if (rc < 0)
+		return rc;
+	p.cleanup = 1;
+	rc = eb_proc_wait(&p, 30000000000ull, out, cap, NULL);
+	int st = p.wait_status;
+	eb_proc_stop(&p, 0);
+	if (rc < 0)
+		return rc;
+	out[strcspn(out, "\n")] = '\0';
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && out[0] ? 0 : -EIO;
 }

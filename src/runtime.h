@@ -24,6 +24,7 @@ struct eb_rt_status {
 
 struct eb_launch_ctx {
 	const char *artifact_dir;   /* directory holding the native workload binaries */
+	const char *wasm_dir;       /* directory holding the wasm32-wasi modules */
 	uint16_t port;              /* servers listen on 127.0.0.1:port */
 	uint64_t iterations;        /* cpu-hash */
 	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
@@ -73,6 +74,8 @@ struct eb_runtime {
 	const char *name;
 	const char *summary;
 	const char *const *modes;   /* NULL-terminated; the first is the default */
+	const char *const *mode_notes; /* optional, parallel to modes: what each mode is */
+	const char *unsupported;    /* why command() refuses some workloads, if it does */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,
@@ -102,6 +105,12 @@ struct eb_runtime {
 	 */
 	int (*rebuild)(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
 };
+
+/* "<wasm_dir>/<workload>.wasm" into out; 0 or -ENAMETOOLONG. */
+int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap);
+
+/* First line of `argv` output into out (for versions); 0 or a negative errno. */
+int eb_first_line_of(char *const argv[], char *out, size_t cap);
 
 /* The default sample: the instance's process tree from /proc. */
 int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);

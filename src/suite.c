@@ -25,6 +25,7 @@ void eb_plan_defaults(struct eb_plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->artifact_dir = "build/native";
+	p->wasm_dir = "build/wasm";
 	p->cold_trials = 20;
 	p->warmup_requests = 5;
 	p->warm_requests = 50;
@@ -649,6 +650,7 @@ int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
 			     .cell = cell, .err = err, .errcap = errcap, .stderr_fd = -1 };
 	c.ip_be = htonl(INADDR_LOOPBACK);
 	c.lctx.artifact_dir = plan->artifact_dir;
+	c.lctx.wasm_dir = plan->wasm_dir;
 	c.lctx.iterations = plan->iterations;
 	int port = plan->port;
 	if (!port && w->kind == EB_WL_SERVER) {
@@ -662,12 +664,19 @@ int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
 	snprintf(c.lctx.instance, sizeof(c.lctx.instance), "edgebench-%d-N", (int)getpid());
 	int rc = rt->command(&c.lctx, mode, w, &c.argv);
 	if (rc < 0) {
-		snprintf(err, errcap, "%s cannot run %s (%s)", rt->name, w->name, strerror(-rc));
+		if (rc == -ENOTSUP && rt->unsupported)
+			snprintf(err, errcap, "%s", rt->unsupported);
+		else
+			snprintf(err, errcap, "%s cannot run %s (%s)", rt->name, w->name, strerror(-rc));
 		return rc;
 	}
 	char cmd[1200];
 	eb_argv_join(&c.argv, cmd, sizeof(cmd));
 	json_object_set_new(cell, "command", json_string(cmd));
+	if (rt->mode_notes)
+		for (size_t i = 0; rt->modes[i] && rt->mode_notes[i]; i++)
+			if (!strcmp(rt->modes[i], mode))
+				json_object_set_new(cell, "mode_note", json_string(rt->mode_notes[i]));
 	if (w->kind == EB_WL_SERVER)
 		json_object_set_new(cell, "port", json_integer(port));
 

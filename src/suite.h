@@ -19,6 +19,7 @@
 
 struct eb_plan {
 	const char *artifact_dir;
+	const char *wasm_dir;
 	uint16_t port;                 /* 0: a free port is chosen per cell */
 	unsigned cold_trials;          /* study: cold start per trial */
 	unsigned warmup_requests;      /* study: 5 */
