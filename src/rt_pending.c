@@ -32,7 +32,6 @@ static const char *const no_modes[] = { "-", NULL };
 		.detect = id##_detect, .command = id##_command,                    \
 	}
 
-PENDING(wasmtime, "Wasmtime (run and serve)", "see issue 4; cargo install --locked wasmtime-cli");
 PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
 PENDING(wamr, "WAMR iwasm", "see issue 4; build WAMR iwasm from source and put it on PATH");
 PENDING(wasmcloud, "wasmCloud", "no adapter planned yet; see ../shared/FIELD-NOTES.md");

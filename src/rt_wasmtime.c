@@ -1,0 +1,209 @@
+/*
+ * rt_wasmtime: Wasmtime, `wasmtime run` for the WASI command modules and
+ * `wasmtime serve` (wasi:http) for the http-hello component.
+ *
+ * Three start modes, reported separately:
+ *   cache-cold  -C cache=n: every start compiles the module with Cranelift
+ *   cache-warm  a private compilation cache (-C cache-config), primed by an
+ *               unmeasured first start
+ *   aot         `wasmtime compile` ahead of time to .cwasm, started with
+ *               --allow-precompiled (compile time recorded in runtime_setup)
+ * `serve` binds --addr 127.0.0.1:PORT (its default is 0.0.0.0: always ours).
+ * The wasmtime used is the one on PATH, else the one scripts/setup.sh built
+ * with cargo into /var/cache/edgebench (pinned version, built once).
+ */
+#include "runtime.h"
+#include "clock.h"
+#include "results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+#define WASMTIME_PINNED "/var/cache/edgebench/wasmtime-48.0.8/bin/wasmtime"
+
+static const char *const wt_modes[] = { "cache-cold", "cache-warm", "aot", NULL };
+static const char *const wt_notes[] = {
+	"-C cache=n: Cranelift compiles the module at every start",
+	"private compilation cache, primed by an unmeasured first start",
+	"precompiled .cwasm (wasmtime compile), --allow-precompiled",
+	NULL,
+};
+
+static char wt_bin[1024];
+static char work_dir[128];     /* /tmp/edgebench-wasmtime-<pid>: cache + .cwasm */
+
+static const char *wasmtime_bin(void)
+{
+	if (wt_bin[0])
+		return wt_bin;
+	const char *path = getenv("PATH");
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path ? path : "");
+	char *save, *dir;
+	for (dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(wt_bin, sizeof(wt_bin), "%s/wasmtime", dir);
+		if (access(wt_bin, X_OK) == 0)
+			return wt_bin;
+	}
+	snprintf(wt_bin, sizeof(wt_bin), "%s", WASMTIME_PINNED);
+	return wt_bin;
+}
+
+static int component_path(const struct eb_launch_ctx *ctx, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/http-hello.component.wasm", ctx->wasm_dir);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	char v[128];
+	char *argv[] = { (char *)wasmtime_bin(), "--version", NULL };
+	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
+		snprintf(st->why, sizeof(st->why), "no wasmtime on PATH or in %s", WASMTIME_PINNED);
+		snprintf(st->hint, sizeof(st->hint), "make setup (cargo install --locked wasmtime-cli --version 48.0.8, built once into /var/cache/edgebench)");
+		return;
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
+	if (access(path, R_OK) != 0) {
+		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
+		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
+		return;
+	}
+	st->available = 1;
+	char comp[1024];
+	int have_comp = component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
+	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, wt_bin, EB_WASM_CC_VERSION,
+		 have_comp ? "; http-hello: wasi:http@0.2.0 component via wasmtime serve" : "; http-hello component not built");
+}
+
+static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
+		      const struct eb_workload *w, struct eb_argv *a)
+{
+	char module[1024], cwasm[1200];
+	int rc = w->kind == EB_WL_SERVER ? component_path(ctx, module, sizeof(module))
+					 : eb_wasm_module(ctx, w, module, sizeof(module));
+	if (rc < 0)
+		return rc;
+	if (w->kind == EB_WL_SERVER && access(module, R_OK) != 0)
+		return -ENOTSUP;
+	eb_argv_reset(a);
+	rc = eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1:%u", (unsigned)ctx->port);
+	if (rc == 0 && !strcmp(mode, "cache-cold")) {
+		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
+	} else if (rc == 0 && !strcmp(mode, "cache-warm")) {
+		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", work_dir) ?:
+		     eb_argv_push(a, "%s", module);
+	} else if (rc == 0) {
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
+		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?:
+		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
+	}
+	if (rc == 0 && !strcmp(w->name, "cpu-hash"))
+		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	return rc;
+}
+
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char path[1200];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	snprintf(work_dir, sizeof(work_dir), "/tmp/edgebench-wasmtime-%d", (int)getpid());
+	int rc = eb_mkdirs(work_dir);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot create %s: %s", work_dir, strerror(-rc));
+		return rc;
+	}
+	char path[1200], conf[1400];
+	snprintf(path, sizeof(path), "%s/cache.toml", work_dir);
+	snprintf(conf, sizeof(conf), "# edgebench: a private compilation cache for this run\n[cache]\ndirectory = \"%s/cache\"\n", work_dir);
+	if ((rc = eb_write_file_atomic(path, conf, strlen(conf))) < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	/* AOT: compile every module once, timed */
+	json_t *aot = json_object();
+	json_object_set_new(info, "aot_compile_ms", aot);
+	json_object_set_new(info, "work_dir", json_string(work_dir));
+	for (unsigned i = 0; i < eb_workload_count; i++) {
+		const struct eb_workload *w = &eb_workloads[i];
+		char module[1024], cwasm[1200], out[256];
+		if (w->kind == EB_WL_SERVER ? component_path(ctx, module, sizeof(module)) < 0
+					    : eb_wasm_module(ctx, w, module, sizeof(module)) < 0)
+			continue;
+		if (access(module, R_OK) != 0)
+			continue;
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
+		char *argv[] = { (char *)wasmtime_bin(), "compile", "-o", cwasm, module, NULL };
+		uint64_t t0 = eb_now_ns();
+		rc = eb_first_line_of(argv, out, sizeof(out));
+		if (rc < 0 && access(cwasm, R_OK) != 0) {
+			snprintf(err, errcap, "wasmtime compile %s failed", module);
+			return -EIO;
+		}
+		json_object_set_new(aot, w->name, json_real((double)(eb_now_ns() - t0) / 1e6));
+	}
+	return 0;
+}
+
+static void wt_cleanup(void)
+{
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int pid;
+		if (sscanf(e->d_name, "edgebench-wasmtime-%d", &pid) != 1)
+			continue;
+		if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+			continue;   /* a live run's */
+		char path[300];
+		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		rm_tree(path);
+	}
+	closedir(d);
+}
+
+const struct eb_runtime eb_rt_wasmtime = {
+	.name = "wasmtime",
+	.summary = "Wasmtime: run for WASI modules, serve for the wasi:http component",
+	.modes = wt_modes,
+	.mode_notes = wt_notes,
+	.unsupported = "http-hello needs the wasi:http component (build/wasm/http-hello.component.wasm), not built here: make build needs wit-bindgen-cli and wasm-tools (make setup)",
+	.detect = wt_detect,
+	.command = wt_command,
+	.prepare = wt_prepare,
+	.cleanup = wt_cleanup,
+};
