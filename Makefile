@@ -35,11 +35,21 @@ WASM_CC     ?= clang
 WASM_CFLAGS := --target=wasm32-wasi -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads/http-hello
 WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm
 
+# http-hello as a wasi:http@0.2.0 component: bindings from the WIT of a
+# pinned crates.io package, wit-bindgen-cli and wasm-tools built by cargo
+# (all three by `scripts/setup.sh wasm`, cached in /var/cache/edgebench).
+TOOLCACHE   ?= /var/cache/edgebench
+WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-0.63.0/bin/wit-bindgen),$(shell command -v wit-bindgen))
+WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-1.263.0/bin/wasm-tools),$(shell command -v wasm-tools))
+WIT_DIR     ?= $(TOOLCACHE)/wit-wasi-http-0.2.0
+COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$(BUILD)/wasm/http-hello.component.wasm)
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all build setup deps test unit e2e bench report clean distclean
 all: build
-build: $(BUILD)/edgebench $(WORKLOADS) $(WASM)
+build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
+	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
 
 $(BUILD)/buildinfo.h: FORCE
 	@mkdir -p $(@D)
@@ -83,6 +93,15 @@ $(BUILD)/wasm/cpu-hash.wasm: workloads/cpu-hash/main.c workloads/cpu-hash/sha256
 $(BUILD)/wasm/hello.wasm: workloads/hello/main.c
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) $< -o $@
+
+$(BUILD)/wasm/gen/proxy.c: $(wildcard $(WIT_DIR)/*.wit $(WIT_DIR)/deps/*/*.wit)
+	@mkdir -p $(@D)
+	$(WIT_BINDGEN) c --world wasi:http/proxy@0.2.0 --out-dir $(@D) $(WIT_DIR) >/dev/null
+$(BUILD)/wasm/http-hello.core.wasm: workloads/http-hello/component.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h $(BUILD)/wasm/gen/proxy.c
+	$(WASM_CC) $(WASM_CFLAGS) -mexec-model=reactor -I$(BUILD)/wasm/gen workloads/http-hello/component.c \
+	  workloads/http-hello/hh_core.c $(BUILD)/wasm/gen/proxy.c $(BUILD)/wasm/gen/proxy_component_type.o -o $@
+$(BUILD)/wasm/http-hello.component.wasm: $(BUILD)/wasm/http-hello.core.wasm
+	$(WASM_TOOLS) component new $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)

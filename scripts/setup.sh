@@ -5,7 +5,10 @@
 #   scripts/setup.sh docker-up    docker.io + runsc installed, runsc registered,
 #                                 a daemon answering (started by us if none runs)
 #   scripts/setup.sh docker-down  stop the daemon only if docker-up started it
-#   scripts/setup.sh all          build + wrk + docker-up
+#   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
+#                                 built once into /var/cache/edgebench) and the
+#                                 wasi:http@0.2.0 WIT from a pinned crate
+#   scripts/setup.sh all          build + wrk + wasm + docker-up
 #
 # Only missing packages are installed (Debian 12 pins their versions); a
 # second run does nothing.  Without root it names what is missing and how to
@@ -35,6 +38,51 @@ need() {   # install the missing ones among "$@"
     apt-get update -q >/dev/null
     apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+cache=/var/cache/edgebench
+WASMTIME_VERSION=48.0.8        # newest wasmtime-cli that builds with rustc 1.95
+WIT_BINDGEN_VERSION=0.63.0
+WASM_TOOLS_VERSION=1.263.0
+WASI_HTTP_CRATE_VERSION=17.0.3 # its wit/ is wasi:http@0.2.0 (loadable by Wasmtime >= 17, wasmCloud)
+ADAPTER_VERSION=48.0.8         # wasi-preview1-component-adapter-provider
+
+cargo_tool() {   # cargo_tool CRATE VERSION DIR: cargo install once into the cache
+  local crate=$1 version=$2 dir=$3 bin=$4
+  [ -x "$dir/bin/$bin" ] && return 0
+  command -v cargo >/dev/null || { echo "setup.sh: cargo is needed to build $crate; install Rust (rustup) first" >&2; return 1; }
+  echo "setup.sh: building $crate $version with cargo into $dir (once per machine; minutes)" >&2
+  mkdir -p "$cache"
+  cargo install --quiet --locked "$crate" --version "$version" --root "$dir.tmp" >&2 && rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# Unpack what we need from pinned crates.io packages, fetched by cargo itself.
+crate_files() {   # crate_files CRATE VERSION SUBDIR DEST
+  local crate=$1 version=$2 sub=$3 dest=$4
+  [ -d "$dest" ] && return 0
+  local proj="$cache/fetch-$crate-$version"
+  mkdir -p "$proj/src"
+  printf '[package]\nname = "edgebench-fetch"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n[dependencies]\n%s = { version = "=%s", default-features = false }\n' \
+    "$crate" "$version" > "$proj/Cargo.toml"
+  echo 'fn main() {}' > "$proj/src/main.rs"
+  (cd "$proj" && cargo fetch --quiet) >&2
+  local tarball
+  tarball=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"$crate-$version.crate" 2>/dev/null | head -n1)
+  [ -n "$tarball" ] || { echo "setup.sh: cargo fetched no $crate-$version.crate" >&2; return 1; }
+  mkdir -p "$dest.tmp"
+  tar -xzf "$tarball" -C "$dest.tmp" --strip-components=1 "$crate-$version/$sub"
+  rm -rf "$dest" && mv "$dest.tmp/$sub" "$dest" && rm -rf "$dest.tmp" "$proj"
+}
+
+wasm_tools() {
+  need clang lld wasi-libc libclang-rt-14-dev-wasm32
+  if ! command -v wasmtime >/dev/null; then
+    cargo_tool wasmtime-cli "$WASMTIME_VERSION" "$cache/wasmtime-$WASMTIME_VERSION" wasmtime
+  fi
+  cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" "$cache/wit-bindgen-$WIT_BINDGEN_VERSION" wit-bindgen
+  cargo_tool wasm-tools "$WASM_TOOLS_VERSION" "$cache/wasm-tools-$WASM_TOOLS_VERSION" wasm-tools
+  crate_files wasmtime-wasi-http "$WASI_HTTP_CRATE_VERSION" wit "$cache/wit-wasi-http-0.2.0"
+  crate_files wasi-preview1-component-adapter-provider "$ADAPTER_VERSION" artefacts "$cache/adapter-$ADAPTER_VERSION"
 }
 
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
@@ -104,9 +152,11 @@ case "${1:-all}" in
   build) need "${build_pkgs[@]}" ;;
   docker-up) docker_up ;;
   docker-down) docker_down ;;
+  wasm) wasm_tools ;;
   all)
     need "${build_pkgs[@]}" "${bench_pkgs[@]}"
+    wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|docker-up|docker-down|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|all)" >&2; exit 2 ;;
 esac

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -171,11 +172,14 @@ static int start_server(struct cellctx *c, struct eb_instance *in, uint64_t *rea
 		snprintf(c->err, c->errcap, "%s/%s/%s: server exited (%s) before answering%s%s",
 			 c->rt->name, c->mode, c->w->name, st, line[0] ? ": " : "", line);
 	} else if (rc == -ETIMEDOUT) {
-		snprintf(c->err, c->errcap, "%s/%s/%s: no HTTP 200 from 127.0.0.1:%u within %.1f s (%u attempts, last: %s%s)",
+		char last[64];
+		if (pr.last_status)
+			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
+		else
+			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
+		snprintf(c->err, c->errcap, "%s/%s/%s: no HTTP 200 from 127.0.0.1:%u within %.1f s (%u attempts, last: %s)",
 			 c->rt->name, c->mode, c->w->name, (unsigned)c->lctx.port,
-			 (double)c->plan->start_timeout_ns / 1e9, pr.attempts,
-			 pr.last_status ? "HTTP status" : strerror(pr.last_error),
-			 pr.last_status ? "" : "");
+			 (double)c->plan->start_timeout_ns / 1e9, pr.attempts, last);
 	} else if (rc != -EINTR) {
 		snprintf(c->err, c->errcap, "probing 127.0.0.1:%u: %s", (unsigned)c->lctx.port, strerror(-rc));
 	}
@@ -696,5 +700,39 @@ int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
 	}
 	rc = w->kind == EB_WL_SERVER ? server_cell(&c) : batch_cell(&c);
 	close(c.stderr_fd);
+	return rc;
+}
+
+int eb_suite_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char *mode,
+		   const struct eb_workload *w, uint16_t port,
+		   void (*on_ready)(void *arg, uint64_t ready_ns, const char *command), void *arg,
+		   char *err, size_t errcap)
+{
+	struct cellctx c = { .plan = plan, .rt = rt, .mode = mode, .w = w, .err = err,
+			     .errcap = errcap, .stderr_fd = STDERR_FILENO };
+	c.ip_be = htonl(INADDR_LOOPBACK);
+	c.lctx.artifact_dir = plan->artifact_dir;
+	c.lctx.wasm_dir = plan->wasm_dir;
+	c.lctx.port = port;
+	snprintf(c.stderr_path, sizeof(c.stderr_path), "/dev/null");
+	struct eb_instance in;
+	uint64_t ready;
+	int rc = start_server(&c, &in, &ready);
+	if (rc < 0)
+		return rc;
+	char cmd[1200];
+	eb_argv_join(&c.argv, cmd, sizeof(cmd));
+	on_ready(arg, ready, cmd);
+	while (!eb_interrupted) {
+		struct pollfd pfd = { .fd = in.proc.pidfd, .events = POLLIN };
+		if (poll(&pfd, 1, 1000) > 0 && eb_proc_exited(&in.proc)) {
+			char st[96];
+			eb_describe_status(in.proc.wait_status, st, sizeof(st));
+			snprintf(err, errcap, "the %s instance exited (%s)", rt->name, st);
+			rc = -ECHILD;
+			break;
+		}
+	}
+	stop_instance(&c, &in);
 	return rc;
 }
