@@ -98,7 +98,7 @@ $(BUILD)/wasm/gen/proxy.c: $(wildcard $(WIT_DIR)/*.wit $(WIT_DIR)/deps/*/*.wit)
 	@mkdir -p $(@D)
 	$(WIT_BINDGEN) c --world wasi:http/proxy@0.2.0 --out-dir $(@D) $(WIT_DIR) >/dev/null
 $(BUILD)/wasm/http-hello.core.wasm: workloads/http-hello/component.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h $(BUILD)/wasm/gen/proxy.c
-	$(WASM_CC) $(WASM_CFLAGS) -mexec-model=reactor -I$(BUILD)/wasm/gen workloads/http-hello/component.c \
+	$(WASM_CC) $(WASM_CFLAGS) -Wno-missing-prototypes -mexec-model=reactor -I$(BUILD)/wasm/gen workloads/http-hello/component.c \
 	  workloads/http-hello/hh_core.c $(BUILD)/wasm/gen/proxy.c $(BUILD)/wasm/gen/proxy_component_type.o -o $@
 $(BUILD)/wasm/http-hello.component.wasm: $(BUILD)/wasm/http-hello.core.wasm
 	$(WASM_TOOLS) component new $< -o $@

@@ -57,8 +57,11 @@ static void node_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st
 static int node_command(const struct eb_launch_ctx *ctx, const char *mode,
 			const struct eb_workload *w, struct eb_argv *a)
 {
-	if (w->kind == EB_WL_SERVER)
+	if (w->kind == EB_WL_SERVER) {
+		eb_argv_reset(a);
+		snprintf(a->why, sizeof(a->why), "Node cannot hand a listening socket to a WASI guest, so http-hello does not run here");
 		return -ENOTSUP;
+	}
 	char module[1024];
 	int rc = eb_wasm_module(ctx, w, module, sizeof(module));
 	if (rc < 0)

@@ -44,6 +44,7 @@ void eb_argv_reset(struct eb_argv *a)
 {
 	a->argc = 0;
 	a->used = 0;
+	a->why[0] = '\0';
 	a->argv[0] = NULL;
 }
 

@@ -58,6 +58,7 @@ struct eb_sample {
 
 /* A command line built in place: argv points into buf. */
 struct eb_argv {
+	char why[256];              /* set by command() when it returns -ENOTSUP */
 	int argc;
 	char *argv[64];
 	char buf[4096];
@@ -75,7 +76,7 @@ struct eb_runtime {
 	const char *summary;
 	const char *const *modes;   /* NULL-terminated; the first is the default */
 	const char *const *mode_notes; /* optional, parallel to modes: what each mode is */
-	const char *unsupported;    /* why command() refuses some workloads, if it does */
+	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,

@@ -109,7 +109,10 @@ static int launch(struct cellctx *c, int capture, struct eb_instance *in)
 	snprintf(in->name, sizeof(in->name), "%s", c->lctx.instance);
 	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
 	if (rc < 0) {
-		snprintf(c->err, c->errcap, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
+		if (rc == -ENOTSUP && c->argv.why[0])
+			snprintf(c->err, c->errcap, "%s", c->argv.why);
+		else
+			snprintf(c->err, c->errcap, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
 		return rc;
 	}
 	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
@@ -676,7 +679,9 @@ int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
 	snprintf(c.lctx.instance, sizeof(c.lctx.instance), "edgebench-%d-N", (int)getpid());
 	int rc = rt->command(&c.lctx, mode, w, &c.argv);
 	if (rc < 0) {
-		if (rc == -ENOTSUP && rt->unsupported)
+		if (rc == -ENOTSUP && c.argv.why[0])
+			snprintf(err, errcap, "%s", c.argv.why);
+		else if (rc == -ENOTSUP && rt->unsupported)
 			snprintf(err, errcap, "%s", rt->unsupported);
 		else
 			snprintf(err, errcap, "%s cannot run %s (%s)", rt->name, w->name, strerror(-rc));

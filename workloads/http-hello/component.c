@@ -2,13 +2,13 @@
  * component: http-hello as a wasi:http@0.2.0 component (the `proxy` world),
  * for `wasmtime serve` and wasmCloud.  The host parses HTTP; this file only
  * maps the request to hh_route() -- the same routing the native server
- * uses -- and writes the response.  No libc I/O, so the component needs no
- * WASI preview1 adapter.
+ * uses -- and writes the response.  No libc stdio, so the component has no
+ * WASI preview1 imports and needs no adapter (which would also add an
+ * instance per request under `wasmtime serve`).
  *
  * The generated bindings (proxy.h/proxy.c) come from `wit-bindgen c` run on
  * the WIT of a pinned crates.io package at build time (see Makefile).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "hh_core.h"
@@ -60,8 +60,8 @@ void exports_wasi_http_incoming_handler_handle(exports_wasi_http_incoming_handle
 		proxy_string_free(&m.val.other);
 	wasi_http_types_incoming_request_drop_own(request);
 
-	char length[24];
-	snprintf(length, sizeof(length), "%zu", body_len);
+	char length[21];
+	hh_u64_to_dec(body_len, length);
 
 	wasi_http_types_own_fields_t headers = wasi_http_types_constructor_fields();
 	add_header(wasi_http_types_borrow_fields(headers), "content-type", "text/plain");

@@ -22,6 +22,32 @@ const char *hh_reason(int status)
 	}
 }
 
+size_t hh_u64_to_dec(uint64_t v, char out[21])
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
+/* Copy a constant body; no stdio, so a wasi:http build needs no WASI preview1. */
+static size_t put(char *body, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= cap)
+		n = cap ? cap - 1 : 0;
+	memcpy(body, s, n);
+	if (cap)
+		body[n] = '\0';
+	return n;
+}
+
 int hh_route(struct hh_state *st, const char *method, size_t method_len,
 	     const char *target, size_t target_len,
 	     char *body, size_t body_cap, size_t *body_len)
@@ -30,20 +56,18 @@ int hh_route(struct hh_state *st, const char *method, size_t method_len,
 	while (path_len < target_len && target[path_len] != '?' && target[path_len] != '#')
 		path_len++;
 	int is_get = method_len == 3 && memcmp(method, "GET", 3) == 0;
-	int n;
 	if (is_get && path_len == 1 && target[0] == '/') {
-		n = snprintf(body, body_cap, "hello");
-		*body_len = n > 0 ? (size_t)n : 0;
+		*body_len = put(body, body_cap, "hello");
 		return 200;
 	}
 	if (is_get && path_len == 6 && memcmp(target, "/state", 6) == 0) {
+		char num[21];
 		st->counter++;
-		n = snprintf(body, body_cap, "%llu", (unsigned long long)st->counter);
-		*body_len = n > 0 ? (size_t)n : 0;
+		hh_u64_to_dec(st->counter, num);
+		*body_len = put(body, body_cap, num);
 		return 200;
 	}
-	n = snprintf(body, body_cap, "not found");
-	*body_len = n > 0 ? (size_t)n : 0;
+	*body_len = put(body, body_cap, "not found");
 	return 404;
 }
 

@@ -10,7 +10,8 @@
  *   anything else -> 404, a malformed request -> 400, an oversized request
  *   line or header block -> 431, a request body we do not take -> 413/501.
  *
- * The caller owns all buffers; nothing here allocates.
+ * The caller owns all buffers; nothing here allocates.  hh_route() and
+ * hh_u64_to_dec() use no stdio (hh_handle() does, for the native server).
  */
 #ifndef HH_CORE_H
 #define HH_CORE_H
@@ -35,6 +36,10 @@ struct hh_state {
 int hh_route(struct hh_state *st, const char *method, size_t method_len,
 	     const char *target, size_t target_len,
 	     char *body, size_t body_cap, size_t *body_len);
+
+/* Decimal digits of v into out (NUL-terminated); returns the length.
+ * (No stdio: the wasi:http build stays free of WASI preview1 imports.) */
+size_t hh_u64_to_dec(uint64_t v, char out[21]);
 
 /* Reason phrase for the statuses we produce ("Unknown" otherwise). */
 const char *hh_reason(int status);
