@@ -163,7 +163,8 @@ static struct served serve(struct hh_state *st, const char *req, size_t len)
 	if (s.rc == HH_RESPONSE) {
 		struct eb_http_response r;
 		/* every response the server writes must parse, with Content-Length */
-		assert_int_equal(eb_http_parse_response(s.out, s.out_len, 0, 0, &r), (long)s.out_len);
+		int head_only = len >= 4 && memcmp(req, "HEAD", 4) == 0;
+		assert_int_equal(eb_http_parse_response(s.out, s.out_len, head_only, 0, &r), (long)s.out_len);
 		assert_non_null(strstr(s.out, "Content-Length: "));
 		s.status = r.status;
 	}
@@ -196,6 +197,12 @@ static void test_server_routes(void **state)
 	assert_int_equal(s.status, 404);
 	assert_int_equal(s.consumed, strlen(post));
 	assert_int_equal(st.counter, 3);   /* only GET /state counts */
+	/* HEAD: same status and Content-Length, no body */
+	const char *head = "HEAD / HTTP/1.1\r\n\r\n";
+	s = serve(&st, head, strlen(head));
+	assert_int_equal(s.rc, HH_RESPONSE);
+	assert_non_null(strstr(s.out, "Content-Length: 9\r\n"));
+	assert_true(s.out_len >= 4 && memcmp(s.out + s.out_len - 4, "\r\n\r\n", 4) == 0);
 	/* every prefix of a request is incomplete */
 	for (size_t i = 0; i < strlen(get); i++)
 		assert_int_equal(serve(&st, get, i).rc, HH_INCOMPLETE);

@@ -266,6 +266,9 @@ int hh_handle(struct hh_state *st, const char *in, size_t len,
 	*close_after = !keep;
 	*out_len = write_response(out, out_cap, status, body, body_len, !keep,
 				  keep && minor == 0);
+	/* HEAD: the same head (Content-Length included), no body (RFC 9110 9.3.2) */
+	if (method_len == 4 && memcmp(in, "HEAD", 4) == 0 && *out_len >= body_len)
+		*out_len -= body_len;
 	*consumed = pos + (size_t)content_length;
 	return HH_RESPONSE;
 }
