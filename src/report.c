@@ -42,6 +42,32 @@ static int summarize_series(json_t *s, struct eb_summary *sum)
 	return rc;
 }
 
+/* Median of the named series of a cell, or -1 when absent. */
+static double series_median(json_t *cell, const char *name)
+{
+	size_t j;
+	json_t *s;
+	json_array_foreach(json_object_get(cell, "series"), j, s) {
+		struct eb_summary sum;
+		if (!strcmp(json_string_value(json_object_get(s, "name")), name) && summarize_series(s, &sum) == 0)
+			return sum.median;
+	}
+	return -1;
+}
+
+static json_t *find_cell(json_t *cells, const char *rt, const char *mode, const char *wl)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(cells, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "runtime")), rt) &&
+		    !strcmp(json_string_value(json_object_get(c, "mode")), mode) &&
+		    !strcmp(json_string_value(json_object_get(c, "workload")), wl) &&
+		    !strcmp(json_string_value(json_object_get(c, "status")), "ok"))
+			return c;
+	return NULL;
+}
+
 void eb_report_table(FILE *f, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells");
@@ -232,6 +258,75 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 
 	json_t *cells = json_object_get(doc, "cells");
 	json_t *cell;
+
+	/* at a glance: one row per runtime/mode, medians only; the full
+	 * spread of each figure is in the Results table below */
+	bprintf(&b, "\n## At a glance (medians; spread and n below)\n\n"
+		    "| runtime/mode | cold start ms | warm GET / us | keep-alive req/s | memory MiB (what) | cpu-hash compute ms (x native) | hello ms |\n"
+		    "|---|---:|---:|---:|---|---:|---:|\n");
+	json_t *nat = find_cell(cells, "native", "native", "cpu-hash");
+	double native_hash = nat ? series_median(nat, "compute") : -1;
+	json_t *seen = json_object();
+	json_array_foreach(cells, i, cell) {
+		const char *rt = json_string_value(json_object_get(cell, "runtime"));
+		const char *mode = json_string_value(json_object_get(cell, "mode"));
+		char key[128];
+		snprintf(key, sizeof(key), "%s/%s", rt, mode);
+		if (json_object_get(seen, key))
+			continue;
+		json_object_set_new(seen, key, json_true());
+		json_t *h = find_cell(cells, rt, mode, "http-hello");
+		json_t *c = find_cell(cells, rt, mode, "cpu-hash");
+		json_t *hl = find_cell(cells, rt, mode, "hello");
+		char cold[32] = "-", warm[32] = "-", rps[32] = "-", mem[96] = "-", hash[48] = "-", hello[32] = "-";
+		double v;
+		if (h && (v = series_median(h, "cold_start")) >= 0)
+			snprintf(cold, sizeof(cold), "%.2f", v / 1e6);
+		if (h && (v = series_median(h, "warm_latency")) >= 0)
+			snprintf(warm, sizeof(warm), "%.1f", v / 1e3);
+		if (h && (v = series_median(h, "sustained_keepalive_throughput")) >= 0)
+			snprintf(rps, sizeof(rps), "%.0f", v);
+		if (h && (v = series_median(h, "pss_after_warmup")) >= 0) {
+			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", v / 1048576.0);
+		} else if (h && (v = series_median(h, "cgroup_memory_after_warmup")) >= 0) {
+			double shim = series_median(h, "shim_pss_after_warmup");
+			snprintf(mem, sizeof(mem), "%.2f cgroup + %.2f shim PSS", v / 1048576.0, shim > 0 ? shim / 1048576.0 : 0);
+		}
+		if (c && (v = series_median(c, "compute")) >= 0) {
+			if (native_hash > 0)
+				snprintf(hash, sizeof(hash), "%.1f (%.2fx)", v / 1e6, v / native_hash);
+			else
+				snprintf(hash, sizeof(hash), "%.1f", v / 1e6);
+		}
+		if (hl && (v = series_median(hl, "run")) >= 0)
+			snprintf(hello, sizeof(hello), "%.2f", v / 1e6);
+		if (!h && !c && !hl)
+			continue;
+		bprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", key, cold, warm, rps, mem, hash, hello);
+	}
+	json_decref(seen);
+
+	/* what each mode is */
+	bprintf(&b, "\n## Modes\n\n");
+	seen = json_object();
+	json_array_foreach(cells, i, cell) {
+		json_t *note = json_object_get(cell, "mode_note");
+		char key[128];
+		snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(cell, "runtime")),
+			 json_string_value(json_object_get(cell, "mode")));
+		if (!json_is_string(note) || json_object_get(seen, key))
+			continue;
+		json_object_set_new(seen, key, json_true());
+		bprintf(&b, "- **%s**: %s\n", key, json_string_value(note));
+	}
+	json_decref(seen);
+	json_t *setup = json_object_get(doc, "runtime_setup");
+	if (json_object_size(setup)) {
+		char *txt = json_dumps(setup, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+		bprintf(&b, "\nRuntime preparation (once per run, not in any start time): `%s`\n", txt ? txt : "");
+		free(txt);
+	}
+
 	bprintf(&b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
 	json_array_foreach(cells, i, cell) {
 		const char *rt = json_string_value(json_object_get(cell, "runtime"));
