@@ -33,5 +33,4 @@ static const char *const no_modes[] = { "-", NULL };
 	}
 
 PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
-PENDING(wamr, "WAMR iwasm", "see issue 4; build WAMR iwasm from source and put it on PATH");
 PENDING(wasmcloud, "wasmCloud", "no adapter planned yet; see ../shared/FIELD-NOTES.md");

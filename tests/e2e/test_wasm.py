@@ -126,6 +126,13 @@ class WasmEdge(BatchChecks, unittest.TestCase):
 class Wamr(BatchChecks, unittest.TestCase):
     runtime = "wamr"
 
+    def test_server_through_socket_imports(self):
+        c = next(c for c in self.doc["cells"] if c["workload"] == "http-hello" and c["mode"] == "interp")
+        self.assertEqual(c["status"], "ok", c.get("error"))
+        self.assertIn("--addr-pool=127.0.0.1/32", c["command"])
+        self.assertTrue(c["checks"]["state_counts_exactly"], c["warnings"])
+        self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
+
 
 # One request script, the same answers from every http-hello variant.
 SCRIPT = [

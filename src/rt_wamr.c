@@ -1,0 +1,164 @@
+/*
+ * rt_wamr: WAMR's iwasm, the Bytecode Alliance's runtime for embedded and
+ * edge devices.  Used when `iwasm` is on PATH (no registry route installs
+ * it here; it builds from source with cmake in seconds).
+ *
+ * Modes: interp (iwasm's interpreter, the build's default: fast-interp) and
+ * aot (modules compiled by `wamrc`, which needs LLVM, when it is on PATH).
+ * http-hello runs as the WASI module built from main_wasi.c, whose listener
+ * comes from WAMR's socket imports; iwasm gets --addr-pool=127.0.0.1/32, so
+ * the guest may bind loopback and nothing else.
+ */
+#include "runtime.h"
+#include "clock.h"
+#include "results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+static const char *const wamr_modes[] = { "interp", "aot", NULL };
+static const char *const wamr_notes[] = {
+	"iwasm's interpreter (the default build: fast interpreter)",
+	"ahead-of-time compiled by wamrc (LLVM) to .aot, loaded by iwasm",
+	NULL,
+};
+static char aot_dir[128];
+
+static int have(const char *tool)
+{
+	char out[256];
+	char *argv[] = { (char *)tool, "--version", NULL };
+	return eb_first_line_of(argv, out, sizeof(out)) == 0;
+}
+
+static const char *module_name(const struct eb_workload *w)
+{
+	return w->kind == EB_WL_SERVER ? "http-hello.wamr" : w->binary;
+}
+
+static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	char v[128];
+	char *argv[] = { "iwasm", "--version", NULL };
+	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
+		snprintf(st->why, sizeof(st->why), "iwasm (WAMR) is not on PATH and no registry route installs it here");
+		snprintf(st->hint, sizeof(st->hint),
+			 "build WAMR from source (product-mini/platforms/linux: cmake -DWAMR_BUILD_SIMD=0 -DWAMR_BUILD_SOCKET=1 && make) and put iwasm on PATH");
+		return;
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
+	if (access(path, R_OK) != 0) {
+		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
+		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
+		return;
+	}
+	st->available = 1;
+	snprintf(st->version, sizeof(st->version), "%.40s; wamrc %s; modules: %.60s", v,
+		 have("wamrc") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
+}
+
+static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
+			const struct eb_workload *w, struct eb_argv *a)
+{
+	eb_argv_reset(a);
+	char module[1200];
+	if (!strcmp(mode, "aot")) {
+		if (!aot_dir[0]) {
+			snprintf(a->why, sizeof(a->why), "aot needs wamrc (WAMR's LLVM-based compiler) on PATH; it is not here");
+			return -ENOTSUP;
+		}
+		snprintf(module, sizeof(module), "%s/%s.aot", aot_dir, module_name(w));
+	} else {
+		snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w));
+	}
+	int rc = eb_argv_push(a, "iwasm");
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--addr-pool=127.0.0.1/32");
+	if (rc == 0)
+		rc = eb_argv_push(a, "%s", module);
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
+	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
+		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	return rc;
+}
+
+/* With wamrc present, compile every module ahead of time (timed). */
+static int wamr_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	if (!have("wamrc")) {
+		json_object_set_new(info, "aot", json_string("wamrc not on PATH: aot mode unsupported"));
+		return 0;
+	}
+	snprintf(aot_dir, sizeof(aot_dir), "/tmp/edgebench-wamr-%d", (int)getpid());
+	int rc = eb_mkdirs(aot_dir);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot create %s: %s", aot_dir, strerror(-rc));
+		aot_dir[0] = '\0';
+		return rc;
+	}
+	json_t *ms = json_object();
+	json_object_set_new(info, "aot_compile_ms", ms);
+	for (unsigned i = 0; i < eb_workload_count; i++) {
+		char in[1200], out[1200], line[256];
+		snprintf(in, sizeof(in), "%s/%s.wasm", ctx->wasm_dir, module_name(&eb_workloads[i]));
+		snprintf(out, sizeof(out), "%s/%s.aot", aot_dir, module_name(&eb_workloads[i]));
+		char *argv[] = { "wamrc", "-o", out, in, NULL };
+		uint64_t t0 = eb_now_ns();
+		(void)eb_first_line_of(argv, line, sizeof(line));
+		if (access(out, R_OK) != 0) {
+			snprintf(err, errcap, "wamrc -o %s %s failed", out, in);
+			return -EIO;
+		}
+		json_object_set_new(ms, eb_workloads[i].name, json_real((double)(eb_now_ns() - t0) / 1e6));
+	}
+	return 0;
+}
+
+static void wamr_cleanup(void)
+{
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		int pid;
+		if (sscanf(e->d_name, "edgebench-wamr-%d", &pid) != 1)
+			continue;
+		if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+			continue;
+		char dir[300], path[600];
+		snprintf(dir, sizeof(dir), "/tmp/%s", e->d_name);
+		DIR *sub = opendir(dir);
+		struct dirent *f;
+		while (sub && (f = readdir(sub))) {
+			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
+			if (f->d_name[0] != '.')
+				unlink(path);
+		}
+		if (sub)
+			closedir(sub);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
+const struct eb_runtime eb_rt_wamr = {
+	.name = "wamr",
+	.summary = "WAMR iwasm (interpreter; AOT with wamrc)",
+	.modes = wamr_modes,
+	.mode_notes = wamr_notes,
+	.unsupported = "mode aot needs wamrc on PATH",
+	.detect = wamr_detect,
+	.command = wamr_command,
+	.prepare = wamr_prepare,
+	.cleanup = wamr_cleanup,
+};

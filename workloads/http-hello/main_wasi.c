@@ -1,0 +1,208 @@
+/*
+ * main_wasi: http-hello as a WASI preview1 module for runtimes that give a
+ * guest its own sockets through extension imports (WAMR).  The request
+ * handling is hh_core, as in every other build; only the listener and the
+ * event loop differ: preview1 has accept/recv/send/poll but no
+ * socket/bind/listen, so the listener comes from the runtime's imports.
+ *
+ * WAMR's extension (module "wasi_snapshot_preview1"), declared here from
+ * its documented ABI:
+ *   sock_open(poolfd, address_family, socktype, *fd) -> errno
+ *   sock_bind(fd, *addr) -> errno       addr: {kind, {ip4 n0..n3, port (host order)}}
+ *   sock_listen(fd, backlog) -> errno
+ * iwasm must be started with --addr-pool=127.0.0.1/32.
+ *
+ * Usage: http-hello.wamr.wasm --port N [--idle-timeout-ms MS]
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hh_core.h"
+
+#define MAX_CONNS 64
+#define IN_CAP (HH_MAX_HEAD + HH_MAX_BODY + 1)
+
+struct wamr_addr {
+	int32_t kind;              /* 0: IPv4 */
+	struct {
+		uint8_t n0, n1, n2, n3;
+		uint16_t port;     /* host byte order */
+	} ip4;
+	uint8_t pad[12];           /* room for the IPv6 member of the union */
+};
+
+int32_t eb_wamr_sock_open(int32_t poolfd, int32_t af, int32_t socktype, int32_t fd_out)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_open")));
+int32_t eb_wamr_sock_bind(int32_t fd, int32_t addr)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_bind")));
+int32_t eb_wamr_sock_listen(int32_t fd, int32_t backlog)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_listen")));
+
+static int listen_loopback(uint16_t port)
+{
+	int32_t fd = -1;
+	int32_t rc = eb_wamr_sock_open(-1, 0 /* INET4 */, 1 /* SOCKET_STREAM */, (int32_t)(uintptr_t)&fd);
+	if (rc != 0) {
+		fprintf(stderr, "http-hello: sock_open: errno %d\n", (int)rc);
+		return -1;
+	}
+	struct wamr_addr a;
+	memset(&a, 0, sizeof(a));
+	a.ip4.n0 = 127;
+	a.ip4.n3 = 1;
+	a.ip4.port = port;
+	if ((rc = eb_wamr_sock_bind(fd, (int32_t)(uintptr_t)&a)) != 0) {
+		fprintf(stderr, "http-hello: bind 127.0.0.1:%u: errno %d (is --addr-pool=127.0.0.1/32 given?)\n",
+			(unsigned)port, (int)rc);
+		return -1;
+	}
+	if ((rc = eb_wamr_sock_listen(fd, 128)) != 0) {
+		fprintf(stderr, "http-hello: listen: errno %d\n", (int)rc);
+		return -1;
+	}
+	return fd;
+}
+
+struct conn {
+	int fd;
+	size_t in_len;
+	long long last_ms;
+	char in[IN_CAP];
+};
+
+static struct conn *conns[MAX_CONNS];
+static struct hh_state state;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void drop(int i)
+{
+	close(conns[i]->fd);
+	free(conns[i]);
+	conns[i] = NULL;
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read what is there, answer every complete request; -1: close. */
+static int serve(struct conn *c)
+{
+	ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+	if (n <= 0)
+		return -1;
+	c->in_len += (size_t)n;
+	size_t off = 0;
+	while (off < c->in_len) {
+		char out[HH_MAX_RESPONSE];
+		size_t out_len = 0, used = 0;
+		int close_after = 0;
+		if (hh_handle(&state, c->in + off, c->in_len - off, out, sizeof(out), &out_len,
+			      &used, &close_after) == HH_INCOMPLETE)
+			break;
+		if (send_all(c->fd, out, out_len) < 0 || close_after)
+			return -1;
+		off += used;
+	}
+	memmove(c->in, c->in + off, c->in_len - off);
+	c->in_len -= off;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long port = -1, idle_ms = 10000;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--port") && i + 1 < argc)
+			port = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--idle-timeout-ms") && i + 1 < argc)
+			idle_ms = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--addr") && i + 1 < argc && !strcmp(argv[i + 1], "127.0.0.1"))
+			i++;   /* the only address this build binds */
+		else {
+			fprintf(stderr, "usage: http-hello.wasm [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]\n");
+			return 2;
+		}
+	}
+	if (port <= 0 || port > 65535 || idle_ms <= 0) {
+		fprintf(stderr, "http-hello: --port 1..65535 is required\n");
+		return 2;
+	}
+	int lfd = listen_loopback((uint16_t)port);
+	if (lfd < 0)
+		return 1;
+	struct pollfd pfd[MAX_CONNS + 1];
+	int idx[MAX_CONNS + 1];
+	for (;;) {
+		int n = 0;
+		pfd[n].fd = lfd;
+		pfd[n].events = POLLIN;
+		idx[n++] = -1;
+		for (int i = 0; i < MAX_CONNS; i++)
+			if (conns[i]) {
+				pfd[n].fd = conns[i]->fd;
+				pfd[n].events = POLLIN;
+				idx[n++] = i;
+			}
+		int r = poll(pfd, (nfds_t)n, 250);
+		if (r < 0 && errno != EINTR) {
+			perror("http-hello: poll");
+			return 1;
+		}
+		long long now = now_ms();
+		for (int k = 1; k < n && r > 0; k++) {
+			if (!pfd[k].revents)
+				continue;
+			struct conn *c = conns[idx[k]];
+			c->last_ms = now;
+			if (serve(c) < 0)
+				drop(idx[k]);
+		}
+		if (r > 0 && (pfd[0].revents & POLLIN)) {
+			struct sockaddr_storage ss;   /* this wasi-libc writes through addr even when NULL */
+			socklen_t sl = sizeof(ss);
+			int fd = accept(lfd, (struct sockaddr *)&ss, &sl);
+			if (fd >= 0) {
+				int slot = -1;
+				for (int i = 0; i < MAX_CONNS && slot < 0; i++)
+					if (!conns[i])
+						slot = i;
+				struct conn *c = slot >= 0 ? malloc(sizeof(*c)) : NULL;
+				if (!c) {
+					close(fd);
+				} else {
+					c->fd = fd;
+					c->in_len = 0;
+					c->last_ms = now;
+					conns[slot] = c;
+				}
+			}
+		}
+		for (int i = 0; i < MAX_CONNS; i++)
+			if (conns[i] && now - conns[i]->last_ms > idle_ms)
+				drop(i);
+	}
+}
