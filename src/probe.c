@@ -116,7 +116,9 @@ int eb_probe_until_ok(uint32_t ip_be, uint16_t port, const char *path,
 	char host[INET_ADDRSTRLEN];
 	struct in_addr a = { .s_addr = ip_be };
 	inet_ntop(AF_INET, &a, host, sizeof(host));
-	int req_len = eb_http_format_get(req, sizeof(req), host, port, path, 0);
+	/* keep-alive: we close first, so TIME_WAIT lands on our ephemeral port and
+	 * never on the server's (a server without SO_REUSEADDR could not rebind) */
+	int req_len = eb_http_format_get(req, sizeof(req), host, port, path, 1);
 	if (req_len < 0)
 		return req_len;
 	memset(out, 0, sizeof(*out));

@@ -191,6 +191,7 @@ static int start_server(struct cellctx *c, struct eb_instance *in, uint64_t *rea
 }
 
 struct state_check {
+	json_t *seen;         /* every /state body as a number (-1: not a number) */
 	uint64_t expect;      /* next value /state should return */
 	uint64_t mismatches;
 	char first_bad[64];
@@ -200,6 +201,13 @@ struct state_check {
 static void check_state(void *arg, const struct eb_http_response *r)
 {
 	struct state_check *s = arg;
+	long long got = -1;
+	if (r->status == 200 && r->body && r->body_len > 0 && r->body_len < 20) {
+		got = 0;
+		for (size_t i = 0; i < r->body_len && got >= 0; i++)
+			got = r->body[i] >= '0' && r->body[i] <= '9' ? got * 10 + (r->body[i] - '0') : -1;
+	}
+	json_array_append_new(s->seen, json_integer(got));
 	char want[32];
 	int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)s->expect);
 	if (r->status != 200 || !r->body || r->body_len != (size_t)n || memcmp(r->body, want, (size_t)n) != 0) {
@@ -417,7 +425,8 @@ static int server_cell(struct cellctx *c)
 		goto out;
 
 	/* /state: counts up by exactly one per request */
-	struct state_check sc = { .expect = 1 };
+	struct state_check sc = { .expect = 1, .seen = json_array() };
+	json_object_set_new(values, "state_responses", sc.seen);   /* the cell owns it; sc borrows */
 	cfg = (struct eb_load_config){ .path = "/state", .connections = 1, .requests = pl->warm_requests,
 				       .keepalive = 1, .samples = v, .samples_cap = max_samples,
 				       .on_response = check_state, .response_arg = &sc };

@@ -220,6 +220,7 @@ class NativeSuite(unittest.TestCase):
     def test_state_counts_and_zero_errors(self):
         c = self.cell("http-hello")
         self.assertTrue(c["checks"]["state_counts_exactly"])
+        self.assertEqual(c["values"]["state_responses"], list(range(1, 51)))
         self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
         self.assertEqual(c["warnings"], [])
         self.assertEqual(len(self.series("http-hello", "warm_latency")["samples"]), 50)

@@ -62,11 +62,12 @@ class BatchChecks:
         self.assertEqual(self.result.returncode, 0, self.result.stderr[-2000:])
         self.assertEqual(self.doc["status"], "complete")
         cells = [c for c in self.doc["cells"] if c["workload"] == "cpu-hash"]
-        self.assertTrue(cells)
+        self.assertTrue(any(c["status"] == "ok" for c in cells))
         for c in cells:
             with self.subTest(mode=c["mode"]):
-                if c["status"] == "unsupported" and c["mode"] == "reuse":
-                    continue   # a serve-only mode
+                if c["status"] == "unsupported":
+                    self.assertTrue(c["error"])   # e.g. a serve-only mode, or aot without its compiler
+                    continue
                 self.assertEqual(c["status"], "ok", c.get("error"))
                 self.assertEqual(c["values"]["expected_digest"], chain(20000))
                 self.assertTrue(c["checks"]["digest_matches_every_run"])
@@ -107,13 +108,17 @@ class Wasmtime(BatchChecks, unittest.TestCase):
         self.assertTrue(all(v > 0 for v in series(c, "pss_after_warmup")["samples"]))
 
     def test_state_is_measured_not_hidden(self):
-        # a fresh instance per request resets /state; reuse mode keeps it
+        # a fresh instance per request resets /state; reuse mode keeps it,
+        # as far as the host reuses (best effort: a busy instance is not shared)
         fresh, reuse = self.http("cache-warm"), self.http("reuse")
         if fresh["status"] == "unsupported":
             self.skipTest(fresh["error"])
         self.assertFalse(fresh["checks"]["state_counts_exactly"])
         self.assertTrue(any("/state did not count" in w for w in fresh["warnings"]))
-        self.assertTrue(reuse["checks"]["state_counts_exactly"], reuse["warnings"])
+        self.assertEqual(set(fresh["values"]["state_responses"]), {1})
+        self.assertGreater(max(reuse["values"]["state_responses"]), 1)
+        if not reuse["checks"]["state_counts_exactly"]:
+            self.assertTrue(any("/state did not count" in w for w in reuse["warnings"]))
 
     def test_nothing_left(self):
         self.assertEqual([d for d in os.listdir("/tmp") if d.startswith("edgebench-wasmtime-")], [])

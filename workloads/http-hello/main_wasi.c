@@ -10,6 +10,7 @@
  *   sock_open(poolfd, address_family, socktype, *fd) -> errno
  *   sock_bind(fd, *addr) -> errno       addr: {kind, {ip4 n0..n3, port (host order)}}
  *   sock_listen(fd, backlog) -> errno
+ *   sock_set_reuse_addr(fd, on), sock_set_linger(fd, on, seconds) -> errno
  * iwasm must be started with --addr-pool=127.0.0.1/32.
  *
  * Usage: http-hello.wamr.wasm --port N [--idle-timeout-ms MS]
@@ -44,6 +45,10 @@ int32_t eb_wamr_sock_bind(int32_t fd, int32_t addr)
 	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_bind")));
 int32_t eb_wamr_sock_listen(int32_t fd, int32_t backlog)
 	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_listen")));
+int32_t eb_wamr_sock_set_reuse_addr(int32_t fd, int32_t reuse)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_set_reuse_addr")));
+int32_t eb_wamr_sock_set_linger(int32_t fd, int32_t enabled, int32_t seconds)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_set_linger")));
 
 static int listen_loopback(uint16_t port)
 {
@@ -53,6 +58,14 @@ static int listen_loopback(uint16_t port)
 		fprintf(stderr, "http-hello: sock_open: errno %d\n", (int)rc);
 		return -1;
 	}
+	/*
+	 * WAMR opens sockets with SO_LINGER {on, 0} (close() sends RST, which
+	 * can destroy a response in flight) and without SO_REUSEADDR (our
+	 * TIME_WAIT would then block the next start on this port).  Accepted
+	 * sockets inherit both settings from the listener.
+	 */
+	if ((rc = eb_wamr_sock_set_linger(fd, 0, 0)) != 0 || (rc = eb_wamr_sock_set_reuse_addr(fd, 1)) != 0)
+		fprintf(stderr, "http-hello: socket options: errno %d (continuing)\n", (int)rc);
 	struct wamr_addr a;
 	memset(&a, 0, sizeof(a));
 	a.ip4.n0 = 127;
@@ -72,6 +85,7 @@ static int listen_loopback(uint16_t port)
 
 struct conn {
 	int fd;
+	int draining;      /* last response sent: discard input until the peer's EOF */
 	size_t in_len;
 	long long last_ms;
 	char in[IN_CAP];
@@ -108,9 +122,19 @@ static int send_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Read what is there, answer every complete request; -1: close. */
+/*
+ * Read what is there, answer every complete request; -1: close.
+ *
+ * Closing after "Connection: close" or an error response is a lingering
+ * close: shut our write side, then discard input until the peer's EOF (or
+ * 2 s), so unread input never turns our close into a reset.
+ */
 static int serve(struct conn *c)
 {
+	if (c->draining) {
+		char sink[512];
+		return recv(c->fd, sink, sizeof(sink), 0) > 0 ? 0 : -1;
+	}
 	ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
 	if (n <= 0)
 		return -1;
@@ -123,8 +147,14 @@ static int serve(struct conn *c)
 		if (hh_handle(&state, c->in + off, c->in_len - off, out, sizeof(out), &out_len,
 			      &used, &close_after) == HH_INCOMPLETE)
 			break;
-		if (send_all(c->fd, out, out_len) < 0 || close_after)
+		if (send_all(c->fd, out, out_len) < 0)
 			return -1;
+		if (close_after) {
+			shutdown(c->fd, SHUT_WR);
+			c->draining = 1;
+			c->in_len = 0;
+			return 0;
+		}
 		off += used;
 	}
 	memmove(c->in, c->in + off, c->in_len - off);
@@ -195,6 +225,7 @@ int main(int argc, char **argv)
 					close(fd);
 				} else {
 					c->fd = fd;
+					c->draining = 0;
 					c->in_len = 0;
 					c->last_ms = now;
 					conns[slot] = c;
@@ -202,7 +233,7 @@ int main(int argc, char **argv)
 			}
 		}
 		for (int i = 0; i < MAX_CONNS; i++)
-			if (conns[i] && now - conns[i]->last_ms > idle_ms)
+			if (conns[i] && now - conns[i]->last_ms > (conns[i]->draining ? 2000 : idle_ms))
 				drop(i);
 	}
 }
