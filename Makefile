@@ -33,7 +33,7 @@ WL_CC    := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo $(MUSL_CC) || 
 # them).  Note: with clang >= 16 use wasm32-wasi, not wasm32-wasip1.
 WASM_CC     ?= clang
 WASM_CFLAGS := --target=wasm32-wasi -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads/http-hello
-WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm $(BUILD)/wasm/http-hello.wamr.wasm
+WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm $(BUILD)/wasm/http-hello.wamr.wasm $(BUILD)/wasm/http-hello.wasmedge.wasm
 
 # http-hello as a wasi:http@0.2.0 component: bindings from the WIT of a
 # pinned crates.io package, wit-bindgen-cli and wasm-tools built by cargo
@@ -92,7 +92,10 @@ $(BUILD)/wasm/cpu-hash.wasm: workloads/cpu-hash/main.c workloads/cpu-hash/sha256
 	$(WASM_CC) $(WASM_CFLAGS) workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c -o $@
 $(BUILD)/wasm/http-hello.wamr.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
 	@mkdir -p $(@D)
-	$(WASM_CC) $(WASM_CFLAGS) workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c -o $@
+	$(WASM_CC) $(WASM_CFLAGS) -DEB_SOCK_WAMR workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c -o $@
+$(BUILD)/wasm/http-hello.wasmedge.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASM_CFLAGS) -DEB_SOCK_WASMEDGE workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c -o $@
 $(BUILD)/wasm/hello.wasm: workloads/hello/main.c
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) $< -o $@

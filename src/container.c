@@ -170,23 +170,6 @@ done:
 	return rc;
 }
 
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	char path[1200];
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /*
  * Make a build context with the workload binaries (copied from artifact_dir,
  * or compiled from source when from_source) and docker build it as
@@ -244,7 +227,7 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 		rc = rc < 0 ? rc : -EIO;
 	}
 out:
-	remove_dir(ctx);
+	eb_rm_tree(ctx);
 	return rc;
 }
 
@@ -563,7 +546,7 @@ void eb_container_cleanup(void)
 			if (!strncmp(e->d_name, "edgebench-ctx-", 14)) {
 				char path[300];
 				snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
-				remove_dir(path);
+				eb_rm_tree(path);
 			}
 		closedir(d);
 	}

@@ -5,7 +5,9 @@
 #include "results.h"
 #include "stats.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,4 +188,58 @@ void eb_results_close(struct eb_results *r)
 	json_decref(r->cells);
 	json_decref(r->doc);
 	r->cells = r->doc = NULL;
+}
+
+void eb_rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char path[1200];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			eb_rm_tree(path);
+		else
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+int eb_workdir(const char *tag, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "/tmp/edgebench-%s-%d", tag, (int)getpid());
+	if (n < 0 || (size_t)n >= cap)
+		return -ENAMETOOLONG;
+	return eb_mkdirs(out);
+}
+
+void eb_workdir_cleanup(const char *tag)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "edgebench-%s-", tag);
+	size_t pl = strlen(prefix);
+	DIR *d = opendir("/tmp");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, prefix, pl) != 0)
+			continue;
+		long pid = strtol(e->d_name + pl, &end, 10);
+		if (end == e->d_name + pl || *end || pid <= 0)
+			continue;
+		if (pid != getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;   /* a live run's */
+		char path[300];
+		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		eb_rm_tree(path);
+	}
+	closedir(d);
 }

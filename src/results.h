@@ -59,4 +59,16 @@ int eb_write_file_atomic(const char *path, const char *data, size_t len);
 __attribute__((warn_unused_result))
 int eb_mkdirs(const char *path);
 
+/* rm -r of a directory we own (no symlinks followed). */
+void eb_rm_tree(const char *dir);
+
+/*
+ * Per-run scratch directories: /tmp/edgebench-<tag>-<pid>.  eb_workdir()
+ * creates ours; eb_workdir_cleanup() removes ours and those of runs whose
+ * process is gone (a crash), never a live run's.
+ */
+__attribute__((warn_unused_result))
+int eb_workdir(const char *tag, char *out, size_t cap);
+void eb_workdir_cleanup(const char *tag);
+
 #endif

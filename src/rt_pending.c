@@ -32,5 +32,4 @@ static const char *const no_modes[] = { "-", NULL };
 		.detect = id##_detect, .command = id##_command,                    \
 	}
 
-PENDING(wasmedge, "WasmEdge", "see issue 4; build WasmEdge from source and put wasmedge on PATH");
 PENDING(wasmcloud, "wasmCloud", "no adapter planned yet; see ../shared/FIELD-NOTES.md");

@@ -10,12 +10,9 @@
  * the guest may bind loopback and nothing else.
  */
 #include "runtime.h"
-#include "clock.h"
 #include "results.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,13 +26,6 @@ static const char *const wamr_notes[] = {
 	NULL,
 };
 static char aot_dir[128];
-
-static int have(const char *tool)
-{
-	char out[256];
-	char *argv[] = { (char *)tool, "--version", NULL };
-	return eb_first_line_of(argv, out, sizeof(out)) == 0;
-}
 
 static const char *module_name(const struct eb_workload *w)
 {
@@ -62,7 +52,7 @@ static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st
 	}
 	st->available = 1;
 	snprintf(st->version, sizeof(st->version), "%.40s; wamrc %s; modules: %.60s", v,
-		 have("wamrc") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
+		 eb_tool_runs("wamrc", "--version") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
 }
 
 static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
@@ -91,64 +81,31 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 	return rc;
 }
 
+static int wamrc_argv(const char *in, const char *out, struct eb_argv *a)
+{
+	return eb_argv_push(a, "wamrc") ?: eb_argv_push(a, "-o") ?: eb_argv_push(a, "%s", out) ?:
+	       eb_argv_push(a, "%s", in);
+}
+
 /* With wamrc present, compile every module ahead of time (timed). */
 static int wamr_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	if (!have("wamrc")) {
+	if (!eb_tool_runs("wamrc", "--version")) {
 		json_object_set_new(info, "aot", json_string("wamrc not on PATH: aot mode unsupported"));
 		return 0;
 	}
-	snprintf(aot_dir, sizeof(aot_dir), "/tmp/edgebench-wamr-%d", (int)getpid());
-	int rc = eb_mkdirs(aot_dir);
+	int rc = eb_workdir("wamr", aot_dir, sizeof(aot_dir));
 	if (rc < 0) {
 		snprintf(err, errcap, "cannot create %s: %s", aot_dir, strerror(-rc));
 		aot_dir[0] = '\0';
 		return rc;
 	}
-	json_t *ms = json_object();
-	json_object_set_new(info, "aot_compile_ms", ms);
-	for (unsigned i = 0; i < eb_workload_count; i++) {
-		char in[1200], out[1200], line[256];
-		snprintf(in, sizeof(in), "%s/%s.wasm", ctx->wasm_dir, module_name(&eb_workloads[i]));
-		snprintf(out, sizeof(out), "%s/%s.aot", aot_dir, module_name(&eb_workloads[i]));
-		char *argv[] = { "wamrc", "-o", out, in, NULL };
-		uint64_t t0 = eb_now_ns();
-		(void)eb_first_line_of(argv, line, sizeof(line));
-		if (access(out, R_OK) != 0) {
-			snprintf(err, errcap, "wamrc -o %s %s failed", out, in);
-			return -EIO;
-		}
-		json_object_set_new(ms, eb_workloads[i].name, json_real((double)(eb_now_ns() - t0) / 1e6));
-	}
-	return 0;
+	return eb_aot_compile_all(ctx, aot_dir, ".aot", module_name, wamrc_argv, info, err, errcap);
 }
 
 static void wamr_cleanup(void)
 {
-	DIR *d = opendir("/tmp");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		int pid;
-		if (sscanf(e->d_name, "edgebench-wamr-%d", &pid) != 1)
-			continue;
-		if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
-			continue;
-		char dir[300], path[600];
-		snprintf(dir, sizeof(dir), "/tmp/%s", e->d_name);
-		DIR *sub = opendir(dir);
-		struct dirent *f;
-		while (sub && (f = readdir(sub))) {
-			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
-			if (f->d_name[0] != '.')
-				unlink(path);
-		}
-		if (sub)
-			closedir(sub);
-		rmdir(dir);
-	}
-	closedir(d);
+	eb_workdir_cleanup("wamr");
 }
 
 const struct eb_runtime eb_rt_wamr = {

@@ -16,14 +16,11 @@
 #include "clock.h"
 #include "results.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -127,31 +124,9 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 	return rc;
 }
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char path[1200];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(path);
-		else
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	snprintf(work_dir, sizeof(work_dir), "/tmp/edgebench-wasmtime-%d", (int)getpid());
-	int rc = eb_mkdirs(work_dir);
+	int rc = eb_workdir("wasmtime", work_dir, sizeof(work_dir));
 	if (rc < 0) {
 		snprintf(err, errcap, "cannot create %s: %s", work_dir, strerror(-rc));
 		return rc;
@@ -190,21 +165,7 @@ static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, 
 
 static void wt_cleanup(void)
 {
-	DIR *d = opendir("/tmp");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		int pid;
-		if (sscanf(e->d_name, "edgebench-wasmtime-%d", &pid) != 1)
-			continue;
-		if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
-			continue;   /* a live run's */
-		char path[300];
-		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
-		rm_tree(path);
-	}
-	closedir(d);
+	eb_workdir_cleanup("wasmtime");
 }
 
 /*

@@ -2,6 +2,7 @@
  * runtime: the table of runtimes and the argv builder they share.
  */
 #include "runtime.h"
+#include "clock.h"
 #include "footprint.h"
 
 #include <errno.h>
@@ -118,4 +119,38 @@ int eb_first_line_of(char *const argv[], char *out, size_t cap)
 		return rc;
 	out[strcspn(out, "\n")] = '\0';
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && out[0] ? 0 : -EIO;
+}
+
+int eb_tool_runs(const char *tool, const char *arg)
+{
+	char out[256];
+	char *argv[] = { (char *)tool, (char *)arg, NULL };
+	return eb_first_line_of(argv, out, sizeof(out)) == 0;
+}
+
+int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const char *ext,
+		       const char *(*module_name)(const struct eb_workload *w),
+		       int (*argv_for)(const char *in, const char *out, struct eb_argv *a),
+		       json_t *info, char *err, size_t errcap)
+{
+	json_t *ms = json_object();
+	json_object_set_new(info, "aot_compile_ms", ms);
+	for (unsigned i = 0; i < eb_workload_count; i++) {
+		char in[1200], out[1200], line[256];
+		struct eb_argv a;
+		snprintf(in, sizeof(in), "%s/%s.wasm", ctx->wasm_dir, module_name(&eb_workloads[i]));
+		snprintf(out, sizeof(out), "%s/%s%s", dir, module_name(&eb_workloads[i]), ext);
+		eb_argv_reset(&a);
+		int rc = argv_for(in, out, &a);
+		if (rc < 0)
+			return rc;
+		uint64_t t0 = eb_now_ns();
+		(void)eb_first_line_of(a.argv, line, sizeof(line));
+		if (access(out, R_OK) != 0) {
+			snprintf(err, errcap, "%s could not compile %s ahead of time", a.argv[0], in);
+			return -EIO;
+		}
+		json_object_set_new(ms, eb_workloads[i].name, json_real((double)(eb_now_ns() - t0) / 1e6));
+	}
+	return 0;
 }

@@ -113,6 +113,20 @@ int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w,
 /* First line of `argv` output into out (for versions); 0 or a negative errno. */
 int eb_first_line_of(char *const argv[], char *out, size_t cap);
 
+/* Does `tool ARG` run and exit 0?  (ARG e.g. "--version") */
+int eb_tool_runs(const char *tool, const char *arg);
+
+/*
+ * Ahead-of-time compile every workload's module: for each workload,
+ * in = "<wasm_dir>/<module_name(w)>.wasm", out = "<dir>/<module_name(w)><ext>",
+ * argv_for() builds the compiler's command.  Times go to info as
+ * aot_compile_ms.<workload>.  0, or a negative errno with a reason in err.
+ */
+int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const char *ext,
+		       const char *(*module_name)(const struct eb_workload *w),
+		       int (*argv_for)(const char *in, const char *out, struct eb_argv *a),
+		       json_t *info, char *err, size_t errcap);
+
 /* The default sample: the instance's process tree from /proc. */
 int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);
 

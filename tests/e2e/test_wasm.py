@@ -127,6 +127,13 @@ class Wasmtime(BatchChecks, unittest.TestCase):
 class WasmEdge(BatchChecks, unittest.TestCase):
     runtime = "wasmedge"
 
+    def test_server_through_socket_imports(self):
+        c = next(c for c in self.doc["cells"] if c["workload"] == "http-hello" and c["mode"] == "interp")
+        self.assertEqual(c["status"], "ok", c.get("error"))
+        self.assertIn("http-hello.wasmedge.wasm", c["command"])
+        self.assertTrue(c["checks"]["state_counts_exactly"], c["warnings"])
+        self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
+
 
 class Wamr(BatchChecks, unittest.TestCase):
     runtime = "wamr"

@@ -5,13 +5,17 @@
  * event loop differ: preview1 has accept/recv/send/poll but no
  * socket/bind/listen, so the listener comes from the runtime's imports.
  *
- * WAMR's extension (module "wasi_snapshot_preview1"), declared here from
- * its documented ABI:
+ * Built twice: -DEB_SOCK_WAMR (http-hello.wamr.wasm) and -DEB_SOCK_WASMEDGE
+ * (http-hello.wasmedge.wasm).  WAMR's extension (module
+ * "wasi_snapshot_preview1"), declared here from its documented ABI:
  *   sock_open(poolfd, address_family, socktype, *fd) -> errno
  *   sock_bind(fd, *addr) -> errno       addr: {kind, {ip4 n0..n3, port (host order)}}
  *   sock_listen(fd, backlog) -> errno
  *   sock_set_reuse_addr(fd, on), sock_set_linger(fd, on, seconds) -> errno
- * iwasm must be started with --addr-pool=127.0.0.1/32.
+ * iwasm must be started with --addr-pool=127.0.0.1/32.  WasmEdge's:
+ *   sock_open(address_family (1: inet4), socktype (2: stream), *fd) -> errno
+ *   sock_bind(fd, *{buf, buf_len}, port) -> errno   buf: 4 address bytes
+ *   sock_listen(fd, backlog), sock_setsockopt(fd, level, name, *flag, size)
  *
  * Usage: http-hello.wamr.wasm --port N [--idle-timeout-ms MS]
  */
@@ -30,6 +34,7 @@
 #define MAX_CONNS 64
 #define IN_CAP (HH_MAX_HEAD + HH_MAX_BODY + 1)
 
+#if defined(EB_SOCK_WAMR)
 struct wamr_addr {
 	int32_t kind;              /* 0: IPv4 */
 	struct {
@@ -82,6 +87,46 @@ static int listen_loopback(uint16_t port)
 	}
 	return fd;
 }
+#elif defined(EB_SOCK_WASMEDGE)
+int32_t eb_we_sock_open(int32_t af, int32_t socktype, int32_t fd_out)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_open")));
+int32_t eb_we_sock_bind(int32_t fd, int32_t addr, int32_t port)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_bind")));
+int32_t eb_we_sock_listen(int32_t fd, int32_t backlog)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_listen")));
+int32_t eb_we_sock_setsockopt(int32_t fd, int32_t level, int32_t name, int32_t flag, int32_t size)
+	__attribute__((__import_module__("wasi_snapshot_preview1"), __import_name__("sock_setsockopt")));
+
+static int listen_loopback(uint16_t port)
+{
+	int32_t fd = -1;
+	int32_t rc = eb_we_sock_open(1 /* inet4 */, 2 /* stream */, (int32_t)(uintptr_t)&fd);
+	if (rc != 0) {
+		fprintf(stderr, "http-hello: sock_open: errno %d\n", (int)rc);
+		return -1;
+	}
+	int32_t one = 1;
+	/* SO_REUSEADDR (level sol_socket 0, option 0), as the native server */
+	if ((rc = eb_we_sock_setsockopt(fd, 0, 0, (int32_t)(uintptr_t)&one, sizeof(one))) != 0)
+		fprintf(stderr, "http-hello: SO_REUSEADDR: errno %d (continuing)\n", (int)rc);
+	static uint8_t ip[4] = { 127, 0, 0, 1 };
+	struct {
+		uint32_t buf;
+		uint32_t buf_len;
+	} addr = { (uint32_t)(uintptr_t)ip, 4 };
+	if ((rc = eb_we_sock_bind(fd, (int32_t)(uintptr_t)&addr, port)) != 0) {
+		fprintf(stderr, "http-hello: bind 127.0.0.1:%u: errno %d\n", (unsigned)port, (int)rc);
+		return -1;
+	}
+	if ((rc = eb_we_sock_listen(fd, 128)) != 0) {
+		fprintf(stderr, "http-hello: listen: errno %d\n", (int)rc);
+		return -1;
+	}
+	return fd;
+}
+#else
+#error "build with -DEB_SOCK_WAMR or -DEB_SOCK_WASMEDGE"
+#endif
 
 struct conn {
 	int fd;

@@ -1,0 +1,129 @@
+/*
+ * rt_wasmedge: WasmEdge, used when `wasmedge` is on PATH (no Debian, PyPI,
+ * npm or crates.io route installs it; it builds from source with cmake).
+ *
+ * Modes, reported apart because they differ by an order of magnitude on
+ * CPU-bound code (the study's 18.5 s SHA-256 was almost certainly the
+ * interpreter):
+ *   interp  `wasmedge --force-interpreter`
+ *   aot     modules compiled by `wasmedge compile` (LLVM builds only) to a
+ *           native shared object, then run by wasmedge
+ * http-hello runs as the WASI module built from main_wasi.c with
+ * -DEB_SOCK_WASMEDGE, whose listener comes from WasmEdge's socket imports.
+ */
+#include "runtime.h"
+#include "results.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+static const char *const we_modes[] = { "interp", "aot", NULL };
+static const char *const we_notes[] = {
+	"wasmedge --force-interpreter: WasmEdge's interpreter",
+	"ahead-of-time compiled by `wasmedge compile` (LLVM) to a shared object",
+	NULL,
+};
+static char aot_dir[128];
+
+static const char *module_name(const struct eb_workload *w)
+{
+	return w->kind == EB_WL_SERVER ? "http-hello.wasmedge" : w->binary;
+}
+
+static int compile_supported(void)
+{
+	return eb_tool_runs("wasmedge", "compile") || eb_tool_runs("wasmedgec", "--version");
+}
+
+static void we_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	char v[128];
+	char *argv[] = { "wasmedge", "--version", NULL };
+	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
+		snprintf(st->why, sizeof(st->why), "wasmedge is not on PATH and no registry route installs it here");
+		snprintf(st->hint, sizeof(st->hint),
+			 "build WasmEdge from source (cmake; -DWASMEDGE_BUILD_AOT_RUNTIME=OFF for the interpreter only, LLVM for aot) and put wasmedge on PATH");
+		return;
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
+	if (access(path, R_OK) != 0) {
+		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
+		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
+		return;
+	}
+	st->available = 1;
+	snprintf(st->version, sizeof(st->version), "%.60s; aot compiler %s; modules: %.60s", v,
+		 compile_supported() ? "present" : "absent (interpreter-only build)", EB_WASM_CC_VERSION);
+}
+
+static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
+		      const struct eb_workload *w, struct eb_argv *a)
+{
+	eb_argv_reset(a);
+	char module[1200];
+	int rc = eb_argv_push(a, "wasmedge");
+	if (!strcmp(mode, "aot")) {
+		if (!aot_dir[0]) {
+			snprintf(a->why, sizeof(a->why), "aot needs `wasmedge compile` (an LLVM-enabled WasmEdge build); this one is interpreter-only");
+			return -ENOTSUP;
+		}
+		snprintf(module, sizeof(module), "%s/%s.so", aot_dir, module_name(w));
+	} else {
+		snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w));
+		if (rc == 0)
+			rc = eb_argv_push(a, "--force-interpreter");
+	}
+	if (rc == 0)
+		rc = eb_argv_push(a, "%s", module);
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
+	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
+		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	return rc;
+}
+
+static int compile_argv(const char *in, const char *out, struct eb_argv *a)
+{
+	if (eb_tool_runs("wasmedge", "compile"))
+		return eb_argv_push(a, "wasmedge") ?: eb_argv_push(a, "compile") ?:
+		       eb_argv_push(a, "%s", in) ?: eb_argv_push(a, "%s", out);
+	return eb_argv_push(a, "wasmedgec") ?: eb_argv_push(a, "%s", in) ?: eb_argv_push(a, "%s", out);
+}
+
+static int we_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	if (!compile_supported()) {
+		json_object_set_new(info, "aot", json_string("no `wasmedge compile`: aot mode unsupported"));
+		return 0;
+	}
+	int rc = eb_workdir("wasmedge", aot_dir, sizeof(aot_dir));
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot create %s: %s", aot_dir, strerror(-rc));
+		aot_dir[0] = '\0';
+		return rc;
+	}
+	return eb_aot_compile_all(ctx, aot_dir, ".so", module_name, compile_argv, info, err, errcap);
+}
+
+static void we_cleanup(void)
+{
+	eb_workdir_cleanup("wasmedge");
+}
+
+const struct eb_runtime eb_rt_wasmedge = {
+	.name = "wasmedge",
+	.summary = "WasmEdge (interpreter; AOT with an LLVM build)",
+	.modes = we_modes,
+	.mode_notes = we_notes,
+	.unsupported = "mode aot needs an LLVM-enabled WasmEdge (wasmedge compile)",
+	.detect = we_detect,
+	.command = we_command,
+	.prepare = we_prepare,
+	.cleanup = we_cleanup,
+};
