@@ -60,11 +60,18 @@ $(BUILD)/buildinfo.h: FORCE
 	   echo '#define EB_WL_CC "$(WL_CC)"'; \
 	   echo '#define EB_WL_CFLAGS "$(WL_CFLAGS)"'; \
 	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; \
+	   echo '#define EB_NATIVE_DIR "$(CURDIR)/$(BUILD)/native"'; \
+	   echo '#define EB_WASM_DIR "$(CURDIR)/$(BUILD)/wasm"'; \
 	   echo '#define EB_WASM_CC_VERSION "'"$$($(WASM_CC) --version 2>/dev/null | head -n1)"' --target=wasm32-wasi"'; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/buildinfo.h
+# buildinfo.h changes with every commit: only the files that include it
+# depend on it (listed by grep, so a new includer is picked up).
+BUILDINFO_USERS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(shell grep -l '"buildinfo.h"' src/*.c))
+$(BUILDINFO_USERS): $(BUILD)/buildinfo.h
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/buildinfo.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/obj/sha256.o: workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h

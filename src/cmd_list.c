@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buildinfo.h"
 #include "cmd.h"
 #include "runtime.h"
 #include "workload.h"
 
 int eb_cmd_list(int argc, char **argv)
 {
-	const char *artifacts = "build/native", *wasm = "build/wasm";
+	const char *artifacts = EB_NATIVE_DIR, *wasm = EB_WASM_DIR;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--artifacts") && i + 1 < argc) {
 			artifacts = argv[++i];

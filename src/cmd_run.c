@@ -43,10 +43,10 @@ static void run_usage(FILE *f)
 		"  --hello-runs N       timed hello runs (default 50)\n"
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
-		"  --artifacts DIR      native workload binaries (default build/native)\n"
+		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
 		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n"
 		"  --mode M             only this runtime mode (repeatable; see 'edgebench list')\n"
-		"  --wasm-artifacts DIR wasm32-wasi modules (default build/wasm)\n");
+		"  --wasm-artifacts DIR wasm32-wasi modules (default: this build's wasm/)\n");
 }
 
 static int num(const char *flag, const char *arg, uint64_t min, uint64_t max, uint64_t *out)

@@ -11,6 +11,8 @@
 #include "progress.h"
 #include "sha256.h"
 
+#include "buildinfo.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +27,8 @@
 void eb_plan_defaults(struct eb_plan *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->artifact_dir = "build/native";
-	p->wasm_dir = "build/wasm";
+	p->artifact_dir = EB_NATIVE_DIR;
+	p->wasm_dir = EB_WASM_DIR;
 	p->cold_trials = 20;
 	p->warmup_requests = 5;
 	p->warm_requests = 50;

@@ -18,7 +18,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
 EDGEBENCH = os.path.join(BUILD, "edgebench")
-NATIVE = os.path.join(ROOT, "build", "native")
+NATIVE = os.path.join(BUILD, "native")
 
 
 def chain(n):
