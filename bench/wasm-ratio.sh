@@ -42,6 +42,14 @@ for c in cells:
         continue
     h, n = med(c, "run")
     print(f"{c['runtime'] + '/' + c['mode']:28} {h/1e6:9.3f} {h/nh:9.1f} {(h-nh)/1e6:14.3f}  {n}")
+# Which V8 tier runs the hot loop by default?  Compare Node's default with
+# its two forced tiers from the same run.
+tiers = {c["mode"]: med(c, "compute")[0] for c in cells if c["runtime"] == "node" and c["workload"] == "cpu-hash"}
+if {"default", "turbofan", "liftoff"} <= tiers.keys():
+    d, t, l = tiers["default"], tiers["turbofan"], tiers["liftoff"]
+    which = "TurboFan (optimising)" if abs(d - t) < abs(d - l) else "Liftoff (baseline)"
+    print(f"\nnode: the hash loop runs in {which} by default: default {d/1e6:.0f} ms, "
+          f"turbofan {t/1e6:.0f} ms, liftoff-only {l/1e6:.0f} ms")
 for r in doc["runtimes"]:
     if not r["available"]:
         print(f"not measured: {r['name']} not available: {r['why']}, install with: {r['hint']}")
