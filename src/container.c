@@ -261,12 +261,7 @@ int eb_container_command(const struct eb_launch_ctx *ctx, const char *oci_runtim
 		rc = eb_argv_push(a, "--runtime=%s", oci_runtime);
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s", image_tag[0] ? image_tag : IMAGE_REPO ":unbuilt") ?:
-		     eb_argv_push(a, "/%s", w->binary);
-	if (rc == 0 && w->kind == EB_WL_SERVER)
-		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1") ?:
-		     eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
-	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, ctx, w, 1);
 	return rc;
 }
 

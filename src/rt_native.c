@@ -35,11 +35,7 @@ static int native_command(const struct eb_launch_ctx *ctx, const char *mode,
 	(void)mode;
 	eb_argv_reset(a);
 	int rc = eb_argv_push(a, "%s/%s", ctx->artifact_dir, w->binary);
-	if (rc == 0 && w->kind == EB_WL_SERVER)
-		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1") ?:
-		     eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
-	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	rc = rc ?: eb_argv_push_workload_args(a, ctx, w, 1);
 	return rc;
 }
 

@@ -31,21 +31,11 @@ static const char *const node_notes[] = {
 
 static void node_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
-	memset(st, 0, sizeof(*st));
 	char v[128];
 	char *argv[] = { "node", "--version", NULL };
-	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
-		snprintf(st->why, sizeof(st->why), "node is not on PATH");
-		snprintf(st->hint, sizeof(st->hint), "apt-get install nodejs (or put Node.js >= 20 on PATH)");
+	if (!eb_wasm_detect(ctx, argv, "node is not on PATH", "apt-get install nodejs (or put Node.js >= 20 on PATH)",
+			    st, v, sizeof(v)))
 		return;
-	}
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
-	if (access(path, R_OK) != 0) {
-		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
-		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
-		return;
-	}
 	char v8[128] = "";
 	char *v8argv[] = { "node", "-p", "process.versions.v8", NULL };
 	(void)eb_first_line_of(v8argv, v8, sizeof(v8));
@@ -74,9 +64,7 @@ static int node_command(const struct eb_launch_ctx *ctx, const char *mode,
 		rc = eb_argv_push(a, "--liftoff-only");
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s/runners/node-wasi.mjs", EB_SOURCE_DIR) ?: eb_argv_push(a, "%s", module);
-	if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
-	return rc;
+	return rc ?: eb_argv_push_workload_args(a, ctx, w, 0);
 }
 
 const struct eb_runtime eb_rt_node = {

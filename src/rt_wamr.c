@@ -34,22 +34,12 @@ static const char *module_name(const struct eb_workload *w)
 
 static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
-	memset(st, 0, sizeof(*st));
 	char v[128];
 	char *argv[] = { "iwasm", "--version", NULL };
-	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
-		snprintf(st->why, sizeof(st->why), "iwasm (WAMR) is not on PATH and no registry route installs it here");
-		snprintf(st->hint, sizeof(st->hint),
-			 "build WAMR from source (product-mini/platforms/linux: cmake -DWAMR_BUILD_SIMD=0 -DWAMR_BUILD_SOCKET=1 && make) and put iwasm on PATH");
+	if (!eb_wasm_detect(ctx, argv, "iwasm (WAMR) is not on PATH and no registry route installs it here",
+			    "build WAMR from source (product-mini/platforms/linux: cmake -DWAMR_BUILD_SIMD=0 -DWAMR_BUILD_SOCKET=1 && make) and put iwasm on PATH",
+			    st, v, sizeof(v)))
 		return;
-	}
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
-	if (access(path, R_OK) != 0) {
-		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
-		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
-		return;
-	}
 	st->available = 1;
 	snprintf(st->version, sizeof(st->version), "%.40s; wamrc %s; modules: %.60s", v,
 		 eb_tool_runs("wamrc", "--version") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
@@ -72,13 +62,7 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 	int rc = eb_argv_push(a, "iwasm");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
 		rc = eb_argv_push(a, "--addr-pool=127.0.0.1/32");
-	if (rc == 0)
-		rc = eb_argv_push(a, "%s", module);
-	if (rc == 0 && w->kind == EB_WL_SERVER)
-		rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
-	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
-	return rc;
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0);
 }
 
 static int wamrc_argv(const char *in, const char *out, struct eb_argv *a)

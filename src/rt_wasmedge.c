@@ -41,22 +41,12 @@ static int compile_supported(void)
 
 static void we_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
-	memset(st, 0, sizeof(*st));
 	char v[128];
 	char *argv[] = { "wasmedge", "--version", NULL };
-	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
-		snprintf(st->why, sizeof(st->why), "wasmedge is not on PATH and no registry route installs it here");
-		snprintf(st->hint, sizeof(st->hint),
-			 "build WasmEdge from source (cmake; -DWASMEDGE_BUILD_AOT_RUNTIME=OFF for the interpreter only, LLVM for aot) and put wasmedge on PATH");
+	if (!eb_wasm_detect(ctx, argv, "wasmedge is not on PATH and no registry route installs it here",
+			    "build WasmEdge from source (cmake; -DWASMEDGE_BUILD_AOT_RUNTIME=OFF for the interpreter only, LLVM for aot) and put wasmedge on PATH",
+			    st, v, sizeof(v)))
 		return;
-	}
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
-	if (access(path, R_OK) != 0) {
-		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
-		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
-		return;
-	}
 	st->available = 1;
 	snprintf(st->version, sizeof(st->version), "%.60s; aot compiler %s; modules: %.60s", v,
 		 compile_supported() ? "present" : "absent (interpreter-only build)", EB_WASM_CC_VERSION);
@@ -79,13 +69,7 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 		if (rc == 0)
 			rc = eb_argv_push(a, "--force-interpreter");
 	}
-	if (rc == 0)
-		rc = eb_argv_push(a, "%s", module);
-	if (rc == 0 && w->kind == EB_WL_SERVER)
-		rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
-	else if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
-	return rc;
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0);
 }
 
 static int compile_argv(const char *in, const char *out, struct eb_argv *a)

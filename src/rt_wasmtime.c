@@ -64,21 +64,12 @@ static int component_path(const struct eb_launch_ctx *ctx, char *out, size_t cap
 
 static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
-	memset(st, 0, sizeof(*st));
 	char v[128];
 	char *argv[] = { (char *)wasmtime_bin(), "--version", NULL };
-	if (eb_first_line_of(argv, v, sizeof(v)) < 0) {
-		snprintf(st->why, sizeof(st->why), "no wasmtime on PATH or in %s", WASMTIME_PINNED);
-		snprintf(st->hint, sizeof(st->hint), "make setup (cargo install --locked wasmtime-cli --version 48.0.8, built once into /var/cache/edgebench)");
+	if (!eb_wasm_detect(ctx, argv, "no wasmtime on PATH or in " WASMTIME_PINNED,
+			    "make setup (cargo install --locked wasmtime-cli --version 48.0.8, built once into /var/cache/edgebench)",
+			    st, v, sizeof(v)))
 		return;
-	}
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
-	if (access(path, R_OK) != 0) {
-		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
-		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
-		return;
-	}
 	st->available = 1;
 	char comp[1024];
 	int have_comp = component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
@@ -119,8 +110,8 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?:
 		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
 	}
-	if (rc == 0 && !strcmp(w->name, "cpu-hash"))
-		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	if (rc == 0 && w->kind != EB_WL_SERVER)
+		rc = eb_argv_push_workload_args(a, ctx, w, 0);
 	return rc;
 }
 

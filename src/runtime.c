@@ -154,3 +154,38 @@ int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const c
 	}
 	return 0;
 }
+
+int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ctx,
+			       const struct eb_workload *w, int with_addr)
+{
+	int rc = 0;
+	if (w->kind == EB_WL_SERVER) {
+		if (with_addr)
+			rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1");
+		if (rc == 0)
+			rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
+	} else if (!strcmp(w->name, "cpu-hash")) {
+		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+	}
+	return rc;
+}
+
+int eb_wasm_detect(const struct eb_launch_ctx *ctx, char *const version_argv[],
+		   const char *why_missing, const char *hint, struct eb_rt_status *st,
+		   char *version, size_t cap)
+{
+	memset(st, 0, sizeof(*st));
+	if (eb_first_line_of(version_argv, version, cap) < 0) {
+		snprintf(st->why, sizeof(st->why), "%s", why_missing);
+		snprintf(st->hint, sizeof(st->hint), "%s", hint);
+		return 0;
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/cpu-hash.wasm", ctx->wasm_dir);
+	if (access(path, R_OK) != 0) {
+		snprintf(st->why, sizeof(st->why), "wasm module %.200s is missing", path);
+		snprintf(st->hint, sizeof(st->hint), "make build (needs clang, lld, wasi-libc: make setup)");
+		return 0;
+	}
+	return 1;
+}

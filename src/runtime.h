@@ -113,6 +113,25 @@ int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w,
 /* First line of `argv` output into out (for versions); 0 or a negative errno. */
 int eb_first_line_of(char *const argv[], char *out, size_t cap);
 
+/*
+ * The workload's own arguments after the module/binary: for a server
+ * "[--addr 127.0.0.1] --port P" (with_addr: the build takes --addr), for
+ * cpu-hash the iteration count, for hello nothing.
+ */
+__attribute__((warn_unused_result))
+int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ctx,
+			       const struct eb_workload *w, int with_addr);
+
+/*
+ * The check every wasm runtime starts with: does `version_argv` run (its
+ * first line into version), and are the wasm modules built?  Returns 1 when
+ * both hold; otherwise fills st->why/hint (why_missing/hint when the tool
+ * does not run) and returns 0.
+ */
+int eb_wasm_detect(const struct eb_launch_ctx *ctx, char *const version_argv[],
+		   const char *why_missing, const char *hint, struct eb_rt_status *st,
+		   char *version, size_t cap);
+
 /* Does `tool ARG` run and exit 0?  (ARG e.g. "--version") */
 int eb_tool_runs(const char *tool, const char *arg);
 

@@ -291,7 +291,7 @@ class BadInput(unittest.TestCase):
         self.one_line_error(eb("frobnicate"), 2, "unknown command")
 
     def test_unavailable_runtime_requested(self):
-        self.one_line_error(eb("run", "--runtime", "wasmedge"), 2, "runtime wasmedge not available:")
+        self.one_line_error(eb("run", "--runtime", "wasmcloud"), 2, "runtime wasmcloud not available:")
 
     def test_output_directory_problems(self):
         with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
