@@ -250,9 +250,10 @@ int eb_container_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *er
 	return 0;
 }
 
-int eb_container_command(const struct eb_launch_ctx *ctx, const char *oci_runtime,
+int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 			 const struct eb_workload *w, struct eb_argv *a)
 {
+	const char *oci_runtime = mode;
 	eb_argv_reset(a);
 	int rc = eb_argv_push(a, "%s", eb_docker_cli()) ?: eb_argv_push(a, "run") ?:
 		 eb_argv_push(a, "--rm") ?: eb_argv_push(a, "--name") ?: eb_argv_push(a, "%s", ctx->instance) ?:

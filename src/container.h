@@ -25,8 +25,12 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st);
 /* Build the run's image once (shared by docker and gvisor). */
 int eb_container_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);
 
-/* "docker run --rm --name <instance> --network host [--runtime=runsc] IMAGE /<workload> ..." */
-int eb_container_command(const struct eb_launch_ctx *ctx, const char *oci_runtime,
+/*
+ * "docker run --rm --name <instance> --network host [--runtime=runsc] IMAGE
+ * /<workload> ...".  The runtime's mode names the OCI runtime ("runc",
+ * "runsc"), so docker and gvisor share this as their command hook.
+ */
+int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 			 const struct eb_workload *w, struct eb_argv *a);
 
 int eb_container_attach(struct eb_instance *in, char *err, size_t errcap);

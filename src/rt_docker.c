@@ -12,19 +12,12 @@ static void docker_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *
 	eb_container_detect("runc", st);
 }
 
-static int docker_command(const struct eb_launch_ctx *ctx, const char *mode,
-			  const struct eb_workload *w, struct eb_argv *a)
-{
-	(void)mode;
-	return eb_container_command(ctx, "runc", w, a);
-}
-
 const struct eb_runtime eb_rt_docker = {
 	.name = "docker",
 	.summary = "Docker Engine with runc, FROM-scratch image of the static binaries",
 	.modes = docker_modes,
 	.detect = docker_detect,
-	.command = docker_command,
+	.command = eb_container_command,   /* the mode is the OCI runtime */
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,

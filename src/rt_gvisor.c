@@ -14,19 +14,12 @@ static void gvisor_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *
 	eb_container_detect("runsc", st);
 }
 
-static int gvisor_command(const struct eb_launch_ctx *ctx, const char *mode,
-			  const struct eb_workload *w, struct eb_argv *a)
-{
-	(void)mode;
-	return eb_container_command(ctx, "runsc", w, a);
-}
-
 const struct eb_runtime eb_rt_gvisor = {
 	.name = "gvisor",
 	.summary = "Docker Engine with gVisor (runsc), same image",
 	.modes = gvisor_modes,
 	.detect = gvisor_detect,
-	.command = gvisor_command,
+	.command = eb_container_command,   /* the mode is the OCI runtime */
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,
