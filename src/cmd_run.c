@@ -46,6 +46,7 @@ static void run_usage(FILE *f)
 		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
 		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n"
 		"  --mode M             only this runtime mode (repeatable; see 'edgebench list')\n"
+		"  --density N          server instances started side by side for density (default 10; 0 skips)\n"
 		"  --wasm-artifacts DIR wasm32-wasi modules (default: this build's wasm/)\n");
 }
 
@@ -91,6 +92,7 @@ int eb_cmd_run(int argc, char **argv)
 		{ "full-cold-trials", required_argument, NULL, 14 },
 		{ "wasm-artifacts", required_argument, NULL, 15 },
 		{ "mode", required_argument, NULL, 16 },
+		{ "density", required_argument, NULL, 17 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +144,7 @@ int eb_cmd_run(int argc, char **argv)
 		case 12: if (num("--port", optarg, 1, 65535, &x)) return 2; plan.port = (uint16_t)x; break;
 		case 13: plan.artifact_dir = optarg; break;
 		case 15: plan.wasm_dir = optarg; break;
+		case 17: if (num("--density", optarg, 0, 1000, &x)) return 2; plan.density_instances = (unsigned)x; break;
 		case 16:
 			if (nmode < MAX_SEL)
 				modes_sel[nmode++] = optarg;
@@ -203,7 +206,7 @@ int eb_cmd_run(int argc, char **argv)
 
 	json_object_set_new(res.doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
 	json_object_set_new(res.doc, "config", json_pack(
-		"{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i}",
+		"{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i, s:i}",
 		"artifact_dir", plan.artifact_dir, "wasm_dir", plan.wasm_dir, "cold_trials", plan.cold_trials,
 		"warmup_requests", plan.warmup_requests, "warm_requests", plan.warm_requests,
 		"burst_requests", plan.burst_requests, "burst_concurrency", plan.burst_concurrency,
@@ -212,7 +215,7 @@ int eb_cmd_run(int argc, char **argv)
 		"hash_runs", plan.hash_runs, "hello_runs", plan.hello_runs,
 		"start_timeout_seconds", (double)plan.start_timeout_ns / 1e9,
 		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3,
-		"full_cold_trials", plan.full_cold_trials));
+		"full_cold_trials", plan.full_cold_trials, "density_instances", plan.density_instances));
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
 	json_t *fpv = json_object();

@@ -401,6 +401,7 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 	if (!d)
 		return -ENODATA;
 	memset(out, 0, sizeof(*out));
+	out->additive = -1;
 	uint64_t usage, peak, anon;
 	if (read_u64(d->mem_dir, d->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) < 0)
 		return -ESRCH;
@@ -419,6 +420,7 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 			add_mem(out, "shim_pss", "PSS of the per-container containerd-shim process", (double)shim.pss_bytes);
 			add_mem(out, "shim_rss", "RSS of the per-container containerd-shim process", (double)shim.rss_bytes);
 		}
+		out->additive = (int)out->n_mem;
 		add_mem(out, "tree_pss", "PSS of the shim's whole process tree (shim + container processes)", (double)tree.pss_bytes);
 	}
 	uint64_t cu, cs;
@@ -480,6 +482,7 @@ int eb_container_shared_sample(struct eb_sample *out)
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
+	out->additive = -1;
 	add_mem(out, "daemon_pss", "PSS of dockerd + containerd, shared by every container on the host", (double)f.pss_bytes);
 	add_mem(out, "daemon_rss", "RSS of dockerd + containerd", (double)f.rss_bytes);
 	return 0;

@@ -262,8 +262,8 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	/* at a glance: one row per runtime/mode, medians only; the full
 	 * spread of each figure is in the Results table below */
 	bprintf(&b, "\n## At a glance (medians; spread and n below)\n\n"
-		    "| runtime/mode | cold start ms | warm GET / us | keep-alive req/s | memory MiB (what) | cpu-hash compute ms (x native) | hello ms |\n"
-		    "|---|---:|---:|---:|---|---:|---:|\n");
+		    "| runtime/mode | cold start ms | warm GET / us | keep-alive req/s | memory MiB (what) | density: MiB each, instances/GiB | cpu-hash compute ms (x native) | hello ms |\n"
+		    "|---|---:|---:|---:|---|---:|---:|---:|\n");
 	json_t *nat = find_cell(cells, "native", "native", "cpu-hash");
 	double native_hash = nat ? series_median(nat, "compute") : -1;
 	json_t *seen = json_object();
@@ -278,7 +278,8 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		json_t *h = find_cell(cells, rt, mode, "http-hello");
 		json_t *c = find_cell(cells, rt, mode, "cpu-hash");
 		json_t *hl = find_cell(cells, rt, mode, "hello");
-		char cold[32] = "-", warm[32] = "-", rps[32] = "-", mem[96] = "-", hash[48] = "-", hello[32] = "-";
+		char cold[32] = "-", warm[32] = "-", rps[32] = "-", mem[96] = "-", hash[48] = "-", hello[32] = "-",
+		     dens[64] = "-";
 		double v;
 		if (h && (v = series_median(h, "cold_start")) >= 0)
 			snprintf(cold, sizeof(cold), "%.2f", v / 1e6);
@@ -292,6 +293,15 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 			double shim = series_median(h, "shim_pss_after_warmup");
 			snprintf(mem, sizeof(mem), "%.2f cgroup + %.2f shim PSS", v / 1048576.0, shim > 0 ? shim / 1048576.0 : 0);
 		}
+		json_t *dv = h ? json_object_get(json_object_get(h, "values"), "density") : NULL;
+		if (dv) {
+			char sname[64];
+			snprintf(sname, sizeof(sname), "density_%s", json_string_value(json_object_get(dv, "figure")));
+			v = series_median(h, sname);
+			snprintf(dens, sizeof(dens), "%.2f %s, %.0f", v / 1048576.0,
+				 json_string_value(json_object_get(dv, "figure")),
+				 json_number_value(json_object_get(dv, "instances_per_gib")));
+		}
 		if (c && (v = series_median(c, "compute")) >= 0) {
 			if (native_hash > 0)
 				snprintf(hash, sizeof(hash), "%.1f (%.2fx)", v / 1e6, v / native_hash);
@@ -302,7 +312,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 			snprintf(hello, sizeof(hello), "%.2f", v / 1e6);
 		if (!h && !c && !hl)
 			continue;
-		bprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", key, cold, warm, rps, mem, hash, hello);
+		bprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", key, cold, warm, rps, mem, dens, hash, hello);
 	}
 	json_decref(seen);
 

@@ -91,6 +91,7 @@ int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out)
 	out->mem[1].description = "PSS of the instance's process tree";
 	out->mem[1].bytes = (double)f.pss_bytes;
 	out->n_mem = 2;
+	out->additive = 1;
 	out->has_cpu = 1;
 	out->cpu_user_ns = f.user_ns;
 	out->cpu_sys_ns = f.sys_ns;

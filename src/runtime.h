@@ -54,6 +54,7 @@ struct eb_sample {
 	int has_cpu;
 	uint64_t cpu_user_ns, cpu_sys_ns;
 	const char *cpu_source;
+	int additive;               /* index in mem[] of the figure that adds up over instances (PSS), -1: none */
 };
 
 /* A command line built in place: argv points into buf. */

@@ -42,6 +42,7 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->iterations = 2000000ull;
 	p->hash_runs = 10;
 	p->full_cold_trials = 3;
+	p->density_instances = 10;
 	p->hello_runs = 50;
 	p->batch_timeout_ns = 600000000000ull;
 }
@@ -312,6 +313,95 @@ static int run_load(struct cellctx *c, struct eb_load_config *cfg, struct eb_his
 	return lr->interrupted ? -EINTR : 0;
 }
 
+/*
+ * Density: density_instances instances side by side, each on its own port,
+ * started one after the other (each start timed while the others run),
+ * each checked to answer 200, then each one's footprint sampled.  The
+ * runtime's additive figure (PSS) per instance is what a host of a given
+ * size can fit; shared daemons are reported once, elsewhere.
+ */
+static int density(struct cellctx *c)
+{
+	unsigned n = c->plan->density_instances;
+	if (n == 0)
+		return 0;
+	struct eb_instance *ins = calloc(n, sizeof(*ins));
+	double *start = calloc(n, sizeof(double)), *add = calloc(n, sizeof(double));
+	uint16_t *ports = calloc(n, sizeof(*ports));
+	uint16_t saved_port = c->lctx.port;
+	unsigned up = 0;
+	int rc = 0;
+	const char *add_name = NULL;
+	if (!ins || !start || !add || !ports) {
+		snprintf(c->err, c->errcap, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (; up < n; up++) {
+		eb_progress("%s/%s/%s: density %u/%u", c->rt->name, c->mode, c->w->name, up + 1, n);
+		int port = eb_free_port();
+		if (port < 0) {
+			snprintf(c->err, c->errcap, "cannot find a free loopback port: %s", strerror(-port));
+			rc = port;
+			goto out;
+		}
+		c->lctx.port = ports[up] = (uint16_t)port;
+		uint64_t ready;
+		if ((rc = start_server(c, &ins[up], &ready)) < 0)
+			goto out;
+		start[up] = (double)ready;
+		if (c->rt->attach && (rc = c->rt->attach(&ins[up], c->err, c->errcap)) < 0) {
+			up++;
+			goto out;
+		}
+	}
+	/* all of them up at once: each still answers, then the footprint */
+	for (unsigned i = 0; i < n; i++) {
+		struct eb_probe_result pr;
+		struct eb_sample smp;
+		rc = eb_probe_until_ok(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + c->plan->start_timeout_ns,
+				       c->plan->probe_spacing_ns, &pr);
+		if (rc < 0) {
+			snprintf(c->err, c->errcap, "density: instance %u of %u (port %u) stopped answering: %s",
+				 i + 1, n, (unsigned)ports[i], strerror(-rc));
+			goto out;
+		}
+		if ((rc = sample_instance(c, &ins[i], &smp)) < 0) {
+			snprintf(c->err, c->errcap, "density: cannot sample instance %u of %u", i + 1, n);
+			goto out;
+		}
+		if (smp.additive >= 0) {
+			add_name = smp.mem[smp.additive].name;
+			add[i] = smp.mem[smp.additive].bytes;
+		}
+	}
+out:
+	if (rc == 0 && up == n) {
+		rc = add_series(c, "density_start", "ns", "launch -> first 200 of each instance while the earlier ones keep running", start, n);
+		if (rc == 0 && add_name) {
+			char name[64], desc[200];
+			snprintf(name, sizeof(name), "density_%s", add_name);
+			snprintf(desc, sizeof(desc), "%s of each of %u instances running side by side", add_name, n);
+			rc = add_series(c, name, "bytes", desc, add, n);
+			double sum = 0;
+			for (unsigned i = 0; i < n; i++)
+				sum += add[i];
+			json_object_set_new(json_object_get(c->cell, "values"), "density",
+					    json_pack("{s:i, s:s, s:f, s:f}", "instances", n, "figure", add_name,
+						      "total_bytes", sum, "instances_per_gib",
+						      sum > 0 ? (double)n * 1073741824.0 / sum : 0.0));
+		}
+	}
+	for (unsigned i = 0; i < up; i++)
+		stop_instance(c, &ins[i]);
+	c->lctx.port = saved_port;
+	free(ins);
+	free(start);
+	free(add);
+	free(ports);
+	return rc;
+}
+
 static int server_cell(struct cellctx *c)
 {
 	const struct eb_plan *pl = c->plan;
@@ -513,6 +603,9 @@ static int server_cell(struct cellctx *c)
 		snprintf(name, sizeof(name), "sustained_%s", tag);
 		json_object_set_new(values, name, o);
 	}
+	stop_instance(c, &in);
+	if ((rc = density(c)) < 0)
+		goto out;
 	if (!json_object_get(checks, "zero_errors"))
 		json_object_set_new(checks, "zero_errors", json_true());
 	json_object_set_new(checks, "every_cold_start_answered_200", json_true());

@@ -33,7 +33,8 @@ struct eb_plan {
 	uint64_t probe_spacing_ns;
 	uint64_t iterations;           /* cpu-hash; study: 2,000,000 */
 	unsigned hash_runs;
-	unsigned full_cold_trials;     /* study Table 5: 3 (runtimes with a rebuild step) */
+	unsigned full_cold_trials;
+	unsigned density_instances;    /* instances started side by side (0: skip) */     /* study Table 5: 3 (runtimes with a rebuild step) */
 	unsigned hello_runs;
 	uint64_t batch_timeout_ns;
 	const char *log_dir;           /* workload stderr goes here */

@@ -106,6 +106,8 @@ class ContainerSuite(unittest.TestCase):
                              "shared_daemon_pss_after_warmup", "sustained_keepalive_cgroup_memory"):
                     s = self.series(c, name)
                     self.assertTrue(s["samples"] and all(v > 0 for v in s["samples"]), name)
+                self.assertEqual(len(self.series(c, "density_tree_pss")["samples"]), 10)
+                self.assertTrue(all(v > 0 for v in self.series(c, "density_tree_pss")["samples"]))
                 cpu = c["values"]["sustained_keepalive"]
                 self.assertIn("cgroup", cpu["cpu_source"])
                 self.assertGreater(cpu["cpu_user_ms"] + cpu["cpu_sys_ms"], 0)

@@ -237,6 +237,18 @@ class NativeSuite(unittest.TestCase):
             self.assertGreater(len(s["samples"]), 0, name)
             self.assertTrue(all(v > 0 for v in s["samples"]), name)
 
+    def test_density(self):
+        c = self.cell("http-hello")
+        d = c["values"]["density"]
+        self.assertEqual(d["instances"], 10)
+        self.assertEqual(d["figure"], "pss")
+        pss = self.series("http-hello", "density_pss")["samples"]
+        self.assertEqual(len(pss), 10)
+        self.assertTrue(all(v > 0 for v in pss))
+        self.assertAlmostEqual(d["total_bytes"], sum(pss), delta=1)
+        self.assertEqual(len(self.series("http-hello", "density_start")["samples"]), 10)
+        self.assertEqual(our_processes(f"{NATIVE}/http-hello"), [])
+
     def test_digest_matches_independent_implementation(self):
         c = self.cell("cpu-hash")
         self.assertEqual(c["values"]["expected_digest"], chain(20000))
