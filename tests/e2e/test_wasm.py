@@ -146,6 +146,35 @@ class Wamr(BatchChecks, unittest.TestCase):
         self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
 
 
+class WasmCloud(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if AVAIL.get("wasmcloud", "unknown") is not None:
+            raise unittest.SkipTest(f"wasmcloud not available: {AVAIL.get('wasmcloud')}")
+        cls.tmp, cls.result, cls.doc = run_suite("wasmcloud", "--workload", "http-hello", "--density", "3")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_wash_dev_serves_the_component(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr[-2000:])
+        c = self.doc["cells"][0]
+        self.assertEqual(c["status"], "ok", c.get("error"))
+        self.assertIn("dev --non-interactive --user-config", c["command"])
+        self.assertTrue(c["checks"]["every_cold_start_answered_200"])
+        self.assertTrue(c["checks"]["zero_errors"], c["warnings"])
+        self.assertEqual(len(series(c, "density_pss")["samples"]), 3)
+        # whatever wash does with instances, the responses are kept and the check agrees with them
+        seen = c["values"]["state_responses"]
+        self.assertEqual(len(seen), 50)
+        self.assertEqual(c["checks"]["state_counts_exactly"], seen == list(range(1, 51)))
+
+    def test_nothing_left(self):
+        self.assertEqual([d for d in os.listdir("/tmp") if d.startswith("edgebench-wasmcloud-")], [])
+        self.assertEqual(our_processes("wash dev"), [])
+
+
 # One request script, the same answers from every http-hello variant.
 SCRIPT = [
     ("GET", "/", 200, b"hello"),
@@ -175,7 +204,7 @@ def http_once(port, method, path):
 class Conformance(unittest.TestCase):
     def variants(self):
         for rt, modes in (("native", [None]), ("docker", [None]), ("gvisor", [None]), ("wasmtime", ["cache-warm"]),
-                          ("wasmedge", [None]), ("wamr", [None])):
+                          ("wasmedge", [None]), ("wamr", [None]), ("wasmcloud", [None])):
             if AVAIL.get(rt) is None:
                 yield rt, modes[0]
 
@@ -209,7 +238,7 @@ class Conformance(unittest.TestCase):
                             self.assertTrue(got.isdigit(), got)
             finally:
                 p.send_signal(signal.SIGINT)
-                p.wait(timeout=60)
+                p.communicate(timeout=60)
             self.assertEqual(our_processes(f"127.0.0.1:{port}") + our_processes(f"--port {port}"), [])
         self.assertGreater(seen, 0)
 
