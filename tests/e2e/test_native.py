@@ -303,7 +303,11 @@ class BadInput(unittest.TestCase):
         self.one_line_error(eb("frobnicate"), 2, "unknown command")
 
     def test_unavailable_runtime_requested(self):
-        self.one_line_error(eb("run", "--runtime", "wasmcloud"), 2, "runtime wasmcloud not available:")
+        # wasm runtimes are unavailable without their modules, whatever is installed
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as empty:
+            r = eb("run", "--runtime", "node", "--wasm-artifacts", empty)
+            self.one_line_error(r, 2, "runtime node not available:")
+            self.assertIn("install with:", r.stderr)
 
     def test_output_directory_problems(self):
         with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
