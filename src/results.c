@@ -82,6 +82,18 @@ int eb_results_open(const char *dir, struct eb_results *r, char *err, size_t err
 		snprintf(err, errcap, "%s already exists; choose a new --out directory", path);
 		return -EEXIST;
 	}
+	/* raw logs of a run that was killed are results too: never write over them */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int used = 0;
+	while (d && !used && (e = readdir(d)))
+		used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d)
+		closedir(d);
+	if (used) {
+		snprintf(err, errcap, "output directory %s is not empty; choose a new --out directory", dir);
+		return -EEXIST;
+	}
 	if (access(dir, W_OK) != 0) {
 		rc = -errno;
 		snprintf(err, errcap, "cannot write to output directory %s: %s", dir, strerror(errno));

@@ -318,6 +318,9 @@ class BadInput(unittest.TestCase):
             self.one_line_error(eb("run", "--runtime", "native", "--workload", "hello", "--out", out), 2, "already exists")
             with open(os.path.join(out, "results.json")) as f:
                 self.assertEqual(f.read(), "{}")   # earlier results untouched
+            partial = os.path.join(d, "partial")
+            os.makedirs(os.path.join(partial, "raw"))
+            self.one_line_error(eb("run", "--runtime", "native", "--workload", "hello", "--out", partial), 2, "is not empty")
             blocker = os.path.join(d, "file")
             open(blocker, "w").close()
             self.one_line_error(eb("run", "--runtime", "native", "--out", os.path.join(blocker, "x")), 2,
