@@ -362,6 +362,24 @@ class BadInput(unittest.TestCase):
             self.assertIn("signal 11", errors["hello"])
 
 
+    def test_exec_failure_is_not_a_slow_start(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            art = os.path.join(d, "art")
+            os.makedirs(art)
+            for name in ("http-hello", "cpu-hash", "hello"):
+                p = os.path.join(art, name)
+                with open(p, "wb") as f:
+                    f.write(b"\x00garbage, not an executable format")
+                os.chmod(p, 0o755)
+            t0 = time.monotonic()
+            r = eb("run", "--runtime", "native", "--workload", "http-hello", "--artifacts", art,
+                   "--out", os.path.join(d, "r"), "--start-timeout", "30s", *SMALL)
+            self.assertLess(time.monotonic() - t0, 10)   # not waiting for the 30 s start timeout
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("cannot launch", r.stderr)
+            self.assertIn("Exec format error", r.stderr)
+
+
 class Interrupt(unittest.TestCase):
     def test_sigint_leaves_nothing_behind(self):
         with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
