@@ -144,7 +144,7 @@ int eb_cmd_run(int argc, char **argv)
 		case 12: if (num("--port", optarg, 1, 65535, &x)) return 2; plan.port = (uint16_t)x; break;
 		case 13: plan.artifact_dir = optarg; break;
 		case 15: plan.wasm_dir = optarg; break;
-		case 17: if (num("--density", optarg, 0, 1000, &x)) return 2; plan.density_instances = (unsigned)x; break;
+		case 17: if (num("--density", optarg, 0, 50, &x)) return 2; plan.density_instances = (unsigned)x; break;
 		case 16:
 			if (nmode < MAX_SEL)
 				modes_sel[nmode++] = optarg;

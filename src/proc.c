@@ -19,7 +19,7 @@ extern char **environ;
 
 volatile sig_atomic_t eb_interrupted;
 
-#define MAX_LIVE 64
+#define MAX_LIVE 64   /* > --density max (50) + a few helper commands */
 static volatile pid_t live[MAX_LIVE];
 
 static void registry_add(pid_t pid)
