@@ -22,13 +22,13 @@ volatile sig_atomic_t eb_interrupted;
 #define MAX_LIVE 64   /* > --density max (50) + a few helper commands */
 static volatile pid_t live[MAX_LIVE];
 
-static void registry_add(pid_t pid)
+/* A free registry slot, or -1: a child we could not track is never started. */
+static int registry_slot(void)
 {
 	for (int i = 0; i < MAX_LIVE; i++)
-		if (live[i] == 0) {
-			live[i] = pid;
-			return;
-		}
+		if (live[i] == 0)
+			return i;
+	return -1;
 }
 
 static void registry_del(pid_t pid)
@@ -108,11 +108,15 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	out->launch_ns = eb_now_ns();
+	int slot = registry_slot();
 	pid_t pid;
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, opts->envp ? opts->envp : environ);
+	out->launch_ns = eb_now_ns();
+	if (slot < 0)
+		rc = EAGAIN;
+	else
+		rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, opts->envp ? opts->envp : environ);
 	if (rc == 0)
-		registry_add(pid);
+		live[slot] = pid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
