@@ -362,6 +362,23 @@ class BadInput(unittest.TestCase):
             self.assertIn("signal 11", errors["hello"])
 
 
+    def test_silent_server_times_out_and_is_removed(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            art = os.path.join(d, "art")
+            os.makedirs(art)
+            for name, body in (("http-hello", "exec sleep 300 # edgebench-silent-server"),
+                               ("cpu-hash", "true"), ("hello", "true")):
+                p = os.path.join(art, name)
+                with open(p, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(p, 0o755)
+            r = eb("run", "--runtime", "native", "--workload", "http-hello", "--artifacts", art,
+                   "--out", os.path.join(d, "r"), "--start-timeout", "1s", *SMALL)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("no HTTP 200 from 127.0.0.1:", r.stderr)
+            self.assertIn("within 1.0 s", r.stderr)
+            self.assertEqual(our_processes("sleep 300"), [])
+
     def test_exec_failure_is_not_a_slow_start(self):
         with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
             art = os.path.join(d, "art")
