@@ -151,6 +151,12 @@ struct bar {
 	struct eb_summary s;
 };
 
+/* A chart label: whole numbers from 100 up, three significant digits below. */
+static void fmt_num(double v, char *buf, size_t cap)
+{
+	snprintf(buf, cap, v >= 100 ? "%.0f" : "%.3g", v);
+}
+
 /* One horizontal bar chart: median bar, min..max line, p90 tick. */
 static int write_svg(const char *path, const char *title, const char *unit_shown,
 		     double div, struct bar *bars, size_t n)
@@ -164,7 +170,7 @@ static int write_svg(const char *path, const char *title, const char *unit_shown
 		maxv = 1;
 	int W = 760, left = 230, rowh = 28, top = 40;
 	int H = top + (int)n * rowh + 40;
-	double plotw = W - left - 30;
+	double plotw = W - left - 170;   /* room right of the longest line for its label */
 	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
 	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", title);
@@ -178,12 +184,15 @@ static int write_svg(const char *path, const char *title, const char *unit_shown
 			left + plotw * mn / maxv, left + plotw * mx / maxv, y + 12, y + 12);
 		bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
 			left + plotw * p90 / maxv, left + plotw * p90 / maxv, y + 6, y + 18);
-		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%.3g %s (n=%zu)</text>\n",
-			left + plotw * mx / maxv + 4 > W - 120 ? (double)W - 120 : left + plotw * mx / maxv + 4,
-			y + 16, med, unit_shown, bars[i].s.n);
+		char num[32];
+		fmt_num(med, num, sizeof(num));
+		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%s %s (n=%zu)</text>\n",
+			left + plotw * mx / maxv + 6, y + 16, num, unit_shown, bars[i].s.n);
 	}
-	bprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: median; line: min..max; tick: p90; axis 0..%.3g %s</text>\n",
-		left, H - 12, maxv, unit_shown);
+	char axis[32];
+	fmt_num(maxv, axis, sizeof(axis));
+	bprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: median; line: min..max; tick: p90; axis 0..%s %s</text>\n",
+		left, H - 12, axis, unit_shown);
 	bprintf(&b, "</svg>\n");
 	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
 	free(b.p);
