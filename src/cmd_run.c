@@ -202,6 +202,7 @@ int eb_cmd_run(int argc, char **argv)
 		return 2;
 	}
 	plan.log_dir = log_dir;
+	plan.progress = eb_progress;
 	eb_progress_init();
 
 	json_object_set_new(res.doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));

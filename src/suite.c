@@ -8,7 +8,6 @@
 #include "load.h"
 #include "probe.h"
 #include "proc.h"
-#include "progress.h"
 #include "sha256.h"
 
 #include "buildinfo.h"
@@ -23,6 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define progress(plan, ...)                        \
+	do {                                       \
+		if ((plan)->progress)              \
+			(plan)->progress(__VA_ARGS__); \
+	} while (0)
 
 void eb_plan_defaults(struct eb_plan *p)
 {
@@ -338,7 +343,7 @@ static int density(struct cellctx *c)
 		goto out;
 	}
 	for (; up < n; up++) {
-		eb_progress("%s/%s/%s: density %u/%u", c->rt->name, c->mode, c->w->name, up + 1, n);
+		progress(c->plan, "%s/%s/%s: density %u/%u", c->rt->name, c->mode, c->w->name, up + 1, n);
 		int port = eb_free_port();
 		if (port < 0) {
 			snprintf(c->err, c->errcap, "cannot find a free loopback port: %s", strerror(-port));
@@ -429,7 +434,7 @@ static int server_cell(struct cellctx *c)
 
 	/* 0. one unmeasured start: page cache, and the runtime's compilation
 	 * cache in modes that keep one (the "warm" in cache-warm) */
-	eb_progress("%s/%s/%s: priming start", c->rt->name, c->mode, c->w->name);
+	progress(c->plan, "%s/%s/%s: priming start", c->rt->name, c->mode, c->w->name);
 	uint64_t primed;
 	if ((rc = start_server(c, &in, &primed)) < 0)
 		goto out;
@@ -437,7 +442,7 @@ static int server_cell(struct cellctx *c)
 
 	/* 1. cold start: a fresh instance per trial */
 	for (unsigned t = 0; t < pl->cold_trials; t++) {
-		eb_progress("%s/%s/%s: cold start %u/%u", c->rt->name, c->mode, c->w->name, t + 1, pl->cold_trials);
+		progress(c->plan, "%s/%s/%s: cold start %u/%u", c->rt->name, c->mode, c->w->name, t + 1, pl->cold_trials);
 		uint64_t ready;
 		if ((rc = start_server(c, &in, &ready)) < 0)
 			goto out;
@@ -452,7 +457,7 @@ static int server_cell(struct cellctx *c)
 	if (c->rt->rebuild && pl->full_cold_trials) {
 		unsigned nf = pl->full_cold_trials < 4096 ? pl->full_cold_trials : 4096;
 		for (unsigned t = 0; t < nf; t++) {
-			eb_progress("%s/%s/%s: full cold %u/%u", c->rt->name, c->mode, c->w->name, t + 1, nf);
+			progress(c->plan, "%s/%s/%s: full cold %u/%u", c->rt->name, c->mode, c->w->name, t + 1, nf);
 			uint64_t b0 = eb_now_ns();
 			if ((rc = c->rt->rebuild(&c->lctx, c->mode, c->err, c->errcap)) < 0)
 				goto out;
@@ -475,7 +480,7 @@ static int server_cell(struct cellctx *c)
 	}
 
 	/* 2. one warm instance for everything else */
-	eb_progress("%s/%s/%s: warm instance", c->rt->name, c->mode, c->w->name);
+	progress(c->plan, "%s/%s/%s: warm instance", c->rt->name, c->mode, c->w->name);
 	uint64_t ready;
 	if ((rc = start_server(c, &in, &ready)) < 0)
 		goto out;
@@ -538,7 +543,7 @@ static int server_cell(struct cellctx *c)
 	size_t nb = 0;
 	double burst_rps[256];
 	for (unsigned b = 0; b < pl->bursts && b < 256; b++) {
-		eb_progress("%s/%s/%s: burst %u/%u", c->rt->name, c->mode, c->w->name, b + 1, pl->bursts);
+		progress(c->plan, "%s/%s/%s: burst %u/%u", c->rt->name, c->mode, c->w->name, b + 1, pl->bursts);
 		cfg = (struct eb_load_config){ .path = "/", .connections = pl->burst_concurrency,
 					       .requests = pl->burst_requests, .keepalive = 1,
 					       .samples = v + nb, .samples_cap = max_samples - nb };
@@ -555,7 +560,7 @@ static int server_cell(struct cellctx *c)
 	/* sustained load, keep-alive then connection per request */
 	for (int mode = 0; mode < 2; mode++) {
 		const char *tag = mode == 0 ? "keepalive" : "close";
-		eb_progress("%s/%s/%s: sustained %s %.1fs", c->rt->name, c->mode, c->w->name, tag, (double)pl->sustained_ns / 1e9);
+		progress(c->plan, "%s/%s/%s: sustained %s %.1fs", c->rt->name, c->mode, c->w->name, tag, (double)pl->sustained_ns / 1e9);
 		struct eb_sample s0, s1;
 		int cpu_ok = sample_instance(c, &in, &s0) == 0 && s0.has_cpu;
 		fs.n = 0;
@@ -678,7 +683,7 @@ static int batch_cell(struct cellctx *c)
 	}
 	if (is_hash) {
 		uint8_t d[SHA256_DIGEST_BYTES];
-		eb_progress("cpu-hash: computing the expected digest in-process");
+		progress(c->plan, "cpu-hash: computing the expected digest in-process");
 		sha256_chain(pl->iterations, d);
 		sha256_hex(d, expect_hex);
 		json_object_set_new(json_object_get(c->cell, "values"), "expected_digest", json_string(expect_hex));
@@ -686,7 +691,7 @@ static int batch_cell(struct cellctx *c)
 	}
 	/* run 0 is an unmeasured warm-up (page cache, runtime caches) */
 	for (unsigned t = 0; t <= runs; t++) {
-		eb_progress("%s/%s/%s: run %u/%u%s", c->rt->name, c->mode, c->w->name, t, runs, t ? "" : " (warm-up)");
+		progress(c->plan, "%s/%s/%s: run %u/%u%s", c->rt->name, c->mode, c->w->name, t, runs, t ? "" : " (warm-up)");
 		struct eb_instance in;
 		struct eb_proc *pp = &in.proc;
 		if ((rc = launch(c, 1, &in)) < 0)

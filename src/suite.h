@@ -38,6 +38,8 @@ struct eb_plan {
 	unsigned hello_runs;
 	uint64_t batch_timeout_ns;
 	const char *log_dir;           /* workload stderr goes here */
+	/* where to say what is being measured (NULL: nowhere); the suite itself never prints */
+	void (*progress)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
 /* The plan with the study's numbers. */
