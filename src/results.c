@@ -223,12 +223,15 @@ void eb_rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-int eb_workdir(const char *tag, char *out, size_t cap)
+int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap)
 {
 	int n = snprintf(out, cap, "/tmp/edgebench-%s-%d", tag, (int)getpid());
-	if (n < 0 || (size_t)n >= cap)
-		return -ENAMETOOLONG;
-	return eb_mkdirs(out);
+	int rc = n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : eb_mkdirs(out);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot create /tmp/edgebench-%s-%d: %s", tag, (int)getpid(), strerror(-rc));
+		out[0] = '\0';
+	}
+	return rc;
 }
 
 void eb_workdir_cleanup(const char *tag)

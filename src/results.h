@@ -64,11 +64,12 @@ void eb_rm_tree(const char *dir);
 
 /*
  * Per-run scratch directories: /tmp/edgebench-<tag>-<pid>.  eb_workdir()
- * creates ours; eb_workdir_cleanup() removes ours and those of runs whose
- * process is gone (a crash), never a live run's.
+ * creates ours (on failure out is emptied and err says why);
+ * eb_workdir_cleanup() removes ours and those of runs whose process is gone
+ * (a crash), never a live run's.
  */
 __attribute__((warn_unused_result))
-int eb_workdir(const char *tag, char *out, size_t cap);
+int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap);
 void eb_workdir_cleanup(const char *tag);
 
 #endif

@@ -78,12 +78,9 @@ static int wamr_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err
 		json_object_set_new(info, "aot", json_string("wamrc not on PATH: aot mode unsupported"));
 		return 0;
 	}
-	int rc = eb_workdir("wamr", aot_dir, sizeof(aot_dir));
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot create %s: %s", aot_dir, strerror(-rc));
-		aot_dir[0] = '\0';
+	int rc = eb_workdir("wamr", aot_dir, sizeof(aot_dir), err, errcap);
+	if (rc < 0)
 		return rc;
-	}
 	return eb_aot_compile_all(ctx, aot_dir, ".aot", module_name, wamrc_argv, info, err, errcap);
 }
 

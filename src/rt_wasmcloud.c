@@ -52,12 +52,6 @@ static const char *find_wash(void)
 	return wash_bin;
 }
 
-static int component(const struct eb_launch_ctx *ctx, char *out, size_t cap)
-{
-	int n = snprintf(out, cap, "%s/http-hello.component.wasm", ctx->wasm_dir);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
 static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
 	char v[128];
@@ -67,7 +61,7 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 			    st, v, sizeof(v)))
 		return;
 	char comp[1024];
-	if (component(ctx, comp, sizeof(comp)) < 0 || access(comp, R_OK) != 0) {
+	if (eb_component_path(ctx, comp, sizeof(comp)) < 0 || access(comp, R_OK) != 0) {
 		snprintf(st->why, sizeof(st->why), "the wasi:http component %.150s is not built", comp);
 		snprintf(st->hint, sizeof(st->hint), "make setup && make build (wit-bindgen-cli, wasm-tools)");
 		return;
@@ -90,7 +84,7 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 		return -ENOTSUP;
 	}
 	char comp[1024], cfg[256], text[1500];
-	int rc = component(ctx, comp, sizeof(comp));
+	int rc = eb_component_path(ctx, comp, sizeof(comp));
 	if (rc < 0)
 		return rc;
 	snprintf(cfg, sizeof(cfg), "%s/%s.yaml", work_dir, ctx->instance);
@@ -109,12 +103,9 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 static int wc_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
 	(void)ctx;
-	int rc = eb_workdir("wasmcloud", work_dir, sizeof(work_dir));
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot create %s: %s", work_dir, strerror(-rc));
-		work_dir[0] = '\0';
+	int rc = eb_workdir("wasmcloud", work_dir, sizeof(work_dir), err, errcap);
+	if (rc < 0)
 		return rc;
-	}
 	json_object_set_new(info, "work_dir", json_string(work_dir));
 	return 0;
 }

@@ -81,12 +81,9 @@ static int compile_argv(const char *in, const char *out, struct eb_argv *a)
  */
 static int we_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	int rc = eb_workdir("wasmedge", aot_dir, sizeof(aot_dir));
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot create %s: %s", aot_dir, strerror(-rc));
-		aot_dir[0] = '\0';
+	int rc = eb_workdir("wasmedge", aot_dir, sizeof(aot_dir), err, errcap);
+	if (rc < 0)
 		return rc;
-	}
 	char why[256];
 	if (eb_aot_compile_all(ctx, aot_dir, ".so", module_name, compile_argv, info, why, sizeof(why)) < 0) {
 		snprintf(aot_why, sizeof(aot_why), "aot needs an LLVM-enabled WasmEdge: %.200s", why);

@@ -56,12 +56,6 @@ static const char *wasmtime_bin(void)
 	return wt_bin;
 }
 
-static int component_path(const struct eb_launch_ctx *ctx, char *out, size_t cap)
-{
-	int n = snprintf(out, cap, "%s/http-hello.component.wasm", ctx->wasm_dir);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
 static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
 	char v[128];
@@ -72,7 +66,7 @@ static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		return;
 	st->available = 1;
 	char comp[1024];
-	int have_comp = component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
+	int have_comp = eb_component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
 	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, wt_bin, EB_WASM_CC_VERSION,
 		 have_comp ? "; http-hello: wasi:http@0.2.0 component via wasmtime serve" : "; http-hello component not built");
 }
@@ -81,7 +75,7 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
 	char module[1024], cwasm[1200];
-	int rc = w->kind == EB_WL_SERVER ? component_path(ctx, module, sizeof(module))
+	int rc = w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module))
 					 : eb_wasm_module(ctx, w, module, sizeof(module));
 	if (rc < 0)
 		return rc;
@@ -117,11 +111,9 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 
 static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	int rc = eb_workdir("wasmtime", work_dir, sizeof(work_dir));
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot create %s: %s", work_dir, strerror(-rc));
+	int rc = eb_workdir("wasmtime", work_dir, sizeof(work_dir), err, errcap);
+	if (rc < 0)
 		return rc;
-	}
 	char path[1200], conf[1400];
 	snprintf(path, sizeof(path), "%s/cache.toml", work_dir);
 	snprintf(conf, sizeof(conf), "# edgebench: a private compilation cache for this run\n[cache]\ndirectory = \"%s/cache\"\n", work_dir);
@@ -136,7 +128,7 @@ static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, 
 	for (unsigned i = 0; i < eb_workload_count; i++) {
 		const struct eb_workload *w = &eb_workloads[i];
 		char module[1024], cwasm[1200], out[256];
-		if (w->kind == EB_WL_SERVER ? component_path(ctx, module, sizeof(module)) < 0
+		if (w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module)) < 0
 					    : eb_wasm_module(ctx, w, module, sizeof(module)) < 0)
 			continue;
 		if (access(module, R_OK) != 0)

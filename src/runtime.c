@@ -105,6 +105,12 @@ int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w,
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
+int eb_component_path(const struct eb_launch_ctx *ctx, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/http-hello.component.wasm", ctx->wasm_dir);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 int eb_first_line_of(char *const argv[], char *out, size_t cap)
 {
 	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = -1 };

@@ -111,6 +111,9 @@ struct eb_runtime {
 /* "<wasm_dir>/<workload>.wasm" into out; 0 or -ENAMETOOLONG. */
 int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap);
 
+/* "<wasm_dir>/http-hello.component.wasm" (the wasi:http component); 0 or -ENAMETOOLONG. */
+int eb_component_path(const struct eb_launch_ctx *ctx, char *out, size_t cap);
+
 /* First line of `argv` output into out (for versions); 0 or a negative errno. */
 int eb_first_line_of(char *const argv[], char *out, size_t cap);
 
