@@ -280,7 +280,11 @@ class NativeSuite(unittest.TestCase):
         with open(os.path.join(self.out, "report.md")) as f:
             report = f.read()
         self.assertIn("cold_start", report)
-        self.assertIn("not available:", report)   # the runtimes we could not measure are named
+        # every known runtime is named; those we could not measure with their reason
+        for r in self.doc["runtimes"]:
+            self.assertIn(f"| {r['name']} |", report)
+            if not r["available"]:
+                self.assertIn(f"not available: {r['why']}, install with: {r['hint']}", report)
         self.assertTrue(os.path.exists(os.path.join(self.out, "cold_start.svg")))
 
     def test_nothing_left_running(self):
