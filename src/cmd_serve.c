@@ -95,7 +95,9 @@ int eb_cmd_serve(int argc, char **argv)
 	int rc = eb_suite_serve(&plan, rt, mode, eb_workload_find("http-hello"), (uint16_t)port, ready, &p, err, sizeof(err));
 	if (rt->cleanup)
 		rt->cleanup();
-	if (rc == -ENOTSUP || (rc < 0 && !err[0]))
+	/* the runtime's own reason (e.g. a component not built) wins over the
+	 * generic one, which only fills a silence */
+	if (rc < 0 && !err[0])
 		snprintf(err, sizeof(err), "%s", rt->unsupported ? rt->unsupported : "cannot serve");
 	if (rc < 0) {
 		fprintf(stderr, "edgebench serve: %s\n", err);
