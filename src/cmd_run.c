@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "progress.h"
 #include "report.h"
+#include "fsutil.h"
 #include "results.h"
 #include "runtime.h"
 #include "suite.h"

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "footprint.h"
 #include "proc.h"
+#include "fsutil.h"
 #include "results.h"
 
 #include <dirent.h>
@@ -275,84 +276,6 @@ struct cdata {
 	int v2;
 };
 
-int eb_cgroup_paths(const char *text, char *mem, size_t memcap, char *cpu, size_t cpucap, int *v2)
-{
-	mem[0] = cpu[0] = '\0';
-	*v2 = 0;
-	char unified[512] = "";
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		const char *c1 = strchr(line, ':');
-		const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		size_t clen = (size_t)(c2 - c1 - 1);
-		size_t plen = strcspn(c2 + 1, "\n");
-		char ctrls[128], path[400];
-		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)clen, c1 + 1);
-		snprintf(path, sizeof(path), "%.*s", (int)plen, c2 + 1);
-		if (clen == 0) {
-			snprintf(unified, sizeof(unified), "%s", path);
-			continue;
-		}
-		/* controller lists like "cpu,cpuacct" */
-		char *save, *tok;
-		for (tok = strtok_r(ctrls, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (!strcmp(tok, "memory"))
-				snprintf(mem, memcap, "/sys/fs/cgroup/memory%s", path);
-			if (!strcmp(tok, "cpuacct"))
-				snprintf(cpu, cpucap, "/sys/fs/cgroup/%.*s%s", (int)clen, c1 + 1, path);
-		}
-	}
-	if (!mem[0] && unified[0]) {
-		*v2 = 1;
-		snprintf(mem, memcap, "/sys/fs/cgroup%s", unified);
-		snprintf(cpu, cpucap, "/sys/fs/cgroup%s", unified);
-	}
-	return mem[0] ? 0 : -ENOENT;
-}
-
-static int read_small(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, cap - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = '\0';
-	return (int)n;
-}
-
-static int read_u64(const char *dir, const char *file, uint64_t *out)
-{
-	char path[700], buf[64];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	int rc = read_small(path, buf, sizeof(buf));
-	if (rc < 0)
-		return rc;
-	char *end;
-	*out = strtoull(buf, &end, 10);
-	return end == buf ? -EINVAL : 0;
-}
-
-/* "key value" lines (memory.stat, cpuacct.stat, cpu.stat). */
-static int read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)
-{
-	char path[700], buf[8192];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (read_small(path, buf, sizeof(buf)) < 0)
-		return -ENOENT;
-	size_t kl = strlen(key);
-	for (char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
-		if (!strncmp(l, key, kl) && l[kl] == ' ') {
-			*out = strtoull(l + kl + 1, NULL, 10);
-			return 0;
-		}
-	return -ENOENT;
-}
-
 int eb_container_attach(struct eb_instance *in, char *err, size_t errcap)
 {
 	struct cdata *d = calloc(1, sizeof(*d));
@@ -371,10 +294,10 @@ int eb_container_attach(struct eb_instance *in, char *err, size_t errcap)
 	char path[128], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	uint64_t u, s;
-	if (read_small(path, buf, sizeof(buf)) <= 0 || eb_parse_proc_stat(buf, &d->shim_pid, &u, &s) < 0)
+	if (eb_read_small(path, buf, sizeof(buf)) <= 0 || eb_parse_proc_stat(buf, &d->shim_pid, &u, &s) < 0)
 		d->shim_pid = 0;   /* footprint then lacks the shim figures */
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	if (read_small(path, buf, sizeof(buf)) < 0 ||
+	if (eb_read_small(path, buf, sizeof(buf)) < 0 ||
 	    eb_cgroup_paths(buf, d->mem_dir, sizeof(d->mem_dir), d->cpu_dir, sizeof(d->cpu_dir), &d->v2) < 0 ||
 	    access(d->mem_dir, R_OK) != 0) {
 		snprintf(err, errcap, "cannot find the memory cgroup of container %s (pid %d)", in->name, pid);
@@ -403,19 +326,19 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 	memset(out, 0, sizeof(*out));
 	out->additive = -1;
 	uint64_t usage, peak, anon;
-	if (read_u64(d->mem_dir, d->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) < 0)
+	if (eb_cgroup_read_u64(d->mem_dir, d->v2 ? "memory.current" : "memory.usage_in_bytes", &usage) < 0)
 		return -ESRCH;
 	add_mem(out, "cgroup_memory", "the container's memory cgroup usage (anon + page cache + kernel)", (double)usage);
-	if (read_u64(d->mem_dir, d->v2 ? "memory.peak" : "memory.max_usage_in_bytes", &peak) == 0)
+	if (eb_cgroup_read_u64(d->mem_dir, d->v2 ? "memory.peak" : "memory.max_usage_in_bytes", &peak) == 0)
 		add_mem(out, "cgroup_memory_peak", "the container's memory cgroup high-water mark", (double)peak);
-	if (read_keyed(d->mem_dir, "memory.stat", d->v2 ? "anon" : "total_rss", &anon) == 0)
+	if (eb_cgroup_read_keyed(d->mem_dir, "memory.stat", d->v2 ? "anon" : "total_rss", &anon) == 0)
 		add_mem(out, "cgroup_anon", "anonymous (resident, not page cache) memory of the container's cgroup", (double)anon);
 	struct eb_footprint shim, tree;
 	if (d->shim_pid > 0 && eb_footprint_tree("/proc", d->shim_pid, &tree) == 0) {
 		/* the shim alone: its tree minus what lives below it */
 		char path[128], buf[4096];
 		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)d->shim_pid);
-		if (read_small(path, buf, sizeof(buf)) > 0 &&
+		if (eb_read_small(path, buf, sizeof(buf)) > 0 &&
 		    eb_parse_smaps_rollup(buf, &shim.rss_bytes, &shim.pss_bytes) == 0) {
 			add_mem(out, "shim_pss", "PSS of the per-container containerd-shim process", (double)shim.pss_bytes);
 			add_mem(out, "shim_rss", "RSS of the per-container containerd-shim process", (double)shim.rss_bytes);
@@ -424,15 +347,15 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 		add_mem(out, "tree_pss", "PSS of the shim's whole process tree (shim + container processes)", (double)tree.pss_bytes);
 	}
 	uint64_t cu, cs;
-	if (!d->v2 && read_keyed(d->cpu_dir, "cpuacct.stat", "user", &cu) == 0 &&
-	    read_keyed(d->cpu_dir, "cpuacct.stat", "system", &cs) == 0) {
+	if (!d->v2 && eb_cgroup_read_keyed(d->cpu_dir, "cpuacct.stat", "user", &cu) == 0 &&
+	    eb_cgroup_read_keyed(d->cpu_dir, "cpuacct.stat", "system", &cs) == 0) {
 		long hz = sysconf(_SC_CLK_TCK);
 		out->has_cpu = 1;
 		out->cpu_user_ns = cu * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
 		out->cpu_sys_ns = cs * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
 		out->cpu_source = "the container's cpuacct cgroup (cpuacct.stat, clock ticks)";
-	} else if (d->v2 && read_keyed(d->cpu_dir, "cpu.stat", "user_usec", &cu) == 0 &&
-		   read_keyed(d->cpu_dir, "cpu.stat", "system_usec", &cs) == 0) {
+	} else if (d->v2 && eb_cgroup_read_keyed(d->cpu_dir, "cpu.stat", "user_usec", &cu) == 0 &&
+		   eb_cgroup_read_keyed(d->cpu_dir, "cpu.stat", "system_usec", &cs) == 0) {
 		out->has_cpu = 1;
 		out->cpu_user_ns = cu * 1000;
 		out->cpu_sys_ns = cs * 1000;
@@ -441,44 +364,11 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 	return 0;
 }
 
-/* PSS/RSS of every process whose comm is one of names. */
-static int daemons_footprint(const char *const names[], struct eb_footprint *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	DIR *d = opendir("/proc");
-	if (!d)
-		return -errno;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		char path[300], comm[64], buf[4096];
-		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		if (read_small(path, comm, sizeof(comm)) <= 0)
-			continue;
-		comm[strcspn(comm, "\n")] = '\0';
-		int match = 0;
-		for (int i = 0; names[i]; i++)
-			match |= !strcmp(comm, names[i]);
-		if (!match)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/smaps_rollup", e->d_name);
-		uint64_t rss, pss;
-		if (read_small(path, buf, sizeof(buf)) > 0 && eb_parse_smaps_rollup(buf, &rss, &pss) == 0) {
-			sum->rss_bytes += rss;
-			sum->pss_bytes += pss;
-			sum->nprocs++;
-		}
-	}
-	closedir(d);
-	return sum->nprocs ? 0 : -ESRCH;
-}
-
 int eb_container_shared_sample(struct eb_sample *out)
 {
 	static const char *const daemons[] = { "dockerd", "containerd", NULL };
 	struct eb_footprint f;
-	int rc = daemons_footprint(daemons, &f);
+	int rc = eb_footprint_by_comm("/proc", daemons, &f);
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof(*out));

@@ -40,7 +40,4 @@ void eb_container_stop(struct eb_instance *in);
 void eb_container_cleanup(void);
 int eb_container_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
 
-/* Parse the memory/cpuacct paths out of /proc/PID/cgroup text (v1 or v2). */
-int eb_cgroup_paths(const char *proc_cgroup, char *mem, size_t memcap, char *cpu, size_t cpucap, int *v2);
-
 #endif

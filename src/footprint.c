@@ -4,6 +4,7 @@
  * stat are read.  Processes that vanish mid-walk are skipped.
  */
 #include "footprint.h"
+#include "fsutil.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -13,25 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int read_text(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	while (len < cap - 1) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (int)len;
-}
 
 static int field_kb(const char *text, const char *name, uint64_t *out)
 {
@@ -99,7 +81,7 @@ int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *ou
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/stat", proc_root, e->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
+		if (eb_read_small(path, buf, sizeof(buf)) <= 0)
 			continue;
 		pid_t ppid;
 		uint64_t u, s;
@@ -135,14 +117,14 @@ int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *ou
 		hz = 100;
 	for (size_t i = 0; i < nt; i++) {
 		snprintf(path, sizeof(path), "%s/%d/stat", proc_root, (int)tree[i]);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
+		if (eb_read_small(path, buf, sizeof(buf)) <= 0)
 			continue;
 		pid_t ppid;
 		uint64_t u, s, rss, pss;
 		if (eb_parse_proc_stat(buf, &ppid, &u, &s) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%d/smaps_rollup", proc_root, (int)tree[i]);
-		if (read_text(path, buf, sizeof(buf)) <= 0 || eb_parse_smaps_rollup(buf, &rss, &pss) < 0)
+		if (eb_read_small(path, buf, sizeof(buf)) <= 0 || eb_parse_smaps_rollup(buf, &rss, &pss) < 0)
 			continue;
 		out->rss_bytes += rss;
 		out->pss_bytes += pss;
@@ -157,4 +139,101 @@ out:
 	free(all);
 	free(tree);
 	return rc;
+}
+
+int eb_footprint_by_comm(const char *proc_root, const char *const names[], struct eb_footprint *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	DIR *d = opendir(proc_root);
+	if (!d)
+		return -errno;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[300], comm[64], buf[4096];
+		snprintf(path, sizeof(path), "%s/%s/comm", proc_root, e->d_name);
+		if (eb_read_small(path, comm, sizeof(comm)) <= 0)
+			continue;
+		comm[strcspn(comm, "\n")] = '\0';
+		int match = 0;
+		for (int i = 0; names[i]; i++)
+			match |= !strcmp(comm, names[i]);
+		if (!match)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/smaps_rollup", proc_root, e->d_name);
+		uint64_t rss, pss;
+		if (eb_read_small(path, buf, sizeof(buf)) > 0 && eb_parse_smaps_rollup(buf, &rss, &pss) == 0) {
+			sum->rss_bytes += rss;
+			sum->pss_bytes += pss;
+			sum->nprocs++;
+		}
+	}
+	closedir(d);
+	return sum->nprocs ? 0 : -ESRCH;
+}
+
+/* cgroups: where a container's memory and CPU accounting live, and the figures in them */
+
+int eb_cgroup_paths(const char *text, char *mem, size_t memcap, char *cpu, size_t cpucap, int *v2)
+{
+	mem[0] = cpu[0] = '\0';
+	*v2 = 0;
+	char unified[512] = "";
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *c1 = strchr(line, ':');
+		const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		size_t clen = (size_t)(c2 - c1 - 1);
+		size_t plen = strcspn(c2 + 1, "\n");
+		char ctrls[128], path[400];
+		snprintf(ctrls, sizeof(ctrls), "%.*s", (int)clen, c1 + 1);
+		snprintf(path, sizeof(path), "%.*s", (int)plen, c2 + 1);
+		if (clen == 0) {
+			snprintf(unified, sizeof(unified), "%s", path);
+			continue;
+		}
+		/* controller lists like "cpu,cpuacct" */
+		char *save, *tok;
+		for (tok = strtok_r(ctrls, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(tok, "memory"))
+				snprintf(mem, memcap, "/sys/fs/cgroup/memory%s", path);
+			if (!strcmp(tok, "cpuacct"))
+				snprintf(cpu, cpucap, "/sys/fs/cgroup/%.*s%s", (int)clen, c1 + 1, path);
+		}
+	}
+	if (!mem[0] && unified[0]) {
+		*v2 = 1;
+		snprintf(mem, memcap, "/sys/fs/cgroup%s", unified);
+		snprintf(cpu, cpucap, "/sys/fs/cgroup%s", unified);
+	}
+	return mem[0] ? 0 : -ENOENT;
+}
+
+int eb_cgroup_read_u64(const char *dir, const char *file, uint64_t *out)
+{
+	char path[700], buf[64];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int rc = eb_read_small(path, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	char *end;
+	*out = strtoull(buf, &end, 10);
+	return end == buf ? -EINVAL : 0;
+}
+
+int eb_cgroup_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)
+{
+	char path[700], buf[8192];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (eb_read_small(path, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	size_t kl = strlen(key);
+	for (char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, key, kl) && l[kl] == ' ') {
+			*out = strtoull(l + kl + 1, NULL, 10);
+			return 0;
+		}
+	return -ENOENT;
 }

@@ -39,4 +39,24 @@ int eb_parse_proc_stat(const char *text, pid_t *ppid, uint64_t *utime_ticks, uin
 __attribute__((warn_unused_result))
 int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *out);
 
+/*
+ * PSS/RSS summed over every process under proc_root whose comm is one of
+ * names (NULL-terminated), e.g. a container engine's daemons.  0, or
+ * -ESRCH when none runs.
+ */
+__attribute__((warn_unused_result))
+int eb_footprint_by_comm(const char *proc_root, const char *const names[], struct eb_footprint *sum);
+
+/*
+ * The memory and cpuacct cgroup directories of a process, from its
+ * /proc/PID/cgroup text (v1, joined v1 controllers, or v2).  0 or -ENOENT.
+ */
+int eb_cgroup_paths(const char *proc_cgroup, char *mem, size_t memcap, char *cpu, size_t cpucap, int *v2);
+
+/* A cgroup file holding one number (memory.current...).  0 or a negative errno. */
+int eb_cgroup_read_u64(const char *dir, const char *file, uint64_t *out);
+
+/* The value of "key value" lines (memory.stat, cpuacct.stat, cpu.stat).  0 or -ENOENT. */
+int eb_cgroup_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out);
+
 #endif

@@ -4,6 +4,7 @@
  * bar, min..max line, p90 tick: the spread, not just a central value).
  */
 #include "report.h"
+#include "fsutil.h"
 #include "results.h"
 #include "stats.h"
 

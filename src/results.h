@@ -51,25 +51,4 @@ int eb_results_finish(struct eb_results *r, const char *status);
 
 void eb_results_close(struct eb_results *r);
 
-/* Write a whole file atomically (tmp + fsync + rename); 0 or -errno. */
-__attribute__((warn_unused_result))
-int eb_write_file_atomic(const char *path, const char *data, size_t len);
-
-/* mkdir -p; 0 or -errno. */
-__attribute__((warn_unused_result))
-int eb_mkdirs(const char *path);
-
-/* rm -r of a directory we own (no symlinks followed). */
-void eb_rm_tree(const char *dir);
-
-/*
- * Per-run scratch directories: /tmp/edgebench-<tag>-<pid>.  eb_workdir()
- * creates ours (on failure out is emptied and err says why);
- * eb_workdir_cleanup() removes ours and those of runs whose process is gone
- * (a crash), never a live run's.
- */
-__attribute__((warn_unused_result))
-int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap);
-void eb_workdir_cleanup(const char *tag);
-
 #endif

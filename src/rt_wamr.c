@@ -10,6 +10,7 @@
  * the guest may bind loopback and nothing else.
  */
 #include "runtime.h"
+#include "fsutil.h"
 #include "results.h"
 
 #include <errno.h>

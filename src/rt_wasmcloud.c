@@ -13,6 +13,7 @@
  * The launch is `env HOME=... wash dev ...` (env execs wash in place).
  */
 #include "runtime.h"
+#include "fsutil.h"
 #include "results.h"
 
 #include <errno.h>

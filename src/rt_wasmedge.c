@@ -12,6 +12,7 @@
  * -DEB_SOCK_WASMEDGE, whose listener comes from WasmEdge's socket imports.
  */
 #include "runtime.h"
+#include "fsutil.h"
 #include "results.h"
 
 #include <errno.h>

@@ -13,6 +13,7 @@
  * with cargo into /var/cache/edgebench (pinned version, built once).
  */
 #include "runtime.h"
+#include "fsutil.h"
 #include "clock.h"
 #include "results.h"
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "container.h"
+#include "footprint.h"
 
 static void test_v1_hybrid(void **state)
 {
