@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calib.h"
 #include "clock.h"
+#include "compare.h"
 #include "cmd.h"
 #include "fingerprint.h"
 #include "opts.h"
@@ -42,6 +44,13 @@ static void run_usage(FILE *f)
 		"  --iterations N       cpu-hash SHA-256 iterations (default 2000000, as the study)\n"
 		"  --hash-runs N        timed cpu-hash runs (default 10)\n"
 		"  --hello-runs N       timed hello runs (default 50)\n"
+		"  --cell-budget D      a batch cell stops its runs once this much was spent (default 60s; at least 3 runs)\n"
+		"  --rounds N           the sustained run is split in N interleaved rounds (default 3)\n"
+		"  --order O            interleaved (default: trial i of every cell before trial i+1 of any,\n"
+		"                       shuffled per round) or sequential (every trial of a cell, then the next)\n"
+		"  --seed N             seed of the per-round shuffle and the bootstrap (default: new per run, recorded)\n"
+		"  --baseline RT/MODE   what paired ratios compare with (default native/native)\n"
+		"  --noise-threshold P  mark rounds whose calibration is off its median by more than P%% (default 10)\n"
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
 		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
@@ -70,9 +79,21 @@ static int dur(const char *flag, const char *arg, uint64_t min, uint64_t max, ui
 	return 0;
 }
 
+/* Is mode one of rt's modes? */
+static int has_mode(const struct eb_runtime *rt, const char *mode)
+{
+	for (const char *const *m = rt->modes; *m; m++)
+		if (!strcmp(*m, mode))
+			return 1;
+	return 0;
+}
+
+#define BOOTSTRAP_RESAMPLES 10000u
+#define OPT_RUNS_BASE 1000   /* getopt values of the per-workload --<x>-runs options */
+
 int eb_cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option fixed[] = {
 		{ "runtime", required_argument, NULL, 'r' },
 		{ "workload", required_argument, NULL, 'w' },
 		{ "out", required_argument, NULL, 'o' },
@@ -85,8 +106,6 @@ int eb_cmd_run(int argc, char **argv)
 		{ "duration", required_argument, NULL, 6 },
 		{ "connections", required_argument, NULL, 7 },
 		{ "iterations", required_argument, NULL, 8 },
-		{ "hash-runs", required_argument, NULL, 9 },
-		{ "hello-runs", required_argument, NULL, 10 },
 		{ "start-timeout", required_argument, NULL, 11 },
 		{ "port", required_argument, NULL, 12 },
 		{ "artifacts", required_argument, NULL, 13 },
@@ -94,20 +113,46 @@ int eb_cmd_run(int argc, char **argv)
 		{ "wasm-artifacts", required_argument, NULL, 15 },
 		{ "mode", required_argument, NULL, 16 },
 		{ "density", required_argument, NULL, 17 },
+		{ "cell-budget", required_argument, NULL, 18 },
+		{ "rounds", required_argument, NULL, 19 },
+		{ "order", required_argument, NULL, 20 },
+		{ "seed", required_argument, NULL, 21 },
+		{ "baseline", required_argument, NULL, 22 },
+		{ "noise-threshold", required_argument, NULL, 23 },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
+	/* the fixed options, then one --<x>-runs per batch workload (from its row) */
+	struct option longopts[sizeof(fixed) / sizeof(fixed[0]) + EB_MAX_WORKLOADS + 1];
+	size_t nopt = sizeof(fixed) / sizeof(fixed[0]);
+	memcpy(longopts, fixed, sizeof(fixed));
+	for (unsigned i = 0; i < eb_workload_count; i++)
+		if (eb_workloads[i].runs_option)
+			longopts[nopt++] = (struct option){ eb_workloads[i].runs_option, required_argument, NULL,
+							    OPT_RUNS_BASE + (int)i };
+	longopts[nopt] = (struct option){ NULL, 0, NULL, 0 };
+
 	struct eb_plan plan;
 	eb_plan_defaults(&plan);
+	plan.seed = eb_now_ns() ^ ((uint64_t)getpid() << 32);   /* a new order per run, recorded */
 	const struct eb_runtime *rts[MAX_SEL];
 	const struct eb_workload *wls[MAX_SEL];
 	size_t nrt = 0, nwl = 0, nmode = 0;
 	const char *modes_sel[MAX_SEL];
 	const char *out_dir = NULL;
+	char base_rt[64] = "native", base_mode[64] = "native";
 	uint64_t x;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "r:w:o:t:h", longopts, NULL)) != -1) {
+		if (opt >= OPT_RUNS_BASE && opt < OPT_RUNS_BASE + (int)eb_workload_count) {
+			unsigned wi = (unsigned)(opt - OPT_RUNS_BASE);
+			char flag[64];
+			snprintf(flag, sizeof(flag), "--%s", eb_workloads[wi].runs_option);
+			if (num(flag, optarg, 1, 100000, &x))
+				return 2;
+			plan.runs[wi] = (unsigned)x;
+			continue;
+		}
 		switch (opt) {
 		case 'r': {
 			const struct eb_runtime *r = eb_runtime_find(optarg);
@@ -139,18 +184,44 @@ int eb_cmd_run(int argc, char **argv)
 		case 6: if (dur("--duration", optarg, 100000000ull, 600000000000ull, &plan.sustained_ns)) return 2; break;
 		case 7: if (num("--connections", optarg, 1, 1000, &x)) return 2; plan.sustained_connections = (unsigned)x; break;
 		case 8: if (num("--iterations", optarg, 1, 10000000000ull, &plan.iterations)) return 2; break;
-		case 9: if (num("--hash-runs", optarg, 1, 10000, &x)) return 2; plan.hash_runs = (unsigned)x; break;
-		case 10: if (num("--hello-runs", optarg, 1, 100000, &x)) return 2; plan.hello_runs = (unsigned)x; break;
 		case 11: if (dur("--start-timeout", optarg, 1000000ull, 600000000000ull, &plan.start_timeout_ns)) return 2; break;
 		case 12: if (num("--port", optarg, 1, 65535, &x)) return 2; plan.port = (uint16_t)x; break;
 		case 13: plan.artifact_dir = optarg; break;
+		case 14: if (num("--full-cold-trials", optarg, 0, 1000, &x)) return 2; plan.full_cold_trials = (unsigned)x; break;
 		case 15: plan.wasm_dir = optarg; break;
-		case 17: if (num("--density", optarg, 0, 50, &x)) return 2; plan.density_instances = (unsigned)x; break;
 		case 16:
 			if (nmode < MAX_SEL)
 				modes_sel[nmode++] = optarg;
 			break;
-		case 14: if (num("--full-cold-trials", optarg, 0, 1000, &x)) return 2; plan.full_cold_trials = (unsigned)x; break;
+		case 17: if (num("--density", optarg, 0, 50, &x)) return 2; plan.density_instances = (unsigned)x; break;
+		case 18: if (dur("--cell-budget", optarg, 1000000ull, 86400000000000ull, &plan.cell_budget_ns)) return 2; break;
+		case 19: if (num("--rounds", optarg, 1, 100, &x)) return 2; plan.sustained_rounds = (unsigned)x; break;
+		case 20:
+			if (eb_order_parse(optarg, &plan.order) < 0) {
+				fprintf(stderr, "edgebench run: bad value '%s' for --order (interleaved or sequential)\n", optarg);
+				return 2;
+			}
+			break;
+		case 21: if (num("--seed", optarg, 0, UINT64_MAX, &plan.seed)) return 2; break;
+		case 22: {
+			const char *slash = strchr(optarg, '/');
+			const struct eb_runtime *r = NULL;
+			if (slash && (size_t)(slash - optarg) < sizeof(base_rt) && strlen(slash + 1) < sizeof(base_mode)) {
+				snprintf(base_rt, sizeof(base_rt), "%.*s", (int)(slash - optarg), optarg);
+				snprintf(base_mode, sizeof(base_mode), "%s", slash + 1);
+				r = eb_runtime_find(base_rt);
+			}
+			if (!r || !has_mode(r, base_mode)) {
+				fprintf(stderr, "edgebench run: bad value '%s' for --baseline (RUNTIME/MODE of 'edgebench list', e.g. native/native)\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case 23:
+			if (num("--noise-threshold", optarg, 1, 100, &x))
+				return 2;
+			plan.noise_threshold = (double)x / 100.0;
+			break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -166,6 +237,16 @@ int eb_cmd_run(int argc, char **argv)
 	if (!nwl)
 		for (unsigned i = 0; i < eb_workload_count; i++)
 			wls[nwl++] = &eb_workloads[i];
+	/* a mode no selected runtime has would measure nothing: say so */
+	for (size_t k = 0; k < nmode; k++) {
+		int known = 0;
+		for (size_t i = 0; i < nrt; i++)
+			known |= has_mode(rts[i], modes_sel[k]);
+		if (!known) {
+			fprintf(stderr, "edgebench run: no selected runtime has a mode '%s' (see 'edgebench list')\n", modes_sel[k]);
+			return 2;
+		}
+	}
 
 	/* availability first: an explicitly requested runtime must be usable */
 	struct eb_launch_ctx lctx = { .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir };
@@ -204,20 +285,39 @@ int eb_cmd_run(int argc, char **argv)
 	}
 	plan.log_dir = log_dir;
 	plan.progress = eb_progress;
+	plan.note = eb_progress_note;
 	eb_progress_init();
 
 	json_object_set_new(res.doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
-	json_object_set_new(res.doc, "config", json_pack(
-		"{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:I, s:i, s:i, s:f, s:f, s:i, s:i}",
+	char baseline[160], seed_txt[32];
+	snprintf(baseline, sizeof(baseline), "%s/%s", base_rt, base_mode);
+	snprintf(seed_txt, sizeof(seed_txt), "%llu", (unsigned long long)plan.seed);
+	json_t *config = json_pack(
+		"{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:i, s:i, s:I, s:f, s:f, s:i, s:i}",
 		"artifact_dir", plan.artifact_dir, "wasm_dir", plan.wasm_dir, "cold_trials", plan.cold_trials,
 		"warmup_requests", plan.warmup_requests, "warm_requests", plan.warm_requests,
 		"burst_requests", plan.burst_requests, "burst_concurrency", plan.burst_concurrency,
 		"bursts", plan.bursts, "sustained_seconds", (double)plan.sustained_ns / 1e9,
+		"sustained_rounds", plan.sustained_rounds,
 		"sustained_connections", plan.sustained_connections, "iterations", (json_int_t)plan.iterations,
-		"hash_runs", plan.hash_runs, "hello_runs", plan.hello_runs,
 		"start_timeout_seconds", (double)plan.start_timeout_ns / 1e9,
 		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3,
-		"full_cold_trials", plan.full_cold_trials, "density_instances", plan.density_instances));
+		"full_cold_trials", plan.full_cold_trials, "density_instances", plan.density_instances);
+	json_t *runs = json_object();
+	for (unsigned i = 0; i < eb_workload_count; i++)
+		if (eb_workloads[i].kind == EB_WL_BATCH)
+			json_object_set_new(runs, eb_workloads[i].name, json_integer(plan.runs[i]));
+	json_object_set_new(config, "runs", runs);
+	json_object_set_new(config, "cell_budget_seconds", json_real((double)plan.cell_budget_ns / 1e9));
+	json_object_set_new(config, "order", json_string(eb_order_name(plan.order)));
+	json_object_set_new(config, "seed", json_string(seed_txt));   /* a string: JSON numbers lose 64-bit precision */
+	json_object_set_new(config, "baseline", json_string(baseline));
+	json_object_set_new(config, "bootstrap_resamples", json_integer(BOOTSTRAP_RESAMPLES));
+	json_object_set_new(config, "bootstrap_confidence", json_real(0.95));
+	json_object_set_new(config, "noise_threshold_pct", json_real(plan.noise_threshold * 100));
+	json_object_set_new(config, "calibration", json_pack("{s:s, s:i, s:i}", "kernel", "sha256_chain, in-process",
+							     "iterations", (int)EB_CALIB_ITERATIONS, "reps_median_of", (int)EB_CALIB_REPS));
+	json_object_set_new(res.doc, "config", config);
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
 	json_t *fpv = json_object();
@@ -256,6 +356,8 @@ int eb_cmd_run(int argc, char **argv)
 	int failed = 0, interrupted = 0;
 	json_t *prep = json_object();
 	json_object_set_new(res.doc, "runtime_setup", prep);
+	static struct eb_cell_spec specs[MAX_SEL * MAX_SEL * 8];
+	size_t ncell = 0;
 	for (size_t i = 0; i < nrt && !interrupted; i++) {
 		if (!st[i].available)
 			continue;
@@ -270,48 +372,48 @@ int eb_cmd_run(int argc, char **argv)
 				failed = 1;
 				eb_progress_note("edgebench run: %s", prep_err);
 			}
+			interrupted = eb_interrupted;
 		}
-		for (const char *const *m = rts[i]->modes; *m && !interrupted; m++) {
+		for (const char *const *m = rts[i]->modes; *m; m++) {
 			int want = nmode == 0;
 			for (size_t k = 0; k < nmode; k++)
 				want |= !strcmp(modes_sel[k], *m);
-			if (!want)
-				continue;
-			for (size_t j = 0; j < nwl && !interrupted; j++) {
+			for (size_t j = 0; want && j < nwl && ncell < sizeof(specs) / sizeof(specs[0]); j++) {
 				json_t *cell = eb_results_cell(&res, rts[i]->name, *m, wls[j]->name);
 				if (prep_err[0]) {
 					json_object_set_new(cell, "status", json_string("failed"));
 					json_object_set_new(cell, "error", json_string(prep_err));
 					continue;
 				}
-				eb_progress_note("measuring %s/%s/%s", rts[i]->name, *m, wls[j]->name);
-				err[0] = '\0';
-				int rc = eb_suite_run_cell(&plan, rts[i], *m, wls[j], &res, cell, err, sizeof(err));
-				if (rc == -EINTR || eb_interrupted) {
-					interrupted = 1;
-					json_object_set_new(cell, "status", json_string("interrupted"));
-					json_object_set_new(cell, "error", json_string("interrupted by signal"));
-				} else if (rc == -ENOTSUP) {
-					json_object_set_new(cell, "status", json_string("unsupported"));
-					json_object_set_new(cell, "error", json_string(err));
-				} else if (rc < 0) {
-					failed = 1;
-					json_object_set_new(cell, "status", json_string("failed"));
-					json_object_set_new(cell, "error", json_string(err));
-					eb_progress_note("edgebench run: %s", err);
-				}
-				size_t k;
-				json_t *w;
-				json_array_foreach(json_object_get(cell, "warnings"), k, w)
-					eb_progress_note("WARNING %s/%s/%s: %s", rts[i]->name, *m, wls[j]->name,
-							 json_string_value(w));
+				specs[ncell++] = (struct eb_cell_spec){ rts[i], *m, wls[j], cell };
 			}
 		}
+	}
+	if (!interrupted) {
+		uint64_t est = eb_suite_estimate_ns(&plan, specs, ncell);
+		eb_progress_note("measuring %zu cells, %s order, seed %s: about %.0f min (estimate; the live line shows the time left)",
+				 ncell, eb_order_name(plan.order), seed_txt, (double)est / 60e9 + 0.5);
+		int rc = eb_suite_run(&plan, specs, ncell, &res, &failed);
+		if (rc == -EINTR || eb_interrupted)
+			interrupted = 1;
+		else if (rc < 0) {
+			failed = 1;
+			eb_progress_note("edgebench run: %s", strerror(-rc));
+		}
+	}
+	for (size_t i = 0; i < ncell; i++) {
+		size_t k;
+		json_t *w;
+		json_array_foreach(json_object_get(specs[i].json, "warnings"), k, w)
+			eb_progress_note("WARNING %s/%s/%s: %s", specs[i].rt->name, specs[i].mode, specs[i].w->name,
+					 json_string_value(w));
 	}
 	eb_spawn_kill_all();
 	for (size_t i = 0; i < nrt; i++)
 		if (st[i].available && rts[i]->cleanup)
 			rts[i]->cleanup();
+	json_t *cmp = eb_compare_cells(res.cells, base_rt, base_mode, plan.seed, BOOTSTRAP_RESAMPLES);
+	json_object_set_new(res.doc, "comparisons", cmp ? cmp : json_array());
 	json_object_set_new(res.doc, "duration_seconds", json_real((double)(eb_now_ns() - t0) / 1e9));
 	const char *status = interrupted ? "interrupted" : failed ? "failed" : "complete";
 	int rc = eb_results_finish(&res, status);

@@ -178,7 +178,6 @@ done:
  */
 static int build_image(const char *artifact_dir, int from_source, char *err, size_t errcap)
 {
-	static const char *const bins[] = { "http-hello", "cpu-hash", "hello" };
 	char ctx[] = "/tmp/edgebench-ctx-XXXXXX";
 	if (!mkdtemp(ctx)) {
 		snprintf(err, errcap, "cannot create a build context in /tmp: %s", strerror(errno));
@@ -186,9 +185,16 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 	}
 	int rc = 0;
 	char src[1200], dst[1200], msg[512] = "";
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(dst, sizeof(dst), "%s/%s", ctx, bins[i]);
-		if (from_source && i == 0) {
+	char dockerfile[1024];
+	size_t dl = (size_t)snprintf(dockerfile, sizeof(dockerfile),
+				     "# edgebench: our static workload binaries and nothing else\n"
+				     "FROM scratch\nLABEL org.edgebench=workloads\nCOPY");
+	for (unsigned i = 0; i < eb_workload_count; i++) {
+		const struct eb_workload *w = &eb_workloads[i];
+		dl += (size_t)snprintf(dockerfile + dl, sizeof(dockerfile) - dl, " %s", w->binary);
+		snprintf(dst, sizeof(dst), "%s/%s", ctx, w->binary);
+		/* the server is what full cold rebuilds (the study's build + start) */
+		if (from_source && w->kind == EB_WL_SERVER) {
 			/* what a deployment pipeline does: compile the server, then package it */
 			char o[256];
 			char *cc[] = { EB_WL_CC, "-std=c11", "-D_GNU_SOURCE", "-O2", "-static",
@@ -203,19 +209,15 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 			}
 			continue;
 		}
-		snprintf(src, sizeof(src), "%s/%s", artifact_dir, bins[i]);
+		snprintf(src, sizeof(src), "%s/%s", artifact_dir, w->binary);
 		if ((rc = copy_file(src, dst)) < 0) {
 			snprintf(err, errcap, "cannot copy %s into the image context: %s", src, strerror(-rc));
 			goto out;
 		}
 	}
+	dl += (size_t)snprintf(dockerfile + dl, sizeof(dockerfile) - dl, " /\n");
 	snprintf(dst, sizeof(dst), "%s/Dockerfile", ctx);
-	static const char dockerfile[] =
-		"# edgebench: our static workload binaries and nothing else\n"
-		"FROM scratch\n"
-		"COPY http-hello cpu-hash hello /\n"
-		"LABEL org.edgebench=workloads\n";
-	if ((rc = eb_write_file_atomic(dst, dockerfile, sizeof(dockerfile) - 1)) < 0) {
+	if ((rc = eb_write_file_atomic(dst, dockerfile, strlen(dockerfile))) < 0) {
 		snprintf(err, errcap, "cannot write %s: %s", dst, strerror(-rc));
 		goto out;
 	}

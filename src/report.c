@@ -222,7 +222,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		return -EINVAL;
 	}
 	json_t *ver = json_object_get(doc, "schema_version");
-	if (!json_is_integer(ver) || json_integer_value(ver) != EB_SCHEMA_VERSION) {
+	if (!json_is_integer(ver) || json_integer_value(ver) < EB_SCHEMA_OLDEST || json_integer_value(ver) > EB_SCHEMA_VERSION) {
 		snprintf(err, errcap, "%s: unsupported schema_version (want %d)", path, EB_SCHEMA_VERSION);
 		json_decref(doc);
 		return -EINVAL;

@@ -88,7 +88,8 @@ static json_t *summary_json(const struct eb_summary *s)
 
 int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 			  const char *unit, const char *description,
-			  const double *samples, size_t n, const char *header_lines)
+			  const double *samples, size_t n, const int32_t *trials,
+			  const char *header_lines)
 {
 	json_t *arr = json_array();
 	if (!arr)
@@ -100,6 +101,12 @@ int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 	if (!s)
 		return -ENOMEM;
 	struct eb_summary sum;
+	if (trials) {
+		json_t *ta = json_array();
+		for (size_t i = 0; ta && i < n; i++)
+			json_array_append_new(ta, json_integer(trials[i]));
+		json_object_set_new(s, "trials", ta);
+	}
 	if (n > 0 && eb_summarize(samples, n, &sum) == 0)
 		json_object_set_new(s, "summary", summary_json(&sum));
 	else
@@ -116,17 +123,21 @@ int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 	if (rc < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
-	size_t cap = 1024 + (header_lines ? strlen(header_lines) : 0) + n * 32;
+	size_t cap = 2048 + (header_lines ? strlen(header_lines) : 0) + n * 32;
 	char *text = malloc(cap);
 	if (!text)
 		return -ENOMEM;
 	size_t len = (size_t)snprintf(text, cap,
 				      "# edgebench raw samples\n# runtime: %s\n# mode: %s\n# workload: %s\n"
-				      "# series: %s\n# unit: %s\n# description: %s\n# n: %zu\n%s",
+				      "# series: %s\n# unit: %s\n# description: %s\n# n: %zu\n%s# columns: %s\n",
 				      rt, mode, wl, name, unit, description, n,
-				      header_lines ? header_lines : "");
-	for (size_t i = 0; i < n && len < cap; i++)
-		len += (size_t)snprintf(text + len, cap - len, "%.0f\n", samples[i]);
+				      header_lines ? header_lines : "", trials ? "value trial" : "value");
+	for (size_t i = 0; i < n && len < cap; i++) {
+		if (trials)
+			len += (size_t)snprintf(text + len, cap - len, "%.0f %d\n", samples[i], (int)trials[i]);
+		else
+			len += (size_t)snprintf(text + len, cap - len, "%.0f\n", samples[i]);
+	}
 	rc = eb_write_file_atomic(path, text, len < cap ? len : cap - 1);
 	free(text);
 	return rc;

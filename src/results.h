@@ -14,8 +14,11 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#define EB_SCHEMA_VERSION 1
+#define EB_SCHEMA_VERSION 2
+/* The oldest schema `edgebench report` still reads. */
+#define EB_SCHEMA_OLDEST 1
 
 struct eb_results {
 	char dir[1024];
@@ -38,12 +41,16 @@ json_t *eb_results_cell(struct eb_results *r, const char *runtime, const char *m
 /*
  * Add a series of samples to a cell: its summary goes into the JSON next to
  * every sample, and the raw log raw/<rt>/<mode>/<wl>/<name>.log is written.
- * header_lines, when not NULL, are extra "# ..." lines for the raw log.
+ * trials, when not NULL, gives the trial each sample came from (a second
+ * column in the raw log, "trials" in the JSON), which pairs it with the
+ * baseline's sample of the same round.  header_lines, when not NULL, are
+ * extra "# ..." lines for the raw log.
  */
 __attribute__((warn_unused_result))
 int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 			  const char *unit, const char *description,
-			  const double *samples, size_t n, const char *header_lines);
+			  const double *samples, size_t n, const int32_t *trials,
+			  const char *header_lines);
 
 /* Write results.json atomically with the given status.  0 or -errno. */
 __attribute__((warn_unused_result))

@@ -99,6 +99,24 @@ int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out)
 	return 0;
 }
 
+void eb_rt_stop(const struct eb_runtime *rt, struct eb_instance *in)
+{
+	if (rt->stop)
+		rt->stop(in);
+	else
+		eb_proc_stop(&in->proc, 2000000000ull);
+}
+
+int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_sample *out)
+{
+	return rt->sample ? rt->sample(in, out) : eb_sample_process_tree(in, out);
+}
+
+int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap)
+{
+	return rt->attach ? rt->attach(in, err, errcap) : 0;
+}
+
 int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap)
 {
 	int n = snprintf(out, cap, "%s/%s.wasm", ctx->wasm_dir, w->binary);
@@ -166,13 +184,18 @@ int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ct
 			       const struct eb_workload *w, int with_addr)
 {
 	int rc = 0;
-	if (w->kind == EB_WL_SERVER) {
+	switch (w->args) {
+	case EB_WL_ARGS_SERVER:
 		if (with_addr)
 			rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1");
 		if (rc == 0)
 			rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
-	} else if (!strcmp(w->name, "cpu-hash")) {
+		break;
+	case EB_WL_ARGS_ITERATIONS:
 		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);
+		break;
+	case EB_WL_ARGS_NONE:
+		break;
 	}
 	return rc;
 }

@@ -153,6 +153,14 @@ int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const c
 /* The default sample: the instance's process tree from /proc. */
 int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);
 
+/*
+ * The hooks with their defaults filled in (curl's Curl_none_* idea): the
+ * suite calls these and never asks whether a hook is set.
+ */
+void eb_rt_stop(const struct eb_runtime *rt, struct eb_instance *in);
+int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_sample *out);
+int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap);
+
 /* NULL-terminated table of every runtime edgebench knows. */
 extern const struct eb_runtime *const eb_runtimes[];
 

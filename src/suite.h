@@ -1,11 +1,17 @@
 /*
- * suite: the measurement plan for one (runtime, mode, workload) cell.
+ * suite: the measurement plan, as data, and the scheduler that runs it.
  *
- * Server workloads: cold start trials (each a fresh process, launch -> first
- * HTTP 200), then one instance for warm latency, /state exactness, bursts,
- * sustained load in keep-alive and connection-per-request modes, and
- * footprint.  Batch workloads: timed runs launch -> exit, output checked on
- * every run.  Results go to the cell; nothing here prints.
+ * A cell is one (runtime, mode, workload).  What a cell does is a table of
+ * phases (suite.c): for a server, a priming start, cold starts, full cold
+ * starts, warm-up, sequential GET / and /state, bursts, sustained load in
+ * rounds, density; for a batch program, a warm-up run and timed runs.
+ * Phases that repeat trials (cold starts, full cold, sustained rounds,
+ * batch runs) are interleaved: trial i of every cell of a workload runs
+ * before trial i+1 of any, in an order shuffled per round from the plan's
+ * seed, with a calibration of the machine's speed before every round.  The
+ * other phases run cell by cell.  Every series a phase adds is declared in
+ * the catalogue (series.h).  Results go to the cells and the document;
+ * nothing here prints (progress goes through the plan's hooks).
  */
 #ifndef EB_SUITE_H
 #define EB_SUITE_H
@@ -15,7 +21,11 @@
 
 #include "results.h"
 #include "runtime.h"
+#include "schedule.h"
 #include "workload.h"
+
+/* A batch cell stops at its time budget only after this many timed runs. */
+#define EB_MIN_RUNS 3u
 
 struct eb_plan {
 	const char *artifact_dir;
@@ -27,33 +37,51 @@ struct eb_plan {
 	unsigned burst_requests;       /* study: 200 ... */
 	unsigned burst_concurrency;    /* ... at concurrency 10 */
 	unsigned bursts;               /* repetitions of the burst */
-	uint64_t sustained_ns;         /* sustained load per mode */
+	uint64_t sustained_ns;         /* sustained load per mode, over all rounds */
+	unsigned sustained_rounds;     /* ... split in this many interleaved rounds */
 	unsigned sustained_connections;
 	uint64_t start_timeout_ns;     /* a start that never answers */
 	uint64_t probe_spacing_ns;
 	uint64_t iterations;           /* cpu-hash; study: 2,000,000 */
-	unsigned hash_runs;
-	unsigned full_cold_trials;
-	unsigned density_instances;    /* instances started side by side (0: skip) */     /* study Table 5: 3 (runtimes with a rebuild step) */
-	unsigned hello_runs;
+	unsigned runs[EB_MAX_WORKLOADS]; /* batch: timed runs, by index in eb_workloads */
+	uint64_t cell_budget_ns;       /* batch: stop a cell's runs after this much (>= EB_MIN_RUNS runs) */
+	unsigned full_cold_trials;     /* study Table 5: 3 (runtimes with a rebuild step) */
+	unsigned density_instances;    /* instances started side by side (0: skip) */
 	uint64_t batch_timeout_ns;
+	enum eb_order order;
+	uint64_t seed;                 /* shuffles the order of every round */
+	double noise_threshold;        /* calibration off its median by more than this marks a round */
 	const char *log_dir;           /* workload stderr goes here */
 	/* where to say what is being measured (NULL: nowhere); the suite itself never prints */
-	void (*progress)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+	void (*progress)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* a live line */
+	void (*note)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* a line that stays */
 };
 
 /* The plan with the study's numbers. */
 void eb_plan_defaults(struct eb_plan *p);
 
+/* One cell to measure: its JSON object is already in the results document. */
+struct eb_cell_spec {
+	const struct eb_runtime *rt;
+	const char *mode;
+	const struct eb_workload *w;
+	json_t *json;
+};
+
 /*
- * Measure one cell into `cell`.  Returns 0 when measured (warnings may be
- * recorded in the cell), -EINTR when interrupted, or another negative errno
- * with a one-line reason in err.
+ * Measure every cell.  A cell that fails is recorded as failed (status,
+ * error) and the others go on; an unsupported one as unsupported.  The
+ * schedule that ran and the calibration of every round go into res->doc
+ * ("schedule", "calibration").  Returns 0 when every cell ran (some may
+ * have failed: see *failed), -EINTR when interrupted (unfinished cells are
+ * marked "interrupted"; what was measured is kept), or -ENOMEM.
  */
 __attribute__((warn_unused_result))
-int eb_suite_run_cell(const struct eb_plan *plan, const struct eb_runtime *rt,
-		      const char *mode, const struct eb_workload *w,
-		      struct eb_results *res, json_t *cell, char *err, size_t errcap);
+int eb_suite_run(const struct eb_plan *plan, struct eb_cell_spec *cells, size_t n,
+		 struct eb_results *res, int *failed);
+
+/* A rough estimate of eb_suite_run's duration, for the user to decide. */
+uint64_t eb_suite_estimate_ns(const struct eb_plan *plan, const struct eb_cell_spec *cells, size_t n);
 
 /*
  * Start one server instance on 127.0.0.1:port and keep it up until
