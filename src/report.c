@@ -6,6 +6,8 @@
 #include "report.h"
 #include "fsutil.h"
 #include "results.h"
+#include "series.h"
+#include "workload.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -200,83 +202,159 @@ static int write_svg(const char *path, const char *title, const char *unit_shown
 	return rc;
 }
 
-static const struct chart {
-	const char *file, *title, *workload, *series;
-} charts[] = {
-	{ "cold_start.svg", "http-hello cold start (launch -> first 200)", "http-hello", "cold_start" },
-	{ "warm_latency.svg", "http-hello warm latency (sequential GET /)", "http-hello", "warm_latency" },
-	{ "throughput.svg", "http-hello sustained throughput (keep-alive, per 250 ms)", "http-hello", "sustained_keepalive_throughput" },
-	{ "memory.svg", "http-hello PSS under load", "http-hello", "sustained_keepalive_pss" },
-	{ "cpu_hash.svg", "cpu-hash run time (launch -> exit)", "cpu-hash", "run" },
-	{ "hello.svg", "hello run time (launch -> exit)", "hello", "run" },
-};
-
-int eb_report_write(const char *dir, char *err, size_t errcap)
+/* The comparison of a cell's series with the baseline, or NULL. */
+static json_t *find_comparison(json_t *doc, const char *rt, const char *mode, const char *wl, const char *series)
 {
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		snprintf(err, errcap, "cannot read %s: %s (line %d)", path, je.text, je.line);
-		return -EINVAL;
-	}
-	json_t *ver = json_object_get(doc, "schema_version");
-	if (!json_is_integer(ver) || json_integer_value(ver) < EB_SCHEMA_OLDEST || json_integer_value(ver) > EB_SCHEMA_VERSION) {
-		snprintf(err, errcap, "%s: unsupported schema_version (want %d)", path, EB_SCHEMA_VERSION);
-		json_decref(doc);
-		return -EINVAL;
-	}
-	struct buf b = { 0 };
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(doc, "comparisons"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "runtime")), rt) &&
+		    !strcmp(json_string_value(json_object_get(c, "mode")), mode) &&
+		    !strcmp(json_string_value(json_object_get(c, "workload")), wl) &&
+		    !strcmp(json_string_value(json_object_get(c, "series")), series))
+			return c;
+	return NULL;
+}
+
+/* "1.02x (0.98–1.06)" */
+static void fmt_ratio(json_t *cmp, char *out, size_t cap)
+{
+	json_t *ci = json_object_get(cmp, "ci95");
+	double r = json_number_value(json_object_get(cmp, "ratio"));
+	double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
+	if (r >= 100)
+		snprintf(out, cap, "%.0fx (%.0f\u2013%.0f)", r, lo, hi);
+	else if (r >= 10)
+		snprintf(out, cap, "%.1fx (%.1f\u2013%.1f)", r, lo, hi);
+	else
+		snprintf(out, cap, "%.2fx (%.2f\u2013%.2f)", r, lo, hi);
+}
+
+static int ci_contains_one(json_t *cmp)
+{
+	json_t *ci = json_object_get(cmp, "ci95");
+	return json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0;
+}
+
+static void section_environment(struct buf *b, json_t *doc)
+{
 	json_t *fp = json_object_get(doc, "fingerprint");
-	const char *status = json_string_value(json_object_get(doc, "status"));
-	bprintf(&b, "# edgebench report\n\n");
-	if (!status || strcmp(status, "complete") != 0)
-		bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");
-	bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI is for the median (order statistics).\n\n");
-	bprintf(&b, "## Environment\n\n| | |\n|---|---|\n");
+	bprintf(b, "## Environment\n\n| | |\n|---|---|\n");
 	const char *keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel", "os",
 			       "cpu_governor", "cgroup_mode", "loadavg_at_start", "compiler", "workload_compiler",
 			       "edgebench_commit", NULL };
 	for (int i = 0; keys[i]; i++) {
 		json_t *v = json_object_get(fp, keys[i]);
 		if (json_is_string(v))
-			bprintf(&b, "| %s | %s |\n", keys[i], json_string_value(v));
+			bprintf(b, "| %s | %s |\n", keys[i], json_string_value(v));
 		else if (json_is_integer(v))
-			bprintf(&b, "| %s | %lld |\n", keys[i], (long long)json_integer_value(v));
+			bprintf(b, "| %s | %lld |\n", keys[i], (long long)json_integer_value(v));
 	}
-	json_t *cmd = json_object_get(fp, "command");
 	size_t ci;
 	json_t *arg;
-	bprintf(&b, "| command |");
-	json_array_foreach(cmd, ci, arg)
-		bprintf(&b, " %s", json_string_value(arg));
-	bprintf(&b, " |\n\n## Runtimes\n\n| runtime | available | version / reason |\n|---|---|---|\n");
+	bprintf(b, "| command |");
+	json_array_foreach(json_object_get(fp, "command"), ci, arg)
+		bprintf(b, " %s", json_string_value(arg));
+	bprintf(b, " |\n");
+	json_t *cfg = json_object_get(doc, "config");
+	if (json_is_string(json_object_get(cfg, "order")))
+		bprintf(b, "| order | %s, seed %s (repeat with `--seed %s`) |\n| baseline of the ratios | %s |\n",
+			json_string_value(json_object_get(cfg, "order")), json_string_value(json_object_get(cfg, "seed")),
+			json_string_value(json_object_get(cfg, "seed")), json_string_value(json_object_get(cfg, "baseline")));
+}
+
+/*
+ * The machine's drift over the run, from the calibration before every
+ * round: how far the same few ms of SHA-256 moved, how much CPU the
+ * hypervisor stole, and whether that is quiet enough for a 5% difference.
+ */
+static void section_noise(struct buf *b, json_t *doc)
+{
+	json_t *cal = json_object_get(doc, "calibration");
+	size_t n = json_array_size(cal);
+	bprintf(b, "\n### Machine noise during the run\n\n");
+	if (n == 0) {
+		bprintf(b, "No calibration was recorded (a schema 1 run, or no round ran): the noise of this machine during the run is unknown.\n");
+		return;
+	}
+	double *k = malloc(n * sizeof(*k));
+	if (!k)
+		return;
+	double steal = 0, thr = json_number_value(json_object_get(json_object_get(doc, "config"), "noise_threshold_pct"));
+	size_t ns = 0, noisy = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = json_array_get(cal, i);
+		k[i] = json_number_value(json_object_get(r, "kernel_ns"));
+		if (json_is_number(json_object_get(r, "steal_pct"))) {
+			steal += json_number_value(json_object_get(r, "steal_pct"));
+			ns++;
+		}
+		noisy += json_is_true(json_object_get(r, "noisy"));
+	}
+	struct eb_summary s;
+	if (eb_summarize(k, n, &s) == 0) {
+		double lo = 0, hi = 0;
+		double *sorted = malloc(n * sizeof(*sorted));
+		if (sorted) {
+			memcpy(sorted, k, n * sizeof(*sorted));
+			for (size_t a = 1; a < n; a++)
+				for (size_t c = a; c > 0 && sorted[c - 1] > sorted[c]; c--) {
+					double x = sorted[c];
+					sorted[c] = sorted[c - 1];
+					sorted[c - 1] = x;
+				}
+			lo = eb_percentile(sorted, n, 10);
+			hi = eb_percentile(sorted, n, 90);
+			free(sorted);
+		}
+		double spread = s.median > 0 ? 100.0 * (hi - lo) / s.median : 0;
+		double mean_steal = ns ? steal / (double)ns : 0;
+		bprintf(b, "Before each of the %zu rounds the harness timed the same in-process SHA-256 kernel. "
+			   "Its time: median %.3f ms, p10..p90 %.3f..%.3f ms (a spread of %.1f%% of the median), min %.3f, max %.3f ms. "
+			   "%zu of %zu rounds were more than %.0f%% off the median (\"noisy\"). "
+			   "CPU stolen by the hypervisor: %.2f%% on average%s.\n\n",
+			   n, s.median / 1e6, lo / 1e6, hi / 1e6, spread, s.min / 1e6, s.max / 1e6, noisy, n, thr,
+			   mean_steal, ns ? "" : " (unknown)");
+		int quiet = spread < 5.0 && mean_steal < 1.0;
+		bprintf(b, "**%s** A paired ratio's CI (below) already accounts for this drift; a difference smaller than the spread above is not a property of a runtime unless its CI excludes 1.0.\n",
+			quiet ? "Quiet enough to trust a 5% difference:" : "Not quiet enough to trust a 5% difference from medians alone:");
+	}
+	free(k);
+}
+
+static void section_runtimes(struct buf *b, json_t *doc)
+{
+	bprintf(b, "\n## Runtimes\n\n| runtime | available | version / reason |\n|---|---|---|\n");
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(doc, "runtimes"), i, r) {
-		int avail = json_is_true(json_object_get(r, "available"));
-		if (avail)
-			bprintf(&b, "| %s | yes | %s |\n", json_string_value(json_object_get(r, "name")),
+		if (json_is_true(json_object_get(r, "available")))
+			bprintf(b, "| %s | yes | %s |\n", json_string_value(json_object_get(r, "name")),
 				json_string_value(json_object_get(r, "version")));
 		else
-			bprintf(&b, "| %s | **no** | not available: %s, install with: %s |\n",
+			bprintf(b, "| %s | **no** | not available: %s, install with: %s |\n",
 				json_string_value(json_object_get(r, "name")),
 				json_string_value(json_object_get(r, "why")),
 				json_string_value(json_object_get(r, "hint")));
 	}
+}
 
-	json_t *cells = json_object_get(doc, "cells");
-	json_t *cell;
-
-	/* at a glance: one row per runtime/mode, medians only; the full
-	 * spread of each figure is in the Results table below */
-	bprintf(&b, "\n## At a glance (medians; spread and n below)\n\n"
-		    "| runtime/mode | cold start ms | warm GET / us | keep-alive req/s | memory MiB (what) | density: MiB each, instances/GiB | cpu-hash compute ms (x native) | hello ms |\n"
-		    "|---|---:|---:|---:|---|---:|---:|---:|\n");
-	json_t *nat = find_cell(cells, "native", "native", "cpu-hash");
-	double native_hash = nat ? series_median(nat, "compute") : -1;
+/* At a glance: one row per runtime/mode; the columns come from the catalogue. */
+static void section_glance(struct buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	const char *baseline = json_string_value(json_object_get(json_object_get(doc, "config"), "baseline"));
+	bprintf(b, "\n## At a glance\n\nMedians; where a column has a ratio, it is the paired ratio to %s over trials of the same round, with its 95%% CI (spread and n below).\n\n| runtime/mode |",
+		baseline ? baseline : "the baseline");
+	for (size_t g = 0; g < eb_glance_count; g++)
+		bprintf(b, " %s |", eb_glance[g].header);
+	/* memory and density name their own figure per runtime (PSS, or a container's cgroup + shim) */
+	bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB |\n|---|");
+	for (size_t g = 0; g < eb_glance_count + 2; g++)
+		bprintf(b, "---:|");
+	bprintf(b, "\n");
 	json_t *seen = json_object();
+	size_t i;
 	json_array_foreach(cells, i, cell) {
 		const char *rt = json_string_value(json_object_get(cell, "runtime"));
 		const char *mode = json_string_value(json_object_get(cell, "mode"));
@@ -285,18 +363,30 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		if (json_object_get(seen, key))
 			continue;
 		json_object_set_new(seen, key, json_true());
+		char row[2048];
+		size_t len = 0;
+		int any = 0;
+		for (size_t g = 0; g < eb_glance_count; g++) {
+			const struct eb_glance_col *col = &eb_glance[g];
+			json_t *c = find_cell(cells, rt, mode, col->workload);
+			double v = c ? series_median(c, col->series) : -1;
+			char txt[96] = "-", r[64] = "";
+			if (v >= 0) {
+				any = 1;
+				snprintf(txt, sizeof(txt), "%.*f", col->decimals, v / col->divisor);
+				json_t *cmp = col->with_ratio ? find_comparison(doc, rt, mode, col->workload, col->series) : NULL;
+				if (cmp) {
+					fmt_ratio(cmp, r, sizeof(r));
+					snprintf(txt + strlen(txt), sizeof(txt) - strlen(txt), ", %s", r);
+				}
+			}
+			len += (size_t)snprintf(row + len, sizeof(row) - len, " %s |", txt);
+			if (len >= sizeof(row))
+				len = sizeof(row) - 1;
+		}
 		json_t *h = find_cell(cells, rt, mode, "http-hello");
-		json_t *c = find_cell(cells, rt, mode, "cpu-hash");
-		json_t *hl = find_cell(cells, rt, mode, "hello");
-		char cold[32] = "-", warm[32] = "-", rps[32] = "-", mem[96] = "-", hash[48] = "-", hello[32] = "-",
-		     dens[64] = "-";
+		char mem[96] = "-", dens[64] = "-";
 		double v;
-		if (h && (v = series_median(h, "cold_start")) >= 0)
-			snprintf(cold, sizeof(cold), "%.2f", v / 1e6);
-		if (h && (v = series_median(h, "warm_latency")) >= 0)
-			snprintf(warm, sizeof(warm), "%.1f", v / 1e3);
-		if (h && (v = series_median(h, "sustained_keepalive_throughput")) >= 0)
-			snprintf(rps, sizeof(rps), "%.0f", v);
 		if (h && (v = series_median(h, "pss_after_warmup")) >= 0) {
 			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", v / 1048576.0);
 		} else if (h && (v = series_median(h, "cgroup_memory_after_warmup")) >= 0) {
@@ -312,23 +402,56 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 				 json_string_value(json_object_get(dv, "figure")),
 				 json_number_value(json_object_get(dv, "instances_per_gib")));
 		}
-		if (c && (v = series_median(c, "compute")) >= 0) {
-			if (native_hash > 0)
-				snprintf(hash, sizeof(hash), "%.1f (%.2fx)", v / 1e6, v / native_hash);
-			else
-				snprintf(hash, sizeof(hash), "%.1f", v / 1e6);
-		}
-		if (hl && (v = series_median(hl, "run")) >= 0)
-			snprintf(hello, sizeof(hello), "%.2f", v / 1e6);
-		if (!h && !c && !hl)
-			continue;
-		bprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", key, cold, warm, rps, mem, dens, hash, hello);
+		if (any || h)
+			bprintf(b, "| %s |%s %s | %s |\n", key, row, mem, dens);
 	}
 	json_decref(seen);
+}
 
-	/* what each mode is */
-	bprintf(&b, "\n## Modes\n\n");
-	seen = json_object();
+/* Every paired comparison, with what its CI allows one to say. */
+static void section_comparisons(struct buf *b, json_t *doc)
+{
+	json_t *cmps = json_object_get(doc, "comparisons");
+	bprintf(b, "\n## Paired comparisons\n\n");
+	if (!json_is_array(cmps)) {
+		bprintf(b, "This run predates paired comparisons (results schema 1): its cells ran one after another, so ratios between them mix runtime and machine drift. Re-run to get them.\n");
+		return;
+	}
+	if (json_array_size(cmps) == 0) {
+		bprintf(b, "None: no baseline cell (%s) finished for a workload that another runtime also ran.\n",
+			json_string_value(json_object_get(json_object_get(doc, "config"), "baseline")));
+		return;
+	}
+	const char *order = json_string_value(json_object_get(json_object_get(doc, "config"), "order"));
+	bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI by bootstrap over the pairs (seeded). Above 1 means more time, or more requests per second for throughput; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
+		   "| workload | series | runtime/mode | vs | ratio | 95%% CI | pairs | reading |\n|---|---|---|---|---:|---|---:|---|\n",
+		order && !strcmp(order, "sequential") ? " **This run was sequential: pairs did not run next to each other, so drift is not cancelled.**" : "");
+	size_t i;
+	json_t *c;
+	json_array_foreach(cmps, i, c) {
+		json_t *ci = json_object_get(c, "ci95");
+		const char *series = json_string_value(json_object_get(c, "series"));
+		const struct eb_series_def *def = eb_series_find(series, NULL, 0);
+		double r = json_number_value(json_object_get(c, "ratio"));
+		int higher = def && (def->flags & EB_SERIES_HIGHER_BETTER);
+		const char *reading = ci_contains_one(c) ? "no measurable difference"
+				      : higher ? (r > 1 ? "more throughput" : "less throughput")
+				      : (r > 1 ? "slower" : "faster");
+		bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
+			json_string_value(json_object_get(c, "workload")), series,
+			json_string_value(json_object_get(c, "runtime")), json_string_value(json_object_get(c, "mode")),
+			json_string_value(json_object_get(c, "baseline")), r,
+			json_number_value(json_array_get(ci, 0)), json_number_value(json_array_get(ci, 1)),
+			(long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
+	}
+}
+
+static void section_modes(struct buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	bprintf(b, "\n## Modes\n\n");
+	json_t *seen = json_object();
+	size_t i;
 	json_array_foreach(cells, i, cell) {
 		json_t *note = json_object_get(cell, "mode_note");
 		char key[128];
@@ -337,23 +460,28 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		if (!json_is_string(note) || json_object_get(seen, key))
 			continue;
 		json_object_set_new(seen, key, json_true());
-		bprintf(&b, "- **%s**: %s\n", key, json_string_value(note));
+		bprintf(b, "- **%s**: %s\n", key, json_string_value(note));
 	}
 	json_decref(seen);
 	json_t *setup = json_object_get(doc, "runtime_setup");
 	if (json_object_size(setup)) {
 		char *txt = json_dumps(setup, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		bprintf(&b, "\nRuntime preparation (once per run, not in any start time): `%s`\n", txt ? txt : "");
+		bprintf(b, "\nRuntime preparation (once per run, not in any start time): `%s`\n", txt ? txt : "");
 		free(txt);
 	}
+}
 
-	bprintf(&b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
+static void section_results(struct buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	bprintf(b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
+	size_t i;
 	json_array_foreach(cells, i, cell) {
 		const char *rt = json_string_value(json_object_get(cell, "runtime"));
 		const char *mode = json_string_value(json_object_get(cell, "mode"));
 		const char *wl = json_string_value(json_object_get(cell, "workload"));
 		if (strcmp(json_string_value(json_object_get(cell, "status")), "ok") != 0) {
-			bprintf(&b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
+			bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
 				json_string_value(json_object_get(cell, "status")),
 				json_string_value(json_object_get(cell, "error")));
 			continue;
@@ -372,71 +500,135 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 			double med = scale(unit, sum.median, &u), p90 = scale(unit, sum.p90, &u),
 			       p99 = scale(unit, sum.p99, &u), mn = scale(unit, sum.min, &u),
 			       mx = scale(unit, sum.max, &u);
-			bprintf(&b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
+			bprintf(b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
 				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
 				med, ci_txt, p90, p99, mn, mx, u);
 		}
 	}
-	bprintf(&b, "\n## Checks and warnings\n\n");
+}
+
+static void section_checks(struct buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	bprintf(b, "\n## Checks and warnings\n\n");
+	size_t i;
 	json_array_foreach(cells, i, cell) {
-		bprintf(&b, "- **%s/%s/%s**:", json_string_value(json_object_get(cell, "runtime")),
+		bprintf(b, "- **%s/%s/%s**:", json_string_value(json_object_get(cell, "runtime")),
 			json_string_value(json_object_get(cell, "mode")),
 			json_string_value(json_object_get(cell, "workload")));
 		const char *key;
 		json_t *v;
 		json_object_foreach(json_object_get(cell, "checks"), key, v)
-			bprintf(&b, " %s=%s", key, json_is_true(v) ? "yes" : "**NO**");
+			bprintf(b, " %s=%s", key, json_is_true(v) ? "yes" : "**NO**");
+		json_t *vals = json_object_get(cell, "values");
+		json_t *noise = json_object_get(vals, "noise");
+		if (noise && json_integer_value(json_object_get(noise, "trials_in_noisy_rounds")) > 0)
+			bprintf(b, " NOISY: %lld of %lld interleaved trials ran in rounds whose calibration was more than %.0f%% off its median.",
+				(long long)json_integer_value(json_object_get(noise, "trials_in_noisy_rounds")),
+				(long long)json_integer_value(json_object_get(noise, "trials")),
+				json_number_value(json_object_get(noise, "threshold_pct")));
 		size_t k;
 		json_t *w;
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
-			bprintf(&b, " WARNING: %s.", json_string_value(w));
-		json_t *sk = json_object_get(json_object_get(cell, "values"), "sustained_keepalive");
-		if (sk)
-			bprintf(&b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",
+			bprintf(b, " WARNING: %s.", json_string_value(w));
+		json_t *sk = json_object_get(vals, "sustained_keepalive");
+		if (sk && json_object_get(sk, "cpu_user_ms_per_1k_requests"))
+			bprintf(b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",
 				json_number_value(json_object_get(sk, "cpu_user_ms_per_1k_requests")),
 				json_number_value(json_object_get(sk, "cpu_sys_ms_per_1k_requests")));
-		bprintf(&b, "\n");
+		bprintf(b, "\n");
 	}
+}
 
-	bprintf(&b, "\n## Charts\n\n");
-	int rc = 0;
-	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++) {
-		struct bar bars[64];
-		size_t nb = 0;
-		const char *unit = "ns";
-		json_array_foreach(cells, i, cell) {
-			if (nb == 64 || strcmp(json_string_value(json_object_get(cell, "workload")), charts[c].workload) != 0)
-				continue;
-			size_t j;
-			json_t *s;
-			json_array_foreach(json_object_get(cell, "series"), j, s) {
-				if (strcmp(json_string_value(json_object_get(s, "name")), charts[c].series) != 0)
-					continue;
-				if (summarize_series(s, &bars[nb].s) < 0)
-					continue;
-				unit = json_string_value(json_object_get(s, "unit"));
-				snprintf(bars[nb].label, sizeof(bars[nb].label), "%s/%s",
-					 json_string_value(json_object_get(cell, "runtime")),
-					 json_string_value(json_object_get(cell, "mode")));
-				nb++;
-			}
-		}
-		if (nb == 0)
+/* One chart per (catalogued series with a chart, workload that has it). */
+static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	bprintf(b, "\n## Charts\n\n");
+	for (size_t d = 0; d < eb_series_count; d++) {
+		if (!eb_series[d].chart)
 			continue;
-		const char *shown;
-		double one = scale(unit, 1.0, &shown);
-		snprintf(path, sizeof(path), "%s/%s", dir, charts[c].file);
-		if ((rc = write_svg(path, charts[c].title, shown, one > 0 ? 1.0 / one : 1.0, bars, nb)) < 0) {
-			snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-			goto out;
+		for (unsigned wi = 0; wi < eb_workload_count; wi++) {
+			const char *wl = eb_workloads[wi].name;
+			struct bar bars[64];
+			size_t nb = 0;
+			size_t i;
+			json_array_foreach(cells, i, cell) {
+				const char *st = json_string_value(json_object_get(cell, "status"));
+				if (nb == 64 || !st || strcmp(st, "ok") || strcmp(json_string_value(json_object_get(cell, "workload")), wl))
+					continue;
+				size_t j;
+				json_t *s;
+				json_array_foreach(json_object_get(cell, "series"), j, s) {
+					if (strcmp(json_string_value(json_object_get(s, "name")), eb_series[d].name) != 0 ||
+					    summarize_series(s, &bars[nb].s) < 0)
+						continue;
+					snprintf(bars[nb].label, sizeof(bars[nb].label), "%s/%s",
+						 json_string_value(json_object_get(cell, "runtime")),
+						 json_string_value(json_object_get(cell, "mode")));
+					nb++;
+				}
+			}
+			if (nb == 0)
+				continue;
+			const char *shown;
+			double one = scale(eb_series[d].unit, 1.0, &shown);
+			char title[200], file[160], path[1400];
+			snprintf(title, sizeof(title), "%s %s", wl, eb_series[d].chart);
+			snprintf(file, sizeof(file), "%s_%s.svg", wl, eb_series[d].name);
+			snprintf(path, sizeof(path), "%s/%s", dir, file);
+			int rc = write_svg(path, title, shown, one > 0 ? 1.0 / one : 1.0, bars, nb);
+			if (rc < 0) {
+				snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+				return rc;
+			}
+			bprintf(b, "![%s](%s)\n\n", title, file);
 		}
-		bprintf(&b, "![%s](%s)\n\n", charts[c].title, charts[c].file);
 	}
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
-	if (rc < 0)
-		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-out:
+	return 0;
+}
+
+int eb_report_write(const char *dir, char *err, size_t errcap)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	if (!doc) {
+		snprintf(err, errcap, "cannot read %s: %s (line %d)", path, je.text, je.line);
+		return -EINVAL;
+	}
+	json_t *ver = json_object_get(doc, "schema_version");
+	if (!json_is_integer(ver) || json_integer_value(ver) < EB_SCHEMA_OLDEST || json_integer_value(ver) > EB_SCHEMA_VERSION) {
+		snprintf(err, errcap, "%s: schema_version %lld is not one this edgebench reads (%d..%d)", path,
+			 json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL, EB_SCHEMA_OLDEST, EB_SCHEMA_VERSION);
+		json_decref(doc);
+		return -EINVAL;
+	}
+	struct buf b = { 0 };
+	const char *status = json_string_value(json_object_get(doc, "status"));
+	bprintf(&b, "# edgebench report\n\n");
+	if (!status || strcmp(status, "complete") != 0)
+		bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");
+	if (json_integer_value(ver) < EB_SCHEMA_VERSION)
+		bprintf(&b, "*Results schema %lld: written by an older edgebench, which ran cells one after another; no schedule, calibration or paired comparisons.*\n\n",
+			(long long)json_integer_value(ver));
+	bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI of a median is from order statistics; ratios are paired by round (see Paired comparisons).\n\n");
+	section_environment(&b, doc);
+	section_noise(&b, doc);
+	section_runtimes(&b, doc);
+	section_glance(&b, doc);
+	section_comparisons(&b, doc);
+	section_modes(&b, doc);
+	section_results(&b, doc);
+	section_checks(&b, doc);
+	int rc = section_charts(&b, doc, dir, err, errcap);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s/report.md", dir);
+		rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+		if (rc < 0)
+			snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+	}
 	free(b.p);
 	json_decref(doc);
 	return rc;
