@@ -107,6 +107,20 @@ void eb_report_table(FILE *f, json_t *doc)
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
 			fprintf(f, "%-10s %-9s %-10s WARNING: %s\n", rt, mode, wl, json_string_value(w));
 	}
+	json_t *cmps = json_object_get(doc, "comparisons");
+	if (json_array_size(cmps))
+		fprintf(f, "\npaired ratios to %s (geometric mean over rounds, 95%% bootstrap CI):\n",
+			json_string_value(json_object_get(json_object_get(doc, "config"), "baseline")));
+	json_array_foreach(cmps, i, cell) {
+		json_t *ci = json_object_get(cell, "ci95");
+		fprintf(f, "%-10s %-9s %-10s %-40s %8.3fx  (%.3f..%.3f, %lld pairs)%s\n",
+			json_string_value(json_object_get(cell, "runtime")), json_string_value(json_object_get(cell, "mode")),
+			json_string_value(json_object_get(cell, "workload")), json_string_value(json_object_get(cell, "series")),
+			json_number_value(json_object_get(cell, "ratio")), json_number_value(json_array_get(ci, 0)),
+			json_number_value(json_array_get(ci, 1)), (long long)json_integer_value(json_object_get(cell, "n_pairs")),
+			json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0
+				? "  no measurable difference" : "");
+	}
 }
 
 /* Growable text with a hard limit (curl's dynbuf idea). */
