@@ -97,8 +97,17 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	/*
+	 * A session of its own (and so a process group of its own, pgid ==
+	 * pid).  With the kernel's autogroup scheduling (on by default) CPU is
+	 * shared fairly between sessions, not processes: a container's
+	 * processes live in containerd-shim's session, so a native workload
+	 * left in the harness's session would share one slice with whatever
+	 * else that session runs (we measured the same binary 30% slower
+	 * natively than in Docker while a build ran in the shell that started
+	 * edgebench).  Every runtime's instance now starts on the same footing.
+	 */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
 					POSIX_SPAWN_SETSIGDEF);
 
 	/* Block our handlers so a signal cannot land between spawn and registration. */

@@ -379,10 +379,15 @@ class Schedule(unittest.TestCase):
         for c in doc["cells"]:
             if c["status"] != "ok":
                 continue
-            self.assertEqual(c["values"]["runs"]["done"], 3)
-            self.assertTrue(c["values"]["runs"]["stopped_by_budget"])
-            self.assertEqual(len(next(s for s in c["series"] if s["name"] == "run")["samples"]), 3)
-            self.assertTrue(any("stopped after 3 of 10 runs" in w for w in c["warnings"]))
+            runs = c["values"]["runs"]
+            n = len(next(s for s in c["series"] if s["name"] == "run")["samples"])
+            self.assertEqual(n, runs["done"])
+            if c["runtime"] == "node":   # a Node start alone takes far more than 1 ms
+                self.assertEqual(runs["done"], 3)
+                self.assertTrue(runs["stopped_by_budget"])
+                self.assertTrue(any("stopped after 3 of 10 runs" in w for w in c["warnings"]))
+            else:                        # a native exec may take less: never fewer than 3
+                self.assertGreaterEqual(runs["done"], 3)
         self.assertIn("stopped after 3 of 10 runs", r.stderr)
 
 
