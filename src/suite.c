@@ -1,43 +1,23 @@
 /*
- * suite: a cell's work is the phase table below; the scheduler at the end
- * of the file walks it for every workload, interleaving the phases that
- * repeat trials across cells.  Samples accumulate per cell and series (with
- * the trial each came from) and are written when a phase ends for every
- * cell, so a failure or an interrupt loses nothing already measured.
+ * suite: the plan and the scheduler.  For every workload, the cells that
+ * run it walk the phase table (phase.c) together: an interleaved phase
+ * round by round, each round in a freshly shuffled order after a
+ * calibration of the machine; a run of other phases cell by cell.  The
+ * schedule that ran and the calibrations go into the results document.
  */
 #include "suite.h"
 #include "calib.h"
 #include "clock.h"
-#include "footprint.h"
-#include "hist.h"
-#include "load.h"
-#include "probe.h"
+#include "phase.h"
 #include "proc.h"
-#include "series.h"
 #include "stats.h"
 
 #include "buildinfo.h"
 
-#include <arpa/inet.h>
-#include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#define MAX_LOAD_SAMPLES    (4u << 20)           /* latencies kept per load run */
-#define MAX_WINDOWS         4096u
-#define THROUGHPUT_WINDOW_NS 250000000ull        /* sustained throughput windows */
-#define FOOTPRINT_TICK_NS   100000000ull         /* memory sampled under load */
-#define AFTER_WARMUP_SAMPLES 5u
-#define AFTER_WARMUP_GAP_NS 20000000ull
-#define STOP_GRACE_NS       2000000000ull
-#define MAX_FOOTPRINT_SAMPLES 4096u
 
 void eb_plan_defaults(struct eb_plan *p)
 {
@@ -67,60 +47,13 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->noise_threshold = 0.10;
 }
 
-/* ---- a cell and its samples ---------------------------------------- */
-
-struct acc {                    /* one series being collected */
-	char name[96];
-	const struct eb_series_def *def;
-	char description[400];
-	double *v;
-	int32_t *trial;             /* parallel to v; -1: not from a trial */
-	size_t n, cap;
-	int paired;
-};
-
-struct suite;
-
-struct cell {
-	struct suite *s;
-	const struct eb_plan *plan;
-	const struct eb_runtime *rt;
-	const char *mode;
-	const struct eb_workload *w;
-	json_t *json;
-	char err[1400];
-	int done;                   /* failed, unsupported or interrupted: skipped from now on */
-	struct eb_launch_ctx lctx;
-	struct eb_argv argv;
-	int stderr_fd;
-	char stderr_path[1200];
-	uint32_t ip_be;
-	struct eb_instance in;
-	int in_up;
-	struct acc *acc;
-	size_t n_acc;
-	struct eb_wl_expect expect;
-	uint64_t run_est_ns;        /* batch: the warm-up run's duration */
-	uint64_t batch_spent_ns;
-	unsigned runs_done;
-	int budget_stopped;
-	struct {                    /* sustained: totals over rounds */
-		uint64_t requests, elapsed_ns, user_ns, sys_ns;
-		int cpu_ok;
-		const char *cpu_source;
-	} sus[2];
-};
-
 struct suite {
 	const struct eb_plan *plan;
-	struct eb_results *res;
+	struct eb_workspace ws;
 	json_t *schedule, *calibration;
 	struct eb_calib calib;
 	uint64_t t0;
 	uint64_t round;             /* rounds started so far */
-	double *scratch;            /* load samples, MAX_LOAD_SAMPLES */
-	uint64_t *windows;
-	struct eb_hist *h;
 	uint64_t est_total_ns, est_done_ns;
 };
 
@@ -129,806 +62,6 @@ struct suite {
 		if ((c)->plan->progress)                   \
 			(c)->plan->progress(__VA_ARGS__);  \
 	} while (0)
-
-static void warn(struct cell *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct cell *c, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	json_array_append_new(json_object_get(c->json, "warnings"), json_string(buf));
-}
-
-/* A one-line reason for the cell's failure, prefixed with the cell's name. */
-static int fail(struct cell *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct cell *c, int rc, const char *fmt, ...)
-{
-	int n = snprintf(c->err, sizeof(c->err), "%s/%s/%s: ", c->rt->name, c->mode, c->w->name);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->err + n, sizeof(c->err) - (size_t)n, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static json_t *values(struct cell *c)
-{
-	return json_object_get(c->json, "values");
-}
-
-static json_t *checks(struct cell *c)
-{
-	return json_object_get(c->json, "checks");
-}
-
-/* pattern with its one "%s" replaced by fill (no printf on data). */
-static void fill_pattern(char *out, size_t cap, const char *pattern, const char *fill)
-{
-	const char *pct = strstr(pattern, "%s");
-	if (!pct)
-		snprintf(out, cap, "%s", pattern);
-	else
-		snprintf(out, cap, "%.*s%s%s", (int)(pct - pattern), pattern, fill, pct + 2);
-}
-
-/*
- * The collector of a catalogued series (created on first use).  figure_desc
- * fills the "%s" of a pattern entry's description.  NULL when out of
- * memory; a name missing from the catalogue is a bug (assert).
- */
-static struct acc *acc_get(struct cell *c, const char *name, const char *figure_desc)
-{
-	for (size_t i = 0; i < c->n_acc; i++)
-		if (!strcmp(c->acc[i].name, name))
-			return &c->acc[i];
-	const struct eb_series_def *def = eb_series_find(name, NULL, 0);
-	assert(def && "every series is declared in series.c");
-	if (!def)
-		return NULL;
-	struct acc *na = realloc(c->acc, (c->n_acc + 1) * sizeof(*na));
-	if (!na)
-		return NULL;
-	c->acc = na;
-	struct acc *a = &c->acc[c->n_acc++];
-	memset(a, 0, sizeof(*a));
-	snprintf(a->name, sizeof(a->name), "%s", name);
-	a->def = def;
-	a->paired = (def->flags & EB_SERIES_PAIRED) != 0;
-	fill_pattern(a->description, sizeof(a->description), def->description, figure_desc ? figure_desc : "");
-	return a;
-}
-
-static int acc_add(struct acc *a, double v, int32_t trial)
-{
-	if (!a)
-		return -ENOMEM;
-	if (a->n == a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 64;
-		double *nv = realloc(a->v, ncap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		a->v = nv;
-		int32_t *nt = realloc(a->trial, ncap * sizeof(*nt));
-		if (!nt)
-			return -ENOMEM;
-		a->trial = nt;
-		a->cap = ncap;
-	}
-	a->v[a->n] = v;
-	a->trial[a->n] = trial;
-	a->n++;
-	return 0;
-}
-
-/* Add samples of a catalogued series; -ENOMEM sets the cell's error. */
-static int add(struct cell *c, const char *name, const char *figure_desc, const double *v, size_t n, int32_t trial)
-{
-	struct acc *a = acc_get(c, name, figure_desc);
-	for (size_t i = 0; i < n; i++)
-		if (acc_add(a, v[i], trial) < 0)
-			return fail(c, -ENOMEM, "out of memory collecting %s", name);
-	return 0;
-}
-
-/* Write every collected series of the cell to the results, then forget them. */
-static int flush(struct cell *c)
-{
-	int rc = 0;
-	char hdr[1400], cmd[1200];
-	eb_argv_join(&c->argv, cmd, sizeof(cmd));
-	snprintf(hdr, sizeof(hdr), "# command: %s\n", cmd);
-	for (size_t i = 0; i < c->n_acc; i++) {
-		struct acc *a = &c->acc[i];
-		if (rc == 0 && a->n > 0) {
-			rc = eb_results_add_series(c->s->res, c->json, a->name, a->def->unit, a->description,
-						   a->v, a->n, a->paired ? a->trial : NULL, hdr);
-			if (rc < 0)
-				snprintf(c->err, sizeof(c->err), "cannot write results to %s: %s",
-					 c->s->res->dir, strerror(-rc));
-		}
-		free(a->v);
-		free(a->trial);
-	}
-	free(c->acc);
-	c->acc = NULL;
-	c->n_acc = 0;
-	return rc;
-}
-
-/* ---- instances ------------------------------------------------------ */
-
-/* Last non-empty line of the workload's stderr log, for error messages. */
-static void last_stderr_line(struct cell *c, char *out, size_t cap)
-{
-	out[0] = '\0';
-	int fd = open(c->stderr_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	char buf[2048];
-	off_t size = lseek(fd, 0, SEEK_END);
-	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	char *nl = strrchr(buf, '\n');
-	snprintf(out, cap, "%.*s", (int)(cap - 1), nl ? nl + 1 : buf);
-}
-
-static unsigned launch_seq;
-
-/* Build the command for a fresh instance name and start it. */
-static int launch(struct cell *c, int capture, struct eb_instance *in)
-{
-	memset(in, 0, sizeof(*in));
-	in->proc.pid = -1;
-	in->proc.pidfd = in->proc.stdout_fd = -1;
-	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
-	snprintf(in->name, sizeof(in->name), "%s", c->lctx.instance);
-	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
-	if (rc < 0) {
-		if (rc == -ENOTSUP && c->argv.why[0])
-			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
-		else
-			fail(c, rc, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
-		return rc;
-	}
-	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
-	rc = eb_spawn(c->argv.argv, &o, &in->proc);
-	if (rc < 0)
-		fail(c, rc, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
-	return rc;
-}
-
-static void stop_instance(struct cell *c, struct eb_instance *in)
-{
-	eb_rt_stop(c->rt, in);
-}
-
-static int sample_instance(struct cell *c, struct eb_instance *in, struct eb_sample *out)
-{
-	return eb_rt_sample(c->rt, in, out);
-}
-
-/* Start a server instance and wait for its first 200; *ready_ns on success. */
-static int start_server(struct cell *c, struct eb_instance *in, uint64_t *ready_ns)
-{
-	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
-	if (busy != 0)
-		return fail(c, -EADDRINUSE, "port 127.0.0.1:%u is busy (another server listens there); pick another with --port",
-			    (unsigned)c->lctx.port);
-	int rc = launch(c, 0, in);
-	if (rc < 0)
-		return rc;
-	struct eb_proc *p = &in->proc;
-	struct eb_probe_result pr;
-	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
-			       p->launch_ns + c->plan->start_timeout_ns, c->plan->probe_spacing_ns, &pr);
-	if (rc == 0) {
-		*ready_ns = pr.ready_ns - p->launch_ns;
-		return 0;
-	}
-	char line[300], st[96];
-	if (rc == -ECHILD) {
-		eb_describe_status(p->wait_status, st, sizeof(st));
-		last_stderr_line(c, line, sizeof(line));
-		fail(c, rc, "server exited (%s) before answering%s%s", st, line[0] ? ": " : "", line);
-	} else if (rc == -ETIMEDOUT) {
-		char last[64];
-		if (pr.last_status)
-			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
-		else
-			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
-		fail(c, rc, "no HTTP 200 from 127.0.0.1:%u within %.1f s (%u attempts, last: %s)",
-		     (unsigned)c->lctx.port, (double)c->plan->start_timeout_ns / 1e9, pr.attempts, last);
-	} else if (rc != -EINTR) {
-		fail(c, rc, "probing 127.0.0.1:%u: %s", (unsigned)c->lctx.port, strerror(-rc));
-	}
-	stop_instance(c, in);
-	return rc;
-}
-
-/* The cell's long-lived instance, started (and attached) once. */
-static int ensure_instance(struct cell *c)
-{
-	if (c->in_up)
-		return 0;
-	uint64_t ready;
-	int rc = start_server(c, &c->in, &ready);
-	if (rc < 0)
-		return rc;
-	c->in_up = 1;
-	if ((rc = eb_rt_attach(c->rt, &c->in, c->err, sizeof(c->err))) < 0 && !c->err[0])
-		fail(c, rc, "cannot attach to the instance");
-	return rc;
-}
-
-static void drop_instance(struct cell *c)
-{
-	if (c->in_up)
-		stop_instance(c, &c->in);
-	c->in_up = 0;
-}
-
-/* ---- load ----------------------------------------------------------- */
-
-/* Errors of a load phase accumulate in values.<phase>_errors; any is a warning. */
-static void note_load_errors(struct cell *c, const char *phase, const struct eb_load_result *lr)
-{
-	uint64_t errs = eb_load_errors(lr);
-	uint64_t bad = lr->completed - lr->status_2xx;
-	char key[96];
-	snprintf(key, sizeof(key), "%s_errors", phase);
-	json_t *o = json_object_get(values(c), key);
-	if (!o) {
-		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "completed", (json_int_t)0, "non_2xx", (json_int_t)0,
-			      "connect", (json_int_t)0, "read", (json_int_t)0, "write", (json_int_t)0,
-			      "parse", (json_int_t)0, "timeout", (json_int_t)0);
-		json_object_set_new(values(c), key, o);
-	}
-	const struct { const char *k; uint64_t v; } add_[] = {
-		{ "completed", lr->completed }, { "non_2xx", bad }, { "connect", lr->err_connect },
-		{ "read", lr->err_read }, { "write", lr->err_write }, { "parse", lr->err_parse },
-		{ "timeout", lr->timeouts },
-	};
-	for (size_t i = 0; i < sizeof(add_) / sizeof(add_[0]); i++)
-		json_object_set_new(o, add_[i].k, json_integer(json_integer_value(json_object_get(o, add_[i].k)) +
-							       (json_int_t)add_[i].v));
-	if (errs || bad) {
-		warn(c, "%s: %llu errors (connect %llu, read %llu, write %llu, parse %llu, timeout %llu) and %llu non-2xx responses",
-		     phase, (unsigned long long)errs, (unsigned long long)lr->err_connect,
-		     (unsigned long long)lr->err_read, (unsigned long long)lr->err_write,
-		     (unsigned long long)lr->err_parse, (unsigned long long)lr->timeouts,
-		     (unsigned long long)bad);
-		json_object_set_new(checks(c), "zero_errors", json_false());
-	}
-}
-
-static int run_load(struct cell *c, struct eb_load_config *cfg, struct eb_load_result *lr)
-{
-	cfg->ip_be = c->ip_be;
-	cfg->port = c->lctx.port;
-	eb_hist_reset(c->s->h);
-	int rc = eb_load_run(cfg, c->s->h, lr);
-	if (rc < 0)
-		return fail(c, rc, "load generator: %s", strerror(-rc));
-	return lr->interrupted ? -EINTR : 0;
-}
-
-/* Footprint samples of one instance (or of a runtime's shared daemon). */
-struct fp_sampler {
-	struct cell *c;
-	struct eb_instance *in;        /* NULL: the runtime's shared_sample */
-	size_t n;
-	const char *names[EB_MAX_METRICS];
-	const char *descs[EB_MAX_METRICS];
-	size_t n_metrics;
-	double v[EB_MAX_METRICS][MAX_FOOTPRINT_SAMPLES];
-};
-
-static void sample_footprint(void *arg)
-{
-	struct fp_sampler *s = arg;
-	struct eb_sample smp;
-	int rc = s->in ? sample_instance(s->c, s->in, &smp) : s->c->rt->shared_sample(&smp);
-	if (rc < 0 || s->n >= MAX_FOOTPRINT_SAMPLES)
-		return;
-	s->n_metrics = smp.n_mem;
-	for (size_t i = 0; i < smp.n_mem; i++) {
-		s->names[i] = smp.mem[i].name;
-		s->descs[i] = smp.mem[i].description;
-		s->v[i][s->n] = smp.mem[i].bytes;
-	}
-	s->n++;
-}
-
-/* One series per footprint figure: printf(pattern, figure). */
-static int sampler_series(struct cell *c, struct fp_sampler *s, const char *pattern, int32_t trial)
-{
-	for (size_t i = 0; i < s->n_metrics; i++) {
-		char name[96];
-		fill_pattern(name, sizeof(name), pattern, s->names[i]);
-		int rc = add(c, name, s->descs[i], s->v[i], s->n, trial);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* ---- the phases ----------------------------------------------------- */
-
-/* 0. one unmeasured start: page cache, and the runtime's compilation cache
- * in modes that keep one (the "warm" in cache-warm) */
-static int ph_prime(struct cell *c, unsigned t)
-{
-	(void)t;
-	struct eb_instance in;
-	uint64_t ready;
-	int rc = start_server(c, &in, &ready);
-	if (rc == 0)
-		stop_instance(c, &in);
-	return rc;
-}
-
-/* cold start: a fresh instance per trial */
-static int ph_cold_start(struct cell *c, unsigned t)
-{
-	struct eb_instance in;
-	uint64_t ready;
-	int rc = start_server(c, &in, &ready);
-	if (rc < 0)
-		return rc;
-	stop_instance(c, &in);
-	double v = (double)ready;
-	return add(c, "cold_start", NULL, &v, 1, (int32_t)t);
-}
-
-/* full cold: the deployable artifact rebuilt from source before the start */
-static int ph_full_cold(struct cell *c, unsigned t)
-{
-	uint64_t b0 = eb_now_ns();
-	int rc = c->rt->rebuild(&c->lctx, c->mode, c->err, sizeof(c->err));
-	if (rc < 0)
-		return c->err[0] ? rc : fail(c, rc, "rebuild failed");
-	uint64_t build = eb_now_ns() - b0, ready;
-	if (eb_interrupted)
-		return -EINTR;
-	struct eb_instance in;
-	if ((rc = start_server(c, &in, &ready)) < 0)
-		return rc;
-	stop_instance(c, &in);
-	double b = (double)build, r = (double)ready, tot = (double)(build + ready);
-	return add(c, "full_cold_build", NULL, &b, 1, (int32_t)t) ?: add(c, "full_cold_start", NULL, &r, 1, (int32_t)t) ?:
-	       add(c, "full_cold_total", NULL, &tot, 1, (int32_t)t);
-}
-
-/* warm-up requests, then the footprint of the warm instance (and the
- * runtime's shared daemons, when it has them) */
-static int ph_warmup(struct cell *c, unsigned t)
-{
-	(void)t;
-	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warmup_requests, .keepalive = 1 };
-	int rc;
-	if (c->plan->warmup_requests) {
-		if ((rc = run_load(c, &cfg, &lr)) < 0)
-			return rc;
-		note_load_errors(c, "warmup", &lr);
-	}
-	struct fp_sampler *fs = calloc(1, sizeof(*fs)), *shared = calloc(1, sizeof(*shared));
-	if (!fs || !shared) {
-		free(fs);
-		free(shared);
-		return fail(c, -ENOMEM, "out of memory");
-	}
-	fs->c = shared->c = c;
-	fs->in = &c->in;
-	for (unsigned i = 0; i < AFTER_WARMUP_SAMPLES; i++) {
-		sample_footprint(fs);
-		if (c->rt->shared_sample)
-			sample_footprint(shared);
-		eb_sleep_ns(AFTER_WARMUP_GAP_NS);
-	}
-	if (fs->n == 0)
-		rc = fail(c, -EIO, "cannot sample the instance's footprint");
-	else
-		rc = sampler_series(c, fs, "%s_after_warmup", -1) ?:
-		     (shared->n ? sampler_series(c, shared, "shared_%s_after_warmup", -1) : 0);
-	free(fs);
-	free(shared);
-	return rc;
-}
-
-/* warm latency, sequential on one keep-alive connection */
-static int ph_sequential(struct cell *c, unsigned t)
-{
-	(void)t;
-	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warm_requests,
-				      .keepalive = 1, .samples = c->s->scratch, .samples_cap = MAX_LOAD_SAMPLES };
-	int rc = run_load(c, &cfg, &lr);
-	if (rc < 0)
-		return rc;
-	note_load_errors(c, "warm", &lr);
-	return add(c, "warm_latency", NULL, c->s->scratch, lr.samples_len, -1);
-}
-
-struct state_check {
-	json_t *seen;         /* every /state body as a number (-1: not a number) */
-	uint64_t expect;      /* next value /state should return */
-	uint64_t mismatches;
-	char first_bad[64];
-	uint64_t first_expected;
-};
-
-static void check_state(void *arg, const struct eb_http_response *r)
-{
-	struct state_check *s = arg;
-	long long got = -1;
-	if (r->status == 200 && r->body && r->body_len > 0 && r->body_len < 20) {
-		got = 0;
-		for (size_t i = 0; i < r->body_len && got >= 0; i++)
-			got = r->body[i] >= '0' && r->body[i] <= '9' ? got * 10 + (r->body[i] - '0') : -1;
-	}
-	json_array_append_new(s->seen, json_integer(got));
-	char want[32];
-	int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)s->expect);
-	if (r->status != 200 || !r->body || r->body_len != (size_t)n || memcmp(r->body, want, (size_t)n) != 0) {
-		if (s->mismatches++ == 0) {
-			snprintf(s->first_bad, sizeof(s->first_bad), "%d %.*s", r->status,
-				 r->body ? (int)(r->body_len > 32 ? 32 : r->body_len) : 0, r->body ? r->body : "");
-			s->first_expected = s->expect;
-		}
-	}
-	s->expect++;
-}
-
-/* /state: counts up by exactly one per request on the same instance */
-static int ph_state(struct cell *c, unsigned t)
-{
-	(void)t;
-	struct state_check sc = { .expect = 1, .seen = json_array() };
-	json_object_set_new(values(c), "state_responses", sc.seen);   /* the cell owns it; sc borrows */
-	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/state", .connections = 1, .requests = c->plan->warm_requests,
-				      .keepalive = 1, .samples = c->s->scratch, .samples_cap = MAX_LOAD_SAMPLES,
-				      .on_response = check_state, .response_arg = &sc };
-	int rc = run_load(c, &cfg, &lr);
-	if (rc < 0)
-		return rc;
-	note_load_errors(c, "state", &lr);
-	json_object_set_new(checks(c), "state_counts_exactly",
-			    json_boolean(sc.mismatches == 0 && lr.completed == c->plan->warm_requests));
-	if (sc.mismatches)
-		warn(c, "/state did not count up by one per request: %llu of %llu responses differed, first: expected %llu, got \"%s\"",
-		     (unsigned long long)sc.mismatches, (unsigned long long)lr.completed,
-		     (unsigned long long)sc.first_expected, sc.first_bad);
-	return add(c, "state_latency", NULL, c->s->scratch, lr.samples_len, -1);
-}
-
-/* bursts: the study's 200 requests at concurrency 10, one per trial */
-static int ph_burst(struct cell *c, unsigned t)
-{
-	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = c->plan->burst_concurrency,
-				      .requests = c->plan->burst_requests, .keepalive = 1,
-				      .samples = c->s->scratch, .samples_cap = MAX_LOAD_SAMPLES };
-	int rc = run_load(c, &cfg, &lr);
-	if (rc < 0)
-		return rc;
-	note_load_errors(c, "burst", &lr);
-	double rps = lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0;
-	return add(c, "burst_latency", NULL, c->s->scratch, lr.samples_len, (int32_t)t) ?:
-	       add(c, "burst_throughput", NULL, &rps, 1, (int32_t)t);
-}
-
-/*
- * One round of sustained load: a fresh instance, warmed up, then
- * keep-alive and connection-per-request for sustained_ns / rounds each,
- * with the footprint sampled every 100 ms and the instance's CPU time
- * before and after.  A fresh instance per round keeps instances of other
- * cells from idling next to the one under load.
- */
-static int ph_sustained(struct cell *c, unsigned t)
-{
-	const struct eb_plan *pl = c->plan;
-	int rc = ensure_instance(c);
-	if (rc < 0)
-		return rc;
-	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
-	if (pl->warmup_requests && (rc = run_load(c, &cfg, &lr)) < 0)
-		goto out;
-	struct fp_sampler *fs = calloc(1, sizeof(*fs));
-	if (!fs) {
-		rc = fail(c, -ENOMEM, "out of memory");
-		goto out;
-	}
-	uint64_t dur = pl->sustained_ns / (pl->sustained_rounds ? pl->sustained_rounds : 1);
-	for (int m = 0; m < 2 && rc == 0; m++) {
-		const char *tag = m == 0 ? "keepalive" : "close";
-		progress(c, "%s/%s/%s: sustained %s, round %u/%u", c->rt->name, c->mode, c->w->name, tag, t + 1, pl->sustained_rounds);
-		struct eb_sample s0, s1;
-		int cpu_ok = sample_instance(c, &c->in, &s0) == 0 && s0.has_cpu;
-		memset(fs, 0, sizeof(*fs));
-		fs->c = c;
-		fs->in = &c->in;
-		cfg = (struct eb_load_config){ .path = "/", .connections = pl->sustained_connections,
-					       .duration_ns = dur, .keepalive = m == 0,
-					       .samples = c->s->scratch, .samples_cap = MAX_LOAD_SAMPLES,
-					       .window_ns = THROUGHPUT_WINDOW_NS, .windows = c->s->windows, .windows_cap = MAX_WINDOWS,
-					       .on_tick = sample_footprint, .tick_arg = fs, .tick_ns = FOOTPRINT_TICK_NS };
-		if ((rc = run_load(c, &cfg, &lr)) < 0)
-			break;
-		cpu_ok = cpu_ok && sample_instance(c, &c->in, &s1) == 0 && s1.has_cpu;
-		char phase[64], name[96];
-		snprintf(phase, sizeof(phase), "sustained_%s", tag);
-		note_load_errors(c, phase, &lr);
-		if (lr.samples_len < lr.completed)
-			warn(c, "%s round %u: kept %zu of %llu latency samples (cap)", phase, t + 1, lr.samples_len,
-			     (unsigned long long)lr.completed);
-		snprintf(name, sizeof(name), "sustained_%s_latency", tag);
-		if ((rc = add(c, name, NULL, c->s->scratch, lr.samples_len, (int32_t)t)) < 0)
-			break;
-		/* throughput per window; the last, partial window is dropped */
-		size_t nw = lr.windows_len > 1 ? lr.windows_len - 1 : lr.windows_len;
-		snprintf(name, sizeof(name), "sustained_%s_throughput", tag);
-		for (size_t i = 0; i < nw && rc == 0; i++) {
-			double v = (double)c->s->windows[i] * (1e9 / (double)THROUGHPUT_WINDOW_NS);
-			rc = add(c, name, NULL, &v, 1, (int32_t)t);
-		}
-		snprintf(name, sizeof(name), "sustained_%s_%%s", tag);
-		if (rc < 0 || (rc = sampler_series(c, fs, name, (int32_t)t)) < 0)
-			break;
-		c->sus[m].requests += lr.completed;
-		c->sus[m].elapsed_ns += lr.elapsed_ns;
-		if (t == 0)
-			c->sus[m].cpu_ok = 1;
-		c->sus[m].cpu_ok &= cpu_ok;
-		if (cpu_ok) {
-			c->sus[m].user_ns += s1.cpu_user_ns - s0.cpu_user_ns;
-			c->sus[m].sys_ns += s1.cpu_sys_ns - s0.cpu_sys_ns;
-			c->sus[m].cpu_source = s1.cpu_source;
-		}
-	}
-	free(fs);
-out:
-	drop_instance(c);
-	return rc;
-}
-
-/* The sustained totals over every round, as values.sustained_<mode>. */
-static void sustained_values(struct cell *c)
-{
-	for (int m = 0; m < 2; m++) {
-		if (!c->sus[m].elapsed_ns)
-			continue;
-		double secs = (double)c->sus[m].elapsed_ns / 1e9;
-		json_t *o = json_pack("{s:I, s:f, s:f, s:i}", "requests", (json_int_t)c->sus[m].requests, "seconds", secs,
-				      "requests_per_second", (double)c->sus[m].requests / secs,
-				      "rounds", (int)c->plan->sustained_rounds);
-		if (c->sus[m].cpu_ok) {
-			double user_ms = (double)c->sus[m].user_ns / 1e6, sys_ms = (double)c->sus[m].sys_ns / 1e6;
-			double per1k = c->sus[m].requests ? 1000.0 / (double)c->sus[m].requests : 0;
-			json_object_set_new(o, "cpu_user_ms", json_real(user_ms));
-			json_object_set_new(o, "cpu_sys_ms", json_real(sys_ms));
-			json_object_set_new(o, "cpu_user_ms_per_1k_requests", json_real(user_ms * per1k));
-			json_object_set_new(o, "cpu_sys_ms_per_1k_requests", json_real(sys_ms * per1k));
-			json_object_set_new(o, "cpu_source", json_string(c->sus[m].cpu_source));
-		}
-		json_object_set_new(values(c), m == 0 ? "sustained_keepalive" : "sustained_close", o);
-	}
-}
-
-/*
- * Density: density_instances instances side by side, each on its own port,
- * started one after the other (each start timed while the others run),
- * each checked to answer 200, then each one's footprint sampled.  The
- * runtime's additive figure (PSS) per instance is what a host of a given
- * size can fit; shared daemons are reported once, elsewhere.
- */
-static int ph_density(struct cell *c, unsigned t)
-{
-	(void)t;
-	unsigned n = c->plan->density_instances;
-	struct eb_instance *ins = calloc(n, sizeof(*ins));
-	double *start = calloc(n, sizeof(double)), *addv = calloc(n, sizeof(double));
-	uint16_t *ports = calloc(n, sizeof(*ports));
-	uint16_t saved_port = c->lctx.port;
-	unsigned up = 0;
-	int rc = 0;
-	const char *add_name = NULL, *add_desc = NULL;
-	if (!ins || !start || !addv || !ports) {
-		rc = fail(c, -ENOMEM, "out of memory");
-		goto out;
-	}
-	for (; up < n; up++) {
-		progress(c, "%s/%s/%s: density %u/%u", c->rt->name, c->mode, c->w->name, up + 1, n);
-		int port = eb_free_port();
-		if (port < 0) {
-			rc = fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
-			goto out;
-		}
-		c->lctx.port = ports[up] = (uint16_t)port;
-		uint64_t ready;
-		if ((rc = start_server(c, &ins[up], &ready)) < 0)
-			goto out;
-		start[up] = (double)ready;
-		if ((rc = eb_rt_attach(c->rt, &ins[up], c->err, sizeof(c->err))) < 0) {
-			up++;
-			goto out;
-		}
-	}
-	/* all of them up at once: each still answers, then the footprint */
-	for (unsigned i = 0; i < n; i++) {
-		struct eb_probe_result pr;
-		struct eb_sample smp;
-		rc = eb_probe_until_ok(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + c->plan->start_timeout_ns,
-				       c->plan->probe_spacing_ns, &pr);
-		if (rc < 0) {
-			fail(c, rc, "density: instance %u of %u (port %u) stopped answering: %s",
-			     i + 1, n, (unsigned)ports[i], strerror(-rc));
-			goto out;
-		}
-		if ((rc = sample_instance(c, &ins[i], &smp)) < 0) {
-			fail(c, rc, "density: cannot sample instance %u of %u", i + 1, n);
-			goto out;
-		}
-		if (smp.additive >= 0) {
-			add_name = smp.mem[smp.additive].name;
-			add_desc = smp.mem[smp.additive].description;
-			addv[i] = smp.mem[smp.additive].bytes;
-		}
-	}
-out:
-	if (rc == 0 && up == n) {
-		rc = add(c, "density_start", NULL, start, n, -1);
-		if (rc == 0 && add_name) {
-			char name[96];
-			snprintf(name, sizeof(name), "density_%s", add_name);
-			rc = add(c, name, add_desc, addv, n, -1);
-			double sum = 0;
-			for (unsigned i = 0; i < n; i++)
-				sum += addv[i];
-			json_object_set_new(values(c), "density",
-					    json_pack("{s:i, s:s, s:f, s:f}", "instances", n, "figure", add_name,
-						      "total_bytes", sum, "instances_per_gib",
-						      sum > 0 ? (double)n * 1073741824.0 / sum : 0.0));
-		}
-	}
-	for (unsigned i = 0; i < up; i++)
-		stop_instance(c, &ins[i]);
-	c->lctx.port = saved_port;
-	free(ins);
-	free(start);
-	free(addv);
-	free(ports);
-	return rc;
-}
-
-/* One run of a batch workload: launch -> exit, output checked. */
-static int batch_once(struct cell *c, unsigned t, uint64_t *elapsed, struct eb_wl_output *o)
-{
-	struct eb_instance in;
-	struct eb_proc *pp = &in.proc;
-	int rc = launch(c, 1, &in);
-	if (rc < 0)
-		return rc;
-	char out[4096];
-	size_t out_len = 0;
-	rc = eb_proc_wait(pp, c->plan->batch_timeout_ns, out, sizeof(out), &out_len);
-	if (rc < 0) {
-		if (rc == -ETIMEDOUT)
-			fail(c, rc, "run %u did not finish within %.0f s", t, (double)c->plan->batch_timeout_ns / 1e9);
-		stop_instance(c, &in);
-		return rc;
-	}
-	*elapsed = pp->exit_ns - pp->launch_ns;
-	int st = pp->wait_status;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		eb_proc_stop(pp, 0);   /* already gone: release fds */
-	else
-		stop_instance(c, &in);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		char sd[96], line[300];
-		eb_describe_status(st, sd, sizeof(sd));
-		last_stderr_line(c, line, sizeof(line));
-		return fail(c, -EIO, "run %u failed (%s)%s%s", t, sd, line[0] ? ": " : "", line);
-	}
-	char why[300];
-	memset(o, 0, sizeof(*o));
-	if (c->w->check && (rc = c->w->check(&c->expect, out, o, why, sizeof(why))) < 0)
-		return fail(c, rc, "run %u %s", t, why);
-	return 0;
-}
-
-/* run 0: unmeasured (page cache, runtime caches); its time refines the ETA */
-static int ph_batch_warmup(struct cell *c, unsigned t)
-{
-	(void)t;
-	struct eb_wl_output o;
-	uint64_t elapsed;
-	int rc = batch_once(c, 0, &elapsed, &o);
-	if (rc == 0)
-		c->run_est_ns = elapsed;
-	return rc;
-}
-
-static int ph_batch_run(struct cell *c, unsigned t)
-{
-	struct eb_wl_output o;
-	uint64_t elapsed;
-	int rc = batch_once(c, t + 1, &elapsed, &o);
-	if (rc < 0)
-		return rc;
-	c->batch_spent_ns += elapsed;
-	c->runs_done++;
-	double v = (double)elapsed;
-	if ((rc = add(c, "run", NULL, &v, 1, (int32_t)t)) < 0 || !o.has_compute)
-		return rc;
-	double over = v - o.compute_ns;
-	return add(c, "compute", NULL, &o.compute_ns, 1, (int32_t)t) ?:
-	       add(c, "startup_overhead", NULL, &over, 1, (int32_t)t);
-}
-
-/* ---- the phase table ------------------------------------------------ */
-
-static unsigned tr_one(const struct cell *c) { (void)c; return 1; }
-static unsigned tr_cold(const struct cell *c) { return c->plan->cold_trials; }
-static unsigned tr_full_cold(const struct cell *c) { return c->rt->rebuild ? c->plan->full_cold_trials : 0; }
-static unsigned tr_bursts(const struct cell *c) { return c->plan->bursts; }
-static unsigned tr_rounds(const struct cell *c) { return c->plan->sustained_rounds; }
-static unsigned tr_density(const struct cell *c) { return c->plan->density_instances ? 1 : 0; }
-static unsigned tr_runs(const struct cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
-
-/* Rough costs, for the estimate and the ETA only. */
-static uint64_t est_start(const struct cell *c) { (void)c; return 250000000ull; }
-static uint64_t est_full_cold(const struct cell *c) { (void)c; return 2500000000ull; }
-static uint64_t est_short(const struct cell *c) { (void)c; return 150000000ull; }
-static uint64_t est_sustained(const struct cell *c)
-{
-	return 2 * c->plan->sustained_ns / (c->plan->sustained_rounds ? c->plan->sustained_rounds : 1) + 400000000ull;
-}
-static uint64_t est_density(const struct cell *c) { return c->plan->density_instances * 350000000ull; }
-static uint64_t est_run(const struct cell *c)
-{
-	if (c->run_est_ns)
-		return c->run_est_ns;
-	/* before the warm-up run: ~0.45 us per SHA-256 round, else a short program */
-	return c->w->args == EB_WL_ARGS_ITERATIONS ? c->plan->iterations * 450ull + 20000000ull : 20000000ull;
-}
-
-struct phase {
-	const char *name;
-	enum eb_workload_kind kind;
-	int interleaved;            /* trial i of every cell before trial i+1 of any */
-	int on_instance;            /* runs on the cell's long-lived warm instance */
-	unsigned (*trials)(const struct cell *c);
-	int (*run)(struct cell *c, unsigned trial);
-	uint64_t (*estimate_ns)(const struct cell *c);   /* per trial */
-};
-
-static const struct phase phases[] = {
-	{ "prime", EB_WL_SERVER, 0, 0, tr_one, ph_prime, est_start },
-	{ "cold_start", EB_WL_SERVER, 1, 0, tr_cold, ph_cold_start, est_start },
-	{ "full_cold", EB_WL_SERVER, 1, 0, tr_full_cold, ph_full_cold, est_full_cold },
-	{ "warmup", EB_WL_SERVER, 0, 1, tr_one, ph_warmup, est_start },
-	{ "sequential", EB_WL_SERVER, 0, 1, tr_one, ph_sequential, est_short },
-	{ "state", EB_WL_SERVER, 0, 1, tr_one, ph_state, est_short },
-	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short },
-	{ "sustained", EB_WL_SERVER, 1, 0, tr_rounds, ph_sustained, est_sustained },
-	{ "density", EB_WL_SERVER, 0, 0, tr_density, ph_density, est_density },
-	{ "batch_warmup", EB_WL_BATCH, 0, 0, tr_one, ph_batch_warmup, est_run },
-	{ "batch_run", EB_WL_BATCH, 1, 0, tr_runs, ph_batch_run, est_run },
-};
-#define N_PHASES (sizeof(phases) / sizeof(phases[0]))
-
-/* ---- the scheduler -------------------------------------------------- */
 
 static void eta(struct suite *s, char *buf, size_t cap)
 {
@@ -952,19 +85,8 @@ static void calibrate(struct suite *s)
 	json_array_append_new(s->calibration, o);
 }
 
-/* The end of a cell: failed, unsupported or interrupted, with its reason. */
-static void cell_done(struct cell *c, const char *status, const char *why)
-{
-	drop_instance(c);
-	c->done = 1;
-	json_object_set_new(c->json, "status", json_string(status));
-	json_object_set_new(c->json, "error", json_string(why));
-	if (strcmp(status, "failed") == 0 && c->plan->note)
-		c->plan->note("edgebench run: %s", why);
-}
-
 /* Run one trial of a phase for a cell, recording it in the schedule. */
-static int run_trial(struct suite *s, struct cell *c, const struct phase *p, unsigned t, int in_round)
+static int run_trial(struct suite *s, struct eb_cell *c, const struct eb_phase *p, unsigned t, int in_round)
 {
 	char left[32];
 	eta(s, left, sizeof(left));
@@ -981,28 +103,34 @@ static int run_trial(struct suite *s, struct cell *c, const struct phase *p, uns
 	if (rc == -EINTR || eb_interrupted)
 		return -EINTR;
 	if (rc < 0)
-		cell_done(c, rc == -ENOTSUP ? "unsupported" : "failed", c->err[0] ? c->err : strerror(-rc));
+		eb_cell_done(c, rc == -ENOTSUP ? "unsupported" : "failed", c->err[0] ? c->err : strerror(-rc));
 	return 0;
 }
 
 /* Does cell c take trial t of phase p?  (A batch cell past its budget stops.) */
-static int takes(struct cell *c, const struct phase *p, unsigned t)
+static int takes(struct eb_cell *c, const struct eb_phase *p, unsigned t)
 {
 	if (c->done || t >= p->trials(c))
 		return 0;
-	if (p->run == ph_batch_run && t >= EB_MIN_RUNS && c->batch_spent_ns >= c->plan->cell_budget_ns) {
-		c->budget_stopped = 1;
-		return 0;
-	}
-	return 1;
+	return !(p->budgeted && eb_cell_over_budget(c, t));
 }
 
-static int flush_all(struct cell **cells, size_t n)
+/* The estimated cost of the phases after phase index q for cell c. */
+static uint64_t cost_after(const struct eb_cell *c, size_t q)
+{
+	uint64_t sum = 0;
+	for (size_t i = q + 1; i < eb_phase_count; i++)
+		if (eb_phases[i].kind == c->w->kind)
+			sum += (uint64_t)eb_phases[i].trials(c) * eb_phases[i].estimate_ns(c);
+	return sum;
+}
+
+static int flush_all(struct eb_cell **cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int rc = flush(cells[i]);
+		int rc = eb_cell_flush(cells[i]);
 		if (rc < 0 && !cells[i]->done)
-			cell_done(cells[i], "failed", cells[i]->err);
+			eb_cell_done(cells[i], "failed", cells[i]->err);
 	}
 	return 0;
 }
@@ -1013,15 +141,15 @@ static int flush_all(struct cell **cells, size_t n)
  * calibration; runs of consecutive other phases cell by cell (the cell's
  * warm instance lives through the run of phases that need it).
  */
-static int run_group(struct suite *s, struct cell **cells, size_t n)
+static int run_group(struct suite *s, struct eb_cell **cells, size_t n)
 {
 	enum eb_workload_kind kind = cells[0]->w->kind;
 	unsigned *order = calloc(n, sizeof(*order));
 	if (!order)
 		return -ENOMEM;
 	int rc = 0;
-	for (size_t i = 0; i < N_PHASES && rc == 0;) {
-		const struct phase *p = &phases[i];
+	for (size_t i = 0; i < eb_phase_count && rc == 0;) {
+		const struct eb_phase *p = &eb_phases[i];
 		if (p->kind != kind) {
 			i++;
 			continue;
@@ -1055,34 +183,30 @@ static int run_group(struct suite *s, struct cell **cells, size_t n)
 			continue;
 		}
 		size_t j = i;
-		while (j < N_PHASES && !phases[j].interleaved && phases[j].kind == kind)
+		while (j < eb_phase_count && !eb_phases[j].interleaved && eb_phases[j].kind == kind)
 			j++;
 		for (size_t k = 0; k < n && rc == 0; k++) {
-			struct cell *c = cells[k];
+			struct eb_cell *c = cells[k];
 			for (size_t q = i; q < j && rc == 0 && !c->done; q++) {
-				const struct phase *pq = &phases[q];
+				const struct eb_phase *pq = &eb_phases[q];
 				unsigned nt = pq->trials(c);
-				if (nt && pq->on_instance && ensure_instance(c) < 0) {
+				if (nt && pq->on_instance && eb_cell_ensure_instance(c) < 0) {
 					if (eb_interrupted) {
 						rc = -EINTR;
 						break;
 					}
-					cell_done(c, "failed", c->err);
+					eb_cell_done(c, "failed", c->err);
 					break;
 				}
+				/* a phase that teaches the cell its own cost (a warm-up run)
+				 * corrects the estimate of what is left */
+				uint64_t before = pq->refines_estimate ? cost_after(c, q) : 0;
 				for (unsigned t = 0; t < nt && rc == 0 && !c->done; t++)
 					rc = run_trial(s, c, pq, t, 0);
-				/* the warm-up run tells how long this cell's runs take */
-				if (pq->run == ph_batch_warmup && c->run_est_ns) {
-					uint64_t guess = c->run_est_ns;
-					c->run_est_ns = 0;
-					uint64_t before = est_run(c);
-					c->run_est_ns = guess;
-					unsigned runs = tr_runs(c);
-					s->est_total_ns += (guess - before) * runs;   /* wraps correctly when smaller */
-				}
+				if (pq->refines_estimate)
+					s->est_total_ns = s->est_total_ns - before + cost_after(c, q);
 			}
-			drop_instance(c);
+			eb_cell_drop_instance(c);
 		}
 		flush_all(cells, n);
 		i = j;
@@ -1091,90 +215,11 @@ static int run_group(struct suite *s, struct cell **cells, size_t n)
 	return rc;
 }
 
-/* Set up a cell: its port, log file and command; -ENOTSUP when it cannot run. */
-static int cell_init(struct suite *s, struct cell *c, const struct eb_cell_spec *spec)
-{
-	const struct eb_plan *plan = s->plan;
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->plan = plan;
-	c->rt = spec->rt;
-	c->mode = spec->mode;
-	c->w = spec->w;
-	c->json = spec->json;
-	c->stderr_fd = -1;
-	c->ip_be = htonl(INADDR_LOOPBACK);
-	c->lctx.artifact_dir = plan->artifact_dir;
-	c->lctx.wasm_dir = plan->wasm_dir;
-	c->lctx.iterations = plan->iterations;
-	int port = plan->port;
-	if (!port && c->w->kind == EB_WL_SERVER) {
-		port = eb_free_port();
-		if (port < 0)
-			return fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
-	}
-	c->lctx.port = (uint16_t)port;
-	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-N", (int)getpid());
-	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
-	if (rc < 0) {
-		if (rc == -ENOTSUP && c->argv.why[0])
-			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
-		else if (rc == -ENOTSUP && c->rt->unsupported)
-			snprintf(c->err, sizeof(c->err), "%s", c->rt->unsupported);
-		else
-			fail(c, rc, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
-		return rc;
-	}
-	char cmd[1200];
-	eb_argv_join(&c->argv, cmd, sizeof(cmd));
-	json_object_set_new(c->json, "command", json_string(cmd));
-	if (c->rt->mode_notes)
-		for (size_t i = 0; c->rt->modes[i] && c->rt->mode_notes[i]; i++)
-			if (!strcmp(c->rt->modes[i], c->mode))
-				json_object_set_new(c->json, "mode_note", json_string(c->rt->mode_notes[i]));
-	if (c->w->kind == EB_WL_SERVER)
-		json_object_set_new(c->json, "port", json_integer(port));
-	if (c->w->expect) {
-		c->w->expect(plan->iterations, &c->expect);
-		if (c->w->args == EB_WL_ARGS_ITERATIONS) {
-			json_object_set_new(values(c), "expected_digest", json_string(c->expect.text));
-			json_object_set_new(values(c), "iterations", json_integer((json_int_t)plan->iterations));
-		}
-	}
-	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s/%s-%s-%s.stderr", plan->log_dir, c->rt->name,
-		 c->mode, c->w->name);
-	c->stderr_fd = open(c->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (c->stderr_fd < 0)
-		return fail(c, -errno, "cannot open %s: %s", c->stderr_path, strerror(errno));
-	return 0;
-}
-
-/* What a finished cell says about itself: run counts, budget, zero_errors. */
-static void cell_finish(struct cell *c)
-{
-	if (c->w->kind == EB_WL_BATCH) {
-		unsigned planned = tr_runs(c);
-		json_object_set_new(values(c), "runs", json_pack("{s:i, s:i, s:f, s:b}", "planned", (int)planned,
-			"done", (int)c->runs_done, "budget_seconds", (double)c->plan->cell_budget_ns / 1e9,
-			"stopped_by_budget", c->budget_stopped));
-		if (c->budget_stopped)
-			warn(c, "stopped after %u of %u runs: the cell's time budget of %.0f s was spent (--cell-budget)",
-			     c->runs_done, planned, (double)c->plan->cell_budget_ns / 1e9);
-	} else {
-		sustained_values(c);
-		if (!c->done && !json_object_get(checks(c), "zero_errors"))
-			json_object_set_new(checks(c), "zero_errors", json_true());
-	}
-	if (c->stderr_fd >= 0)
-		close(c->stderr_fd);
-	c->stderr_fd = -1;
-}
-
 /*
  * The share of a cell's interleaved trials that ran in a round whose
  * calibration was off its run-wide median by more than the threshold.
  */
-static void mark_noise(struct suite *s, struct cell *cells, size_t n)
+static void mark_noise(struct suite *s, struct eb_cell *cells, size_t n)
 {
 	size_t nr = json_array_size(s->calibration);
 	if (nr == 0)
@@ -1207,7 +252,7 @@ static void mark_noise(struct suite *s, struct cell *cells, size_t n)
 				noisy++;
 		}
 		if (total)
-			json_object_set_new(values(&cells[i]), "noise",
+			json_object_set_new(json_object_get(cells[i].json, "values"), "noise",
 					    json_pack("{s:i, s:i, s:f}", "trials", total, "trials_in_noisy_rounds", noisy,
 						      "threshold_pct", s->plan->noise_threshold * 100));
 	}
@@ -1219,12 +264,11 @@ out:
 uint64_t eb_suite_estimate_ns(const struct eb_plan *plan, const struct eb_cell_spec *specs, size_t n)
 {
 	uint64_t total = 0;
-	struct suite s = { .plan = plan };
 	for (size_t i = 0; i < n; i++) {
-		struct cell c = { .s = &s, .plan = plan, .rt = specs[i].rt, .mode = specs[i].mode, .w = specs[i].w };
-		for (size_t p = 0; p < N_PHASES; p++)
-			if (phases[p].kind == c.w->kind)
-				total += (uint64_t)phases[p].trials(&c) * phases[p].estimate_ns(&c);
+		struct eb_cell c = { .plan = plan, .rt = specs[i].rt, .mode = specs[i].mode, .w = specs[i].w };
+		for (size_t p = 0; p < eb_phase_count; p++)
+			if (eb_phases[p].kind == c.w->kind)
+				total += (uint64_t)eb_phases[p].trials(&c) * eb_phases[p].estimate_ns(&c);
 	}
 	return total;
 }
@@ -1232,16 +276,16 @@ uint64_t eb_suite_estimate_ns(const struct eb_plan *plan, const struct eb_cell_s
 int eb_suite_run(const struct eb_plan *plan, struct eb_cell_spec *specs, size_t n,
 		 struct eb_results *res, int *failed)
 {
-	struct suite s = { .plan = plan, .res = res, .schedule = json_array(), .calibration = json_array() };
-	struct cell *cells = calloc(n ? n : 1, sizeof(*cells));
-	struct cell **group = calloc(n ? n : 1, sizeof(*group));
+	struct suite s = { .plan = plan, .ws = { .res = res }, .schedule = json_array(), .calibration = json_array() };
+	struct eb_cell *cells = calloc(n ? n : 1, sizeof(*cells));
+	struct eb_cell **group = calloc(n ? n : 1, sizeof(*group));
 	int rc = 0;
 	*failed = 0;
-	s.scratch = malloc(MAX_LOAD_SAMPLES * sizeof(double));
-	s.windows = calloc(MAX_WINDOWS, sizeof(uint64_t));
+	s.ws.scratch = malloc(EB_LOAD_SAMPLES_MAX * sizeof(double));
+	s.ws.windows = calloc(EB_WINDOWS_MAX, sizeof(uint64_t));
 	json_object_set_new(res->doc, "schedule", s.schedule);        /* the document owns them */
 	json_object_set_new(res->doc, "calibration", s.calibration);
-	if (!cells || !group || !s.scratch || !s.windows || !s.schedule || !s.calibration || eb_hist_new(&s.h) < 0) {
+	if (!cells || !group || !s.ws.scratch || !s.ws.windows || !s.schedule || !s.calibration || eb_hist_new(&s.ws.h) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -1249,9 +293,9 @@ int eb_suite_run(const struct eb_plan *plan, struct eb_cell_spec *specs, size_t 
 	s.t0 = eb_now_ns();
 	s.est_total_ns = eb_suite_estimate_ns(plan, specs, n);
 	for (size_t i = 0; i < n; i++) {
-		int irc = cell_init(&s, &cells[i], &specs[i]);
+		int irc = eb_cell_init(&cells[i], &s.ws, plan, &specs[i]);
 		if (irc < 0)
-			cell_done(&cells[i], irc == -ENOTSUP ? "unsupported" : "failed", cells[i].err);
+			eb_cell_done(&cells[i], irc == -ENOTSUP ? "unsupported" : "failed", cells[i].err);
 	}
 	/* one workload at a time; within it, every cell together (or, in
 	 * sequential order, one cell at a time: today's order) */
@@ -1271,10 +315,10 @@ int eb_suite_run(const struct eb_plan *plan, struct eb_cell_spec *specs, size_t 
 	if (rc == -EINTR)
 		for (size_t i = 0; i < n; i++)
 			if (!cells[i].done)
-				cell_done(&cells[i], "interrupted", "interrupted by signal");
+				eb_cell_done(&cells[i], "interrupted", "interrupted by signal");
 	for (size_t i = 0; i < n; i++) {
-		flush(&cells[i]);
-		cell_finish(&cells[i]);
+		eb_cell_flush(&cells[i]);
+		eb_cell_finish(&cells[i]);
 		const char *st = json_string_value(json_object_get(cells[i].json, "status"));
 		*failed |= st && !strcmp(st, "failed");
 	}
@@ -1282,49 +326,15 @@ int eb_suite_run(const struct eb_plan *plan, struct eb_cell_spec *specs, size_t 
 out:
 	if (cells)
 		for (size_t i = 0; i < n; i++) {
-			drop_instance(&cells[i]);
+			eb_cell_drop_instance(&cells[i]);
 			if (cells[i].stderr_fd >= 0)
 				close(cells[i].stderr_fd);
 		}
 	free(cells);
 	free(group);
-	free(s.scratch);
-	free(s.windows);
-	eb_hist_free(s.h);
+	free(s.ws.scratch);
+	free(s.ws.windows);
+	eb_hist_free(s.ws.h);
 	return rc;
 }
 
-int eb_suite_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char *mode,
-		   const struct eb_workload *w, uint16_t port,
-		   void (*on_ready)(void *arg, uint64_t ready_ns, const char *command), void *arg,
-		   char *err, size_t errcap)
-{
-	struct cell c = { .plan = plan, .rt = rt, .mode = mode, .w = w, .stderr_fd = STDERR_FILENO };
-	c.ip_be = htonl(INADDR_LOOPBACK);
-	c.lctx.artifact_dir = plan->artifact_dir;
-	c.lctx.wasm_dir = plan->wasm_dir;
-	c.lctx.port = port;
-	snprintf(c.stderr_path, sizeof(c.stderr_path), "/dev/null");
-	struct eb_instance in;
-	uint64_t ready;
-	int rc = start_server(&c, &in, &ready);
-	if (rc < 0) {
-		snprintf(err, errcap, "%s", c.err);
-		return rc;
-	}
-	char cmd[1200];
-	eb_argv_join(&c.argv, cmd, sizeof(cmd));
-	on_ready(arg, ready, cmd);
-	while (!eb_interrupted) {
-		struct pollfd pfd = { .fd = in.proc.pidfd, .events = POLLIN };
-		if (poll(&pfd, 1, 1000) > 0 && eb_proc_exited(&in.proc)) {
-			char st[96];
-			eb_describe_status(in.proc.wait_status, st, sizeof(st));
-			snprintf(err, errcap, "the %s instance exited (%s)", rt->name, st);
-			rc = -ECHILD;
-			break;
-		}
-	}
-	stop_instance(&c, &in);
-	return rc;
-}
