@@ -66,10 +66,14 @@ struct suite {
 static void eta(struct suite *s, char *buf, size_t cap)
 {
 	uint64_t el = eb_now_ns() - s->t0;
-	/* scale what is left by how fast the estimate has been consumed */
-	double speed = s->est_done_ns > 0 ? (double)el / (double)s->est_done_ns : 1.0;
+	/* scale what is left by how fast the estimate has been consumed, once
+	 * enough of it has been to say (the first phases are the least typical) */
+	double speed = 1.0;
+	if (s->est_done_ns * 10 >= s->est_total_ns && s->est_done_ns > 0)
+		speed = (double)el / (double)s->est_done_ns;
+	speed = speed < 0.5 ? 0.5 : speed > 3.0 ? 3.0 : speed;
 	double left = s->est_total_ns > s->est_done_ns ? (double)(s->est_total_ns - s->est_done_ns) * speed / 1e9 : 0;
-	snprintf(buf, cap, "%d:%02d left", (int)left / 60, (int)left % 60);
+	snprintf(buf, cap, "about %d:%02d left", (int)left / 60, (int)left % 60);
 }
 
 /* A calibration before every round, recorded with the round's number. */
