@@ -73,7 +73,8 @@ int eb_calib_sample(struct eb_calib *c, struct eb_calib_sample *out)
 		t[i] = eb_now_ns() - t0;
 	}
 	qsort(t, EB_CALIB_REPS, sizeof(t[0]), cmp_u64);
-	out->kernel_ns = t[EB_CALIB_REPS / 2];
+	out->kernel_ns = t[0];
+	out->kernel_median_ns = t[EB_CALIB_REPS / 2];
 	out->steal_pct = out->busy_pct = out->loadavg_1m = -1;
 
 	char path[512], buf[8192];

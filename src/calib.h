@@ -13,8 +13,12 @@
 
 /* SHA-256 rounds of the kernel (~3 ms at -O2 on a 2020s x86 core). */
 #define EB_CALIB_ITERATIONS 10000u
-/* Kernel repetitions per round; the median is kept. */
-#define EB_CALIB_REPS 3u
+/*
+ * Kernel repetitions per round.  The fastest is the machine's speed in that
+ * round: a slower repetition met a transient (often our own aftermath: a
+ * container being removed), which is not drift.  The median is kept too.
+ */
+#define EB_CALIB_REPS 5u
 
 struct eb_cpu_times {
 	uint64_t total;    /* all fields of the "cpu" line, clock ticks */
@@ -37,7 +41,8 @@ struct eb_calib {
 };
 
 struct eb_calib_sample {
-	uint64_t kernel_ns;        /* median of EB_CALIB_REPS timings */
+	uint64_t kernel_ns;        /* fastest of EB_CALIB_REPS timings */
+	uint64_t kernel_median_ns; /* their median */
 	double steal_pct;          /* of all CPU time since the previous sample; -1: unknown */
 	double busy_pct;           /* non-idle share since the previous sample; -1: unknown */
 	double loadavg_1m;         /* -1: unknown */

@@ -316,7 +316,7 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(config, "bootstrap_confidence", json_real(0.95));
 	json_object_set_new(config, "noise_threshold_pct", json_real(plan.noise_threshold * 100));
 	json_object_set_new(config, "calibration", json_pack("{s:s, s:i, s:i}", "kernel", "sha256_chain, in-process",
-							     "iterations", (int)EB_CALIB_ITERATIONS, "reps_median_of", (int)EB_CALIB_REPS));
+							     "iterations", (int)EB_CALIB_ITERATIONS, "reps", (int)EB_CALIB_REPS));
 	json_object_set_new(res.doc, "config", config);
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();

@@ -323,7 +323,7 @@ static void section_noise(struct buf *b, json_t *doc)
 		}
 		double spread = s.median > 0 ? 100.0 * (hi - lo) / s.median : 0;
 		double mean_steal = ns ? steal / (double)ns : 0;
-		bprintf(b, "Before each of the %zu rounds the harness timed the same in-process SHA-256 kernel. "
+		bprintf(b, "Before each of the %zu rounds the harness timed the same in-process SHA-256 kernel (fastest of a few repetitions: the machine's speed in that round). "
 			   "Its time: median %.3f ms, p10..p90 %.3f..%.3f ms (a spread of %.1f%% of the median), min %.3f, max %.3f ms. "
 			   "%zu of %zu rounds were more than %.0f%% off the median (\"noisy\"). "
 			   "CPU stolen by the hypervisor: %.2f%% on average%s.\n\n",

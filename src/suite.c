@@ -81,8 +81,9 @@ static void calibrate(struct suite *s)
 {
 	struct eb_calib_sample cs;
 	(void)eb_calib_sample(&s->calib, &cs);
-	json_t *o = json_pack("{s:I, s:I, s:I}", "round", (json_int_t)s->round, "at_ns",
-			      (json_int_t)(eb_now_ns() - s->t0), "kernel_ns", (json_int_t)cs.kernel_ns);
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I}", "round", (json_int_t)s->round, "at_ns",
+			      (json_int_t)(eb_now_ns() - s->t0), "kernel_ns", (json_int_t)cs.kernel_ns,
+			      "kernel_median_ns", (json_int_t)cs.kernel_median_ns);
 	json_object_set_new(o, "steal_pct", cs.steal_pct >= 0 ? json_real(cs.steal_pct) : json_null());
 	json_object_set_new(o, "busy_pct", cs.busy_pct >= 0 ? json_real(cs.busy_pct) : json_null());
 	json_object_set_new(o, "loadavg_1m", cs.loadavg_1m >= 0 ? json_real(cs.loadavg_1m) : json_null());

@@ -175,6 +175,7 @@ static void test_calib_parsers(void **state)
 	eb_calib_init(&c, dir);
 	assert_int_equal(eb_calib_sample(&c, &s), 0);
 	assert_true(s.kernel_ns > 0);
+	assert_true(s.kernel_median_ns >= s.kernel_ns);
 	assert_float_equal(s.steal_pct, -1, 0);   /* nothing to compare with yet */
 	assert_float_equal(s.loadavg_1m, 1.25, 1e-12);
 	snprintf(path, sizeof(path), "%s/stat", dir);
