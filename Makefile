@@ -46,7 +46,7 @@ COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build setup deps test unit e2e bench report clean distclean
+.PHONY: all build setup deps test unit e2e faults bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
@@ -134,10 +134,15 @@ unit: $(UNIT_TESTS)
 e2e: build
 	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v
 
+# Fault injection: real runs with one fault each (tests/faults/).
+faults: build
+	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
+
 test: deps
 	@$(MAKE) --no-print-directory build unit
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory faults
 
 bench: setup
 	@$(MAKE) --no-print-directory build

@@ -310,7 +310,7 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		return -errno;
 	l.conns = calloc(cfg->connections, sizeof(*l.conns));
 	char *rbufs = malloc((size_t)cfg->connections * RBUF_CAP);
-	struct epoll_event *evs = calloc(cfg->connections, sizeof(*evs));
+	struct epoll_event *evs = calloc(cfg->connections + 1, sizeof(*evs));
 	if (!l.conns || !rbufs || !evs) {
 		rc = -ENOMEM;
 		goto out;
@@ -320,6 +320,14 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		l.conns[i].rbuf = rbufs + (size_t)i * RBUF_CAP;
 	}
 
+	if (cfg->server && cfg->server->pidfd >= 0) {
+		/* the loader itself marks the server's pidfd among the connections */
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &l };
+		if (epoll_ctl(l.ep, EPOLL_CTL_ADD, cfg->server->pidfd, &ev) < 0) {
+			rc = -errno;
+			goto out;
+		}
+	}
 	l.t0 = eb_now_ns();
 	uint64_t deadline = cfg->duration_ns ? l.t0 + cfg->duration_ns : UINT64_MAX;
 	uint64_t next_tick = cfg->on_tick && cfg->tick_ns ? l.t0 + cfg->tick_ns : UINT64_MAX;
@@ -344,13 +352,23 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		if (next_timeout_check < wake)
 			wake = next_timeout_check;
 		int ms = wake <= now ? 0 : (int)((wake - now + 999999) / 1000000);
-		int n = epoll_wait(l.ep, evs, (int)cfg->connections, ms);
+		int n = epoll_wait(l.ep, evs, (int)cfg->connections + 1, ms);
 		if (n < 0 && errno != EINTR) {
 			rc = -errno;
 			goto out;
 		}
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &l) {
+				if (eb_proc_exited(cfg->server)) {
+					out->server_exited = 1;
+					out->server_exit_after_ns = eb_now_ns() - l.t0;
+				}
+				continue;
+			}
 			on_event(&l, evs[i].data.ptr, evs[i].events);
+		}
+		if (out->server_exited)
+			break;
 		now = eb_now_ns();
 		if (now >= next_tick) {
 			cfg->on_tick(cfg->tick_arg);

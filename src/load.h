@@ -17,6 +17,7 @@
 
 #include "hist.h"
 #include "http.h"
+#include "proc.h"
 
 struct eb_load_config {
 	uint32_t ip_be;
@@ -40,6 +41,11 @@ struct eb_load_config {
 	void *tick_arg;
 	uint64_t tick_ns;
 
+	/* optional: the server under load; its exit (pidfd readable) ends the
+	 * run at once with server_exited set, so no figure is measured
+	 * against a dead server */
+	struct eb_proc *server;
+
 	/* optional: called with every complete response (for content checks) */
 	void (*on_response)(void *arg, const struct eb_http_response *r);
 	void *response_arg;
@@ -55,6 +61,8 @@ struct eb_load_result {
 	size_t samples_len;
 	size_t windows_len;
 	int interrupted;
+	int server_exited;         /* cfg->server exited during the run (reaped: see its wait_status) */
+	uint64_t server_exit_after_ns;   /* ... this long after the run started */
 };
 
 static inline uint64_t eb_load_errors(const struct eb_load_result *r)

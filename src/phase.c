@@ -315,14 +315,40 @@ static void note_load_errors(struct eb_cell *c, const char *phase, const struct 
 	}
 }
 
-static int run_load(struct eb_cell *c, struct eb_load_config *cfg, struct eb_load_result *lr)
+/*
+ * The warm instance exited while it was being measured: the cell fails
+ * (never a warning with figures measured against a dead server).  after_ns:
+ * how far into the phase.
+ */
+static int instance_died(struct eb_cell *c, const char *what, uint64_t after_ns)
+{
+	char st[96];
+	eb_proc_exited(&c->in.proc);
+	eb_describe_status(c->in.proc.wait_status, st, sizeof(st));
+	uint64_t since = c->in.proc.exit_ns > c->in.proc.launch_ns ? c->in.proc.exit_ns - c->in.proc.launch_ns : 0;
+	return fail(c, -ECHILD, "the instance exited (%s) during %s, %.3f s into it and %.3f s after its launch",
+		    st, what, (double)after_ns / 1e9, (double)since / 1e9);
+}
+
+int eb_cell_check_instance(struct eb_cell *c, const char *what)
+{
+	if (!c->in_up || !eb_proc_exited(&c->in.proc))
+		return 0;
+	return instance_died(c, what, 0);
+}
+
+/* Load on the cell's warm instance, watched: its exit ends the load and fails the cell. */
+static int run_load(struct eb_cell *c, const char *what, struct eb_load_config *cfg, struct eb_load_result *lr)
 {
 	cfg->ip_be = c->ip_be;
 	cfg->port = c->lctx.port;
+	cfg->server = c->in_up ? &c->in.proc : NULL;
 	eb_hist_reset(c->ws->h);
 	int rc = eb_load_run(cfg, c->ws->h, lr);
 	if (rc < 0)
 		return fail(c, rc, "load generator: %s", strerror(-rc));
+	if (lr->server_exited)
+		return instance_died(c, what, lr->server_exit_after_ns);
 	return lr->interrupted ? -EINTR : 0;
 }
 
@@ -422,7 +448,7 @@ static int ph_warmup(struct eb_cell *c, unsigned t)
 	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warmup_requests, .keepalive = 1 };
 	int rc;
 	if (c->plan->warmup_requests) {
-		if ((rc = run_load(c, &cfg, &lr)) < 0)
+		if ((rc = run_load(c, "warm-up", &cfg, &lr)) < 0)
 			return rc;
 		note_load_errors(c, "warmup", &lr);
 	}
@@ -457,7 +483,7 @@ static int ph_sequential(struct eb_cell *c, unsigned t)
 	struct eb_load_result lr;
 	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warm_requests,
 				      .keepalive = 1, .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX };
-	int rc = run_load(c, &cfg, &lr);
+	int rc = run_load(c, "sequential GET /", &cfg, &lr);
 	if (rc < 0)
 		return rc;
 	note_load_errors(c, "warm", &lr);
@@ -504,7 +530,7 @@ static int ph_state(struct eb_cell *c, unsigned t)
 	struct eb_load_config cfg = { .path = "/state", .connections = 1, .requests = c->plan->warm_requests,
 				      .keepalive = 1, .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX,
 				      .on_response = check_state, .response_arg = &sc };
-	int rc = run_load(c, &cfg, &lr);
+	int rc = run_load(c, "sequential GET /state", &cfg, &lr);
 	if (rc < 0)
 		return rc;
 	note_load_errors(c, "state", &lr);
@@ -524,7 +550,9 @@ static int ph_burst(struct eb_cell *c, unsigned t)
 	struct eb_load_config cfg = { .path = "/", .connections = c->plan->burst_concurrency,
 				      .requests = c->plan->burst_requests, .keepalive = 1,
 				      .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX };
-	int rc = run_load(c, &cfg, &lr);
+	char what[64];
+	snprintf(what, sizeof(what), "burst %u", t + 1);
+	int rc = run_load(c, what, &cfg, &lr);
 	if (rc < 0)
 		return rc;
 	note_load_errors(c, "burst", &lr);
@@ -548,7 +576,9 @@ static int ph_sustained(struct eb_cell *c, unsigned t)
 		return rc;
 	struct eb_load_result lr;
 	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
-	if (pl->warmup_requests && (rc = run_load(c, &cfg, &lr)) < 0)
+	char what[96];
+	snprintf(what, sizeof(what), "the warm-up of sustained round %u", t + 1);
+	if (pl->warmup_requests && (rc = run_load(c, what, &cfg, &lr)) < 0)
 		goto out;
 	struct fp_sampler *fs = calloc(1, sizeof(*fs));
 	if (!fs) {
@@ -569,7 +599,8 @@ static int ph_sustained(struct eb_cell *c, unsigned t)
 					       .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX,
 					       .window_ns = THROUGHPUT_WINDOW_NS, .windows = c->ws->windows, .windows_cap = EB_WINDOWS_MAX,
 					       .on_tick = sample_footprint, .tick_arg = fs, .tick_ns = FOOTPRINT_TICK_NS };
-		if ((rc = run_load(c, &cfg, &lr)) < 0)
+		snprintf(what, sizeof(what), "sustained %s load, round %u", tag, t + 1);
+		if ((rc = run_load(c, what, &cfg, &lr)) < 0)
 			break;
 		cpu_ok = cpu_ok && sample_instance(c, &c->in, &s1) == 0 && s1.has_cpu;
 		char phase[64], name[96];

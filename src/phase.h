@@ -101,6 +101,8 @@ void eb_cell_finish(struct eb_cell *c);
 __attribute__((warn_unused_result))
 int eb_cell_ensure_instance(struct eb_cell *c);
 void eb_cell_drop_instance(struct eb_cell *c);
+/* Is the warm instance (if up) still running?  0, or -ECHILD with "exited (status) during what" in c->err. */
+int eb_cell_check_instance(struct eb_cell *c, const char *what);
 /* Has a budgeted phase's trial t run out of the cell's time budget?  (Never before EB_MIN_RUNS.) */
 int eb_cell_over_budget(struct eb_cell *c, unsigned t);
 

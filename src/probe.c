@@ -89,9 +89,15 @@ static int attempt(uint32_t ip_be, uint16_t port, const char *req, size_t req_le
 		len += (size_t)n;
 		struct eb_http_response resp;
 		long r = eb_http_parse_response(buf, len, 0, n == 0, &resp);
-		if (r > 0 || (r == EB_HTTP_INCOMPLETE && resp.status && (n == 0 || len == sizeof(buf)))) {
+		/* ready means a complete 200; a response larger than our buffer
+		 * counts by its status line, one cut off by the peer's close does not */
+		if (r > 0 || (r == EB_HTTP_INCOMPLETE && resp.status && len == sizeof(buf))) {
 			*status = resp.status;
 			rc = resp.status == 200 ? 0 : -EAGAIN;
+			goto out;
+		}
+		if (r == EB_HTTP_INCOMPLETE && resp.status && n == 0) {
+			rc = -EPROTO;   /* truncated: the server closed mid-response */
 			goto out;
 		}
 		if (r == EB_HTTP_MALFORMED) {

@@ -104,6 +104,8 @@ static int run_trial(struct suite *s, struct eb_cell *c, const struct eb_phase *
 	json_array_append_new(s->schedule, e);
 	c->err[0] = '\0';
 	int rc = p->run(c, t);
+	if (rc == 0 && p->on_instance)
+		rc = eb_cell_check_instance(c, p->name);
 	s->est_done_ns += p->estimate_ns(c);
 	if (rc == -EINTR || eb_interrupted)
 		return -EINTR;

@@ -44,6 +44,36 @@ static volatile sig_atomic_t stop;
 static struct conn *conns[MAX_CONNS];
 static struct hh_state state;
 
+/*
+ * Test-only faults, from EDGEBENCH_HH_FAULT (edgebench never sets it; the
+ * fault and load tests do): "kill-after=N" dies by SIGKILL instead of
+ * answering request N+1; "stall=MS/N" pauses MS milliseconds before
+ * answering every N-th request, a server that stalls.
+ */
+static unsigned long long fault_kill_after, fault_stall_every, fault_stall_ms, requests_seen;
+
+static void fault_parse(const char *spec)
+{
+	if (!spec)
+		return;
+	if (sscanf(spec, "kill-after=%llu", &fault_kill_after) == 1)
+		return;
+	if (sscanf(spec, "stall=%llu/%llu", &fault_stall_ms, &fault_stall_every) != 2)
+		fault_stall_every = 0;
+}
+
+static void fault_before_request(void)
+{
+	requests_seen++;
+	if (fault_kill_after && requests_seen > fault_kill_after)
+		raise(SIGKILL);
+	if (fault_stall_every && requests_seen % fault_stall_every == 0) {
+		struct timespec ts = { (time_t)(fault_stall_ms / 1000), (long)(fault_stall_ms % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -121,6 +151,8 @@ static int conn_process(struct conn *c)
 				  &consumed, &close_after);
 		if (r == HH_INCOMPLETE)
 			break;
+		if (fault_kill_after | fault_stall_every)
+			fault_before_request();   /* a whole request, not yet answered */
 		c->out_len += out_len;
 		c->close_after = close_after;
 		off += consumed;
@@ -232,6 +264,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "http-hello: --port is required\n");
 		return 2;
 	}
+	fault_parse(getenv("EDGEBENCH_HH_FAULT"));
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
 		fprintf(stderr, "http-hello: bad IPv4 address '%s'\n", addr);
