@@ -16,6 +16,14 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/sanitize
 endif
+ifeq ($(FUZZ),1)
+# libFuzzer (Debian's clang + libclang-rt-14-dev): the code under test gets
+# coverage instrumentation and ASan/UBSan; each target links -fsanitize=fuzzer
+CC       := clang
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    := build/fuzz
+endif
 LDLIBS   := -ljansson -lm
 
 SRC      := $(wildcard src/*.c)
@@ -45,8 +53,10 @@ WIT_DIR     ?= $(TOOLCACHE)/wit-wasi-http-0.2.0
 COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$(BUILD)/wasm/http-hello.component.wasm)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build setup deps test unit e2e faults bench report clean distclean
+.PHONY: all build setup deps test unit e2e faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
@@ -120,6 +130,36 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DFIXTURES=\"$(CURDIR)/tests/fixtures\" -Itests/unit $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
+build/fuzz/bin/%: tests/fuzz/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz $< $(LIBOBJ) $(LDFLAGS) $(LDLIBS) -o $@
+fuzz-build: $(addprefix build/fuzz/bin/,$(FUZZ_TARGETS))
+
+# `make fuzz`: each target for FUZZ_SECONDS (new inputs go to build/fuzz/corpus,
+# the committed seeds in tests/fuzz/corpus are read; a crash is saved under
+# build/fuzz/crashes and stops the run).  `make fuzz-smoke`: every committed
+# seed through every target, then a few seconds each (CI).
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes tests/fuzz/corpus/$$t; \
+	  echo "== $$t for $(FUZZ_SECONDS) s"; \
+	  rc=0; build/fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$t- \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1 || rc=$$?; \
+	  grep -E '^(stat::number_of_executed_units|stat::new_units_added)|ERROR|SUMMARY' build/fuzz/$$t.log || true; \
+	  [ $$rc = 0 ] || { echo "fuzz: $$t found a crash (build/fuzz/$$t.log, build/fuzz/crashes/)" >&2; exit 1; }; \
+	done
+fuzz-smoke:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/smoke/$$t; \
+	  build/fuzz/bin/$$t -runs=0 tests/fuzz/corpus/$$t > build/fuzz/smoke-$$t.log 2>&1 && \
+	  build/fuzz/bin/$$t -max_total_time=3 -artifact_prefix=build/fuzz/smoke/$$t- build/fuzz/smoke/$$t tests/fuzz/corpus/$$t \
+	    >> build/fuzz/smoke-$$t.log 2>&1 || \
+	    { echo "fuzz-smoke: $$t failed (build/fuzz/smoke-$$t.log)" >&2; tail -n 30 build/fuzz/smoke-$$t.log >&2; exit 1; }; \
+	  echo "fuzz-smoke: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) seeds and 3 s: ok"; \
+	done
+
 # Build dependencies from Debian (idempotent; installs only what is missing).
 deps:
 	@scripts/setup.sh build
@@ -138,11 +178,19 @@ e2e: build
 faults: build
 	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
 
+# The container runtimes are tested for real: a Docker daemon is started when
+# none answers (and stopped afterwards only if this started it).
 test: deps
 	@$(MAKE) --no-print-directory build unit
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
-	@$(MAKE) --no-print-directory e2e
-	@$(MAKE) --no-print-directory faults
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@started=0; \
+	if ! scripts/setup.sh docker-answers; then \
+	  if scripts/setup.sh docker-up; then started=1; else echo "test: no Docker daemon; container tests will say skipped" >&2; fi; \
+	fi; \
+	rc=0; $(MAKE) --no-print-directory e2e faults || rc=$$?; \
+	[ $$started = 0 ] || scripts/setup.sh docker-down; \
+	exit $$rc
 
 bench: setup
 	@$(MAKE) --no-print-directory build

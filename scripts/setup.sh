@@ -5,6 +5,7 @@
 #   scripts/setup.sh docker-up    docker.io + runsc installed, runsc registered,
 #                                 a daemon answering (started by us if none runs)
 #   scripts/setup.sh docker-down  stop the daemon only if docker-up started it
+#   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
 #   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
 #                                 built once into /var/cache/edgebench) and the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
@@ -18,7 +19,7 @@ set -euo pipefail
 pidfile=/run/edgebench-dockerd.pid
 daemon_json=/etc/docker/daemon.json
 build_pkgs=(gcc make libc6-dev musl-tools libjansson-dev libcmocka-dev python3 git
-            clang lld wasi-libc libclang-rt-14-dev-wasm32)
+            clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev)
 bench_pkgs=(wrk)
 docker_pkgs=(docker.io runsc)
 
@@ -162,6 +163,7 @@ docker_down() {
 case "${1:-all}" in
   build) need "${build_pkgs[@]}" ;;
   docker-up) docker_up ;;
+  docker-answers) daemon_answers ;;
   docker-down) docker_down ;;
   wasm) wasm_tools ;;
   all)
@@ -169,5 +171,5 @@ case "${1:-all}" in
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|docker-answers|all)" >&2; exit 2 ;;
 esac

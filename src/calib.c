@@ -45,7 +45,7 @@ int eb_parse_loadavg(const char *text, double *one)
 {
 	char *end;
 	double v = strtod(text, &end);
-	if (end == text || v < 0)
+	if (end == text || !(v >= 0) || v > 1e9)   /* also NaN and inf ("nan" parses) */
 		return -EINVAL;
 	*one = v;
 	return 0;

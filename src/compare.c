@@ -3,6 +3,7 @@
  * document that finds what pairs with what.
  */
 #include "compare.h"
+#include "results.h"
 #include "schedule.h"
 #include "series.h"
 #include "stats.h"
@@ -67,11 +68,11 @@ static json_t *find_ok_cell(json_t *cells, const char *rt, const char *mode, con
 	size_t i;
 	json_t *c;
 	json_array_foreach(cells, i, c) {
-		const char *st = json_string_value(json_object_get(c, "status"));
+		const char *st = eb_jstr(c, "status");
 		if (st && !strcmp(st, "ok") &&
-		    !strcmp(json_string_value(json_object_get(c, "runtime")), rt) &&
-		    !strcmp(json_string_value(json_object_get(c, "mode")), mode) &&
-		    !strcmp(json_string_value(json_object_get(c, "workload")), wl))
+		    !strcmp(eb_jstr(c, "runtime"), rt) &&
+		    !strcmp(eb_jstr(c, "mode"), mode) &&
+		    !strcmp(eb_jstr(c, "workload"), wl))
 			return c;
 	}
 	return NULL;
@@ -82,7 +83,7 @@ static json_t *find_series(json_t *cell, const char *name)
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(cell, "series"), i, s)
-		if (!strcmp(json_string_value(json_object_get(s, "name")), name))
+		if (!strcmp(eb_jstr(s, "name"), name))
 			return s;
 	return NULL;
 }
@@ -146,10 +147,10 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 	size_t i;
 	json_t *cell;
 	json_array_foreach(cells, i, cell) {
-		const char *rt = json_string_value(json_object_get(cell, "runtime"));
-		const char *mode = json_string_value(json_object_get(cell, "mode"));
-		const char *wl = json_string_value(json_object_get(cell, "workload"));
-		const char *st = json_string_value(json_object_get(cell, "status"));
+		const char *rt = eb_jstr(cell, "runtime");
+		const char *mode = eb_jstr(cell, "mode");
+		const char *wl = eb_jstr(cell, "workload");
+		const char *st = eb_jstr(cell, "status");
 		if (!st || strcmp(st, "ok") != 0 || (!strcmp(rt, base_rt) && !strcmp(mode, base_mode)))
 			continue;
 		json_t *base = find_ok_cell(cells, base_rt, base_mode, wl);
@@ -158,7 +159,7 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 		size_t j;
 		json_t *s;
 		json_array_foreach(json_object_get(cell, "series"), j, s) {
-			const char *name = json_string_value(json_object_get(s, "name"));
+			const char *name = eb_jstr(s, "name");
 			const struct eb_series_def *def = eb_series_find(name, NULL, 0);
 			json_t *bs = find_series(base, name);
 			if (!def || !(def->flags & EB_SERIES_PAIRED) || !bs)

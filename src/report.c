@@ -52,7 +52,7 @@ static double series_median(json_t *cell, const char *name)
 	json_t *s;
 	json_array_foreach(json_object_get(cell, "series"), j, s) {
 		struct eb_summary sum;
-		if (!strcmp(json_string_value(json_object_get(s, "name")), name) && summarize_series(s, &sum) == 0)
+		if (!strcmp(eb_jstr(s, "name"), name) && summarize_series(s, &sum) == 0)
 			return sum.median;
 	}
 	return -1;
@@ -63,10 +63,10 @@ static json_t *find_cell(json_t *cells, const char *rt, const char *mode, const 
 	size_t i;
 	json_t *c;
 	json_array_foreach(cells, i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "runtime")), rt) &&
-		    !strcmp(json_string_value(json_object_get(c, "mode")), mode) &&
-		    !strcmp(json_string_value(json_object_get(c, "workload")), wl) &&
-		    !strcmp(json_string_value(json_object_get(c, "status")), "ok"))
+		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
+		    !strcmp(eb_jstr(c, "mode"), mode) &&
+		    !strcmp(eb_jstr(c, "workload"), wl) &&
+		    !strcmp(eb_jstr(c, "status"), "ok"))
 			return c;
 	return NULL;
 }
@@ -79,43 +79,43 @@ void eb_report_table(FILE *f, json_t *doc)
 	fprintf(f, "%-10s %-9s %-10s %-40s %8s %10s %10s %10s %10s %10s %-6s\n",
 		"runtime", "mode", "workload", "series", "n", "median", "p90", "p99", "min", "max", "unit");
 	json_array_foreach(cells, i, cell) {
-		const char *rt = json_string_value(json_object_get(cell, "runtime"));
-		const char *mode = json_string_value(json_object_get(cell, "mode"));
-		const char *wl = json_string_value(json_object_get(cell, "workload"));
-		const char *status = json_string_value(json_object_get(cell, "status"));
+		const char *rt = eb_jstr(cell, "runtime");
+		const char *mode = eb_jstr(cell, "mode");
+		const char *wl = eb_jstr(cell, "workload");
+		const char *status = eb_jstr(cell, "status");
 		if (strcmp(status, "ok") != 0) {
 			fprintf(f, "%-10s %-9s %-10s %s: %s\n", rt, mode, wl, status,
-				json_string_value(json_object_get(cell, "error")));
+				eb_jstr(cell, "error"));
 			continue;
 		}
 		size_t j;
 		json_t *s;
 		json_array_foreach(json_object_get(cell, "series"), j, s) {
 			struct eb_summary sum;
-			const char *unit = json_string_value(json_object_get(s, "unit")), *shown = "";
+			const char *unit = eb_jstr(s, "unit"), *shown = "";
 			if (summarize_series(s, &sum) < 0)
 				continue;
 			double med = scale(unit, sum.median, &shown), p90 = scale(unit, sum.p90, &shown),
 			       p99 = scale(unit, sum.p99, &shown), mn = scale(unit, sum.min, &shown),
 			       mx = scale(unit, sum.max, &shown);
 			fprintf(f, "%-10s %-9s %-10s %-40s %8zu %10.3f %10.3f %10.3f %10.3f %10.3f %-6s\n",
-				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
+				rt, mode, wl, eb_jstr(s, "name"), sum.n,
 				med, p90, p99, mn, mx, shown);
 		}
 		size_t k;
 		json_t *w;
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
-			fprintf(f, "%-10s %-9s %-10s WARNING: %s\n", rt, mode, wl, json_string_value(w));
+			fprintf(f, "%-10s %-9s %-10s WARNING: %s\n", rt, mode, wl, eb_jsv(w));
 	}
 	json_t *cmps = json_object_get(doc, "comparisons");
 	if (json_array_size(cmps))
 		fprintf(f, "\npaired ratios to %s (geometric mean over rounds, 95%% bootstrap CI):\n",
-			json_string_value(json_object_get(json_object_get(doc, "config"), "baseline")));
+			eb_jstr(json_object_get(doc, "config"), "baseline"));
 	json_array_foreach(cmps, i, cell) {
 		json_t *ci = json_object_get(cell, "ci95");
 		fprintf(f, "%-10s %-9s %-10s %-40s %8.3fx  (%.3f..%.3f, %lld pairs)%s\n",
-			json_string_value(json_object_get(cell, "runtime")), json_string_value(json_object_get(cell, "mode")),
-			json_string_value(json_object_get(cell, "workload")), json_string_value(json_object_get(cell, "series")),
+			eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
+			eb_jstr(cell, "workload"), eb_jstr(cell, "series"),
 			json_number_value(json_object_get(cell, "ratio")), json_number_value(json_array_get(ci, 0)),
 			json_number_value(json_array_get(ci, 1)), (long long)json_integer_value(json_object_get(cell, "n_pairs")),
 			json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0
@@ -222,10 +222,10 @@ static json_t *find_comparison(json_t *doc, const char *rt, const char *mode, co
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "comparisons"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "runtime")), rt) &&
-		    !strcmp(json_string_value(json_object_get(c, "mode")), mode) &&
-		    !strcmp(json_string_value(json_object_get(c, "workload")), wl) &&
-		    !strcmp(json_string_value(json_object_get(c, "series")), series))
+		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
+		    !strcmp(eb_jstr(c, "mode"), mode) &&
+		    !strcmp(eb_jstr(c, "workload"), wl) &&
+		    !strcmp(eb_jstr(c, "series"), series))
 			return c;
 	return NULL;
 }
@@ -268,13 +268,13 @@ static void section_environment(struct buf *b, json_t *doc)
 	json_t *arg;
 	bprintf(b, "| command |");
 	json_array_foreach(json_object_get(fp, "command"), ci, arg)
-		bprintf(b, " %s", json_string_value(arg));
+		bprintf(b, " %s", eb_jsv(arg));
 	bprintf(b, " |\n");
 	json_t *cfg = json_object_get(doc, "config");
 	if (json_is_string(json_object_get(cfg, "order")))
 		bprintf(b, "| order | %s, seed %s (repeat with `--seed %s`) |\n| baseline of the ratios | %s |\n",
-			json_string_value(json_object_get(cfg, "order")), json_string_value(json_object_get(cfg, "seed")),
-			json_string_value(json_object_get(cfg, "seed")), json_string_value(json_object_get(cfg, "baseline")));
+			eb_jstr(cfg, "order"), eb_jstr(cfg, "seed"),
+			eb_jstr(cfg, "seed"), eb_jstr(cfg, "baseline"));
 }
 
 /*
@@ -343,13 +343,13 @@ static void section_runtimes(struct buf *b, json_t *doc)
 	json_t *r;
 	json_array_foreach(json_object_get(doc, "runtimes"), i, r) {
 		if (json_is_true(json_object_get(r, "available")))
-			bprintf(b, "| %s | yes | %s |\n", json_string_value(json_object_get(r, "name")),
-				json_string_value(json_object_get(r, "version")));
+			bprintf(b, "| %s | yes | %s |\n", eb_jstr(r, "name"),
+				eb_jstr(r, "version"));
 		else
 			bprintf(b, "| %s | **no** | not available: %s, install with: %s |\n",
-				json_string_value(json_object_get(r, "name")),
-				json_string_value(json_object_get(r, "why")),
-				json_string_value(json_object_get(r, "hint")));
+				eb_jstr(r, "name"),
+				eb_jstr(r, "why"),
+				eb_jstr(r, "hint"));
 	}
 }
 
@@ -357,7 +357,7 @@ static void section_runtimes(struct buf *b, json_t *doc)
 static void section_glance(struct buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
-	const char *baseline = json_string_value(json_object_get(json_object_get(doc, "config"), "baseline"));
+	const char *baseline = eb_jstr(json_object_get(doc, "config"), "baseline");
 	bprintf(b, "\n## At a glance\n\nMedians; where a column has a ratio, it is the paired ratio to %s over trials of the same round, with its 95%% CI (spread and n below).\n\n| runtime/mode |",
 		baseline ? baseline : "the baseline");
 	for (size_t g = 0; g < eb_glance_count; g++)
@@ -370,8 +370,8 @@ static void section_glance(struct buf *b, json_t *doc)
 	json_t *seen = json_object();
 	size_t i;
 	json_array_foreach(cells, i, cell) {
-		const char *rt = json_string_value(json_object_get(cell, "runtime"));
-		const char *mode = json_string_value(json_object_get(cell, "mode"));
+		const char *rt = eb_jstr(cell, "runtime");
+		const char *mode = eb_jstr(cell, "mode");
 		char key[128];
 		snprintf(key, sizeof(key), "%s/%s", rt, mode);
 		if (json_object_get(seen, key))
@@ -410,10 +410,10 @@ static void section_glance(struct buf *b, json_t *doc)
 		json_t *dv = h ? json_object_get(json_object_get(h, "values"), "density") : NULL;
 		if (dv) {
 			char sname[64];
-			snprintf(sname, sizeof(sname), "density_%s", json_string_value(json_object_get(dv, "figure")));
+			snprintf(sname, sizeof(sname), "density_%s", eb_jstr(dv, "figure"));
 			v = series_median(h, sname);
 			snprintf(dens, sizeof(dens), "%.2f %s, %.0f", v / 1048576.0,
-				 json_string_value(json_object_get(dv, "figure")),
+				 eb_jstr(dv, "figure"),
 				 json_number_value(json_object_get(dv, "instances_per_gib")));
 		}
 		if (any || h)
@@ -433,10 +433,10 @@ static void section_comparisons(struct buf *b, json_t *doc)
 	}
 	if (json_array_size(cmps) == 0) {
 		bprintf(b, "None: no baseline cell (%s) finished for a workload that another runtime also ran.\n",
-			json_string_value(json_object_get(json_object_get(doc, "config"), "baseline")));
+			eb_jstr(json_object_get(doc, "config"), "baseline"));
 		return;
 	}
-	const char *order = json_string_value(json_object_get(json_object_get(doc, "config"), "order"));
+	const char *order = eb_jstr(json_object_get(doc, "config"), "order");
 	bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI by bootstrap over the pairs (seeded). Above 1 means more time, or more requests per second for throughput; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
 		   "| workload | series | runtime/mode | vs | ratio | 95%% CI | pairs | reading |\n|---|---|---|---|---:|---|---:|---|\n",
 		order && !strcmp(order, "sequential") ? " **This run was sequential: pairs did not run next to each other, so drift is not cancelled.**" : "");
@@ -444,7 +444,7 @@ static void section_comparisons(struct buf *b, json_t *doc)
 	json_t *c;
 	json_array_foreach(cmps, i, c) {
 		json_t *ci = json_object_get(c, "ci95");
-		const char *series = json_string_value(json_object_get(c, "series"));
+		const char *series = eb_jstr(c, "series");
 		const struct eb_series_def *def = eb_series_find(series, NULL, 0);
 		double r = json_number_value(json_object_get(c, "ratio"));
 		int higher = def && (def->flags & EB_SERIES_HIGHER_BETTER);
@@ -452,9 +452,9 @@ static void section_comparisons(struct buf *b, json_t *doc)
 				      : higher ? (r > 1 ? "more throughput" : "less throughput")
 				      : (r > 1 ? "slower" : "faster");
 		bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
-			json_string_value(json_object_get(c, "workload")), series,
-			json_string_value(json_object_get(c, "runtime")), json_string_value(json_object_get(c, "mode")),
-			json_string_value(json_object_get(c, "baseline")), r,
+			eb_jstr(c, "workload"), series,
+			eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
+			eb_jstr(c, "baseline"), r,
 			json_number_value(json_array_get(ci, 0)), json_number_value(json_array_get(ci, 1)),
 			(long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
 	}
@@ -469,8 +469,8 @@ static void section_modes(struct buf *b, json_t *doc)
 	json_array_foreach(cells, i, cell) {
 		json_t *note = json_object_get(cell, "mode_note");
 		char key[128];
-		snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(cell, "runtime")),
-			 json_string_value(json_object_get(cell, "mode")));
+		snprintf(key, sizeof(key), "%s/%s", eb_jstr(cell, "runtime"),
+			 eb_jstr(cell, "mode"));
 		if (!json_is_string(note) || json_object_get(seen, key))
 			continue;
 		json_object_set_new(seen, key, json_true());
@@ -491,20 +491,20 @@ static void section_results(struct buf *b, json_t *doc)
 	bprintf(b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
-		const char *rt = json_string_value(json_object_get(cell, "runtime"));
-		const char *mode = json_string_value(json_object_get(cell, "mode"));
-		const char *wl = json_string_value(json_object_get(cell, "workload"));
-		if (strcmp(json_string_value(json_object_get(cell, "status")), "ok") != 0) {
+		const char *rt = eb_jstr(cell, "runtime");
+		const char *mode = eb_jstr(cell, "mode");
+		const char *wl = eb_jstr(cell, "workload");
+		if (strcmp(eb_jstr(cell, "status"), "ok") != 0) {
 			bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
-				json_string_value(json_object_get(cell, "status")),
-				json_string_value(json_object_get(cell, "error")));
+				eb_jstr(cell, "status"),
+				eb_jstr(cell, "error"));
 			continue;
 		}
 		size_t j;
 		json_t *s;
 		json_array_foreach(json_object_get(cell, "series"), j, s) {
 			struct eb_summary sum;
-			const char *unit = json_string_value(json_object_get(s, "unit")), *u = "";
+			const char *unit = eb_jstr(s, "unit"), *u = "";
 			if (summarize_series(s, &sum) < 0)
 				continue;
 			char ci_txt[64] = "";
@@ -515,7 +515,7 @@ static void section_results(struct buf *b, json_t *doc)
 			       p99 = scale(unit, sum.p99, &u), mn = scale(unit, sum.min, &u),
 			       mx = scale(unit, sum.max, &u);
 			bprintf(b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
-				rt, mode, wl, json_string_value(json_object_get(s, "name")), sum.n,
+				rt, mode, wl, eb_jstr(s, "name"), sum.n,
 				med, ci_txt, p90, p99, mn, mx, u);
 		}
 	}
@@ -527,9 +527,9 @@ static void section_checks(struct buf *b, json_t *doc)
 	bprintf(b, "\n## Checks and warnings\n\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
-		bprintf(b, "- **%s/%s/%s**:", json_string_value(json_object_get(cell, "runtime")),
-			json_string_value(json_object_get(cell, "mode")),
-			json_string_value(json_object_get(cell, "workload")));
+		bprintf(b, "- **%s/%s/%s**:", eb_jstr(cell, "runtime"),
+			eb_jstr(cell, "mode"),
+			eb_jstr(cell, "workload"));
 		const char *key;
 		json_t *v;
 		json_object_foreach(json_object_get(cell, "checks"), key, v)
@@ -544,7 +544,7 @@ static void section_checks(struct buf *b, json_t *doc)
 		size_t k;
 		json_t *w;
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
-			bprintf(b, " WARNING: %s.", json_string_value(w));
+			bprintf(b, " WARNING: %s.", eb_jsv(w));
 		json_t *sk = json_object_get(vals, "sustained_keepalive");
 		if (sk && json_object_get(sk, "cpu_user_ms_per_1k_requests"))
 			bprintf(b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",
@@ -568,18 +568,18 @@ static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err
 			size_t nb = 0;
 			size_t i;
 			json_array_foreach(cells, i, cell) {
-				const char *st = json_string_value(json_object_get(cell, "status"));
-				if (nb == 64 || !st || strcmp(st, "ok") || strcmp(json_string_value(json_object_get(cell, "workload")), wl))
+				const char *st = eb_jstr(cell, "status");
+				if (nb == 64 || !st || strcmp(st, "ok") || strcmp(eb_jstr(cell, "workload"), wl))
 					continue;
 				size_t j;
 				json_t *s;
 				json_array_foreach(json_object_get(cell, "series"), j, s) {
-					if (strcmp(json_string_value(json_object_get(s, "name")), eb_series[d].name) != 0 ||
+					if (strcmp(eb_jstr(s, "name"), eb_series[d].name) != 0 ||
 					    summarize_series(s, &bars[nb].s) < 0)
 						continue;
 					snprintf(bars[nb].label, sizeof(bars[nb].label), "%s/%s",
-						 json_string_value(json_object_get(cell, "runtime")),
-						 json_string_value(json_object_get(cell, "mode")));
+						 eb_jstr(cell, "runtime"),
+						 eb_jstr(cell, "mode"));
 					nb++;
 				}
 			}
@@ -620,7 +620,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		return -EINVAL;
 	}
 	struct buf b = { 0 };
-	const char *status = json_string_value(json_object_get(doc, "status"));
+	const char *status = eb_jstr(doc, "status");
 	bprintf(&b, "# edgebench report\n\n");
 	if (!status || strcmp(status, "complete") != 0)
 		bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");

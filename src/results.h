@@ -58,4 +58,20 @@ int eb_results_finish(struct eb_results *r, const char *status);
 
 void eb_results_close(struct eb_results *r);
 
+/*
+ * Readers of a results document (it comes from disk: never trust its
+ * shape): the string value of v, or of obj's key, and "" when absent or
+ * not a string.
+ */
+static inline const char *eb_jsv(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s ? s : "";
+}
+
+static inline const char *eb_jstr(const json_t *obj, const char *key)
+{
+	return eb_jsv(json_object_get(obj, key));
+}
+
 #endif

@@ -1,0 +1,49 @@
+/*
+ * The results.json reader: whatever document `edgebench report` is handed
+ * (a truncated file, a hand-edited one, another tool's JSON), it renders a
+ * report or refuses with a reason, and never crashes.  The input is parsed
+ * by jansson, then the report, the terminal table and the comparisons run
+ * on it, writing into a scratch directory.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "compare.h"
+#include "fsutil.h"
+#include "report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[64];
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!dir[0]) {
+		snprintf(dir, sizeof(dir), "/tmp/edgebench-fuzz-%d", (int)getpid());
+		if (eb_mkdirs(dir) < 0)
+			abort();
+	}
+	char path[128], err[512];
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	if (eb_write_file_atomic(path, (const char *)data, size) < 0)
+		abort();
+	(void)eb_report_write(dir, err, sizeof(err));
+	json_t *doc = json_loadb((const char *)data, size, 0, NULL);
+	if (doc) {
+		FILE *null = fopen("/dev/null", "w");
+		if (null) {
+			eb_report_table(null, doc);
+			fclose(null);
+		}
+		json_t *cmp = eb_compare_cells(json_object_get(doc, "cells"), "native", "native", 1, 50);
+		json_decref(cmp);
+		json_decref(doc);
+	}
+	return 0;
+}
