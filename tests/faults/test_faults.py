@@ -264,6 +264,64 @@ class Environment(Case):
             subprocess.run(["umount", mnt])
 
 
+class DockerDaemon(Case):
+    """The Docker daemon stopped in the middle of a container cell."""
+
+    PIDFILE = "/run/edgebench-dockerd.pid"
+
+    def docker(self, *args):
+        cli = "/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "docker"
+        return subprocess.run([cli, *args], capture_output=True, text=True, timeout=60)
+
+    def test_daemon_stopped_mid_cell(self):
+        setup = os.path.join(ROOT, "scripts", "setup.sh")
+        if subprocess.run([setup, "docker-answers"]).returncode != 0:
+            self.skipTest("no Docker daemon answers")
+        if not os.path.exists(self.PIDFILE):
+            self.skipTest("the Docker daemon was not started by edgebench's setup: not ours to stop")
+        port = free_port()
+        p = subprocess.Popen([EDGEBENCH, "run", "--out", self.out, "--runtime", "docker", "--runtime", "gvisor",
+                              "--workload", "http-hello", "--port", str(port), "--trials", "2", "--bursts", "1",
+                              "--density", "0", "--full-cold-trials", "0", "--rounds", "1", "--duration", "8s",
+                              "--order", "sequential"],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            # the sustained instance: a container serving our port for more than a second
+            deadline = time.monotonic() + 120
+            seen = {}
+            while time.monotonic() < deadline:
+                now = time.monotonic()
+                for pid, _ in our_processes(f"/http-hello --addr 127.0.0.1 --port {port}"):
+                    seen.setdefault(pid, now)
+                if any(now - t0 > 1.5 and os.path.exists(f"/proc/{pid}") for pid, t0 in seen.items()):
+                    break
+                time.sleep(0.05)
+            with open(self.PIDFILE) as f:
+                os.kill(int(f.read()), signal.SIGTERM)
+            _, err = p.communicate(timeout=180)
+        finally:
+            if p.poll() is None:
+                p.kill()
+            subprocess.run([setup, "docker-up"], capture_output=True, timeout=120)
+        self.assertEqual(p.returncode, 1, err[-3000:])
+        doc = load(os.path.join(self.out, "results.json"))
+        st = {c["runtime"]: c for c in doc["cells"]}
+        self.assertEqual(st["docker"]["status"], "failed")
+        self.assertIn("the instance exited", st["docker"]["error"])
+        # the cell after it says why it could not run, in its own words
+        self.assertEqual(st["gvisor"]["status"], "failed")
+        self.assertTrue(st["gvisor"]["error"], st["gvisor"])
+        # the daemon is back: nothing of ours dangles there
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            names = self.docker("ps", "-aq", "--filter", "name=^edgebench-").stdout.split()
+            if not names:
+                break
+            time.sleep(1)
+        self.assertEqual(names, [], "containers left after the daemon came back")
+        self.assertEqual(our_processes(f"--port {port}"), [])
+
+
 class Signals(Case):
     def test_signals_at_random_moments(self):
         seed = int(os.environ.get("EDGEBENCH_FAULT_SEED", "20261128"))
