@@ -22,12 +22,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
 
+/* libFuzzer ends with exit(): our scratch directory goes with it */
+static void cleanup(void)
+{
+	if (dir[0])
+		eb_rm_tree(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!dir[0]) {
 		snprintf(dir, sizeof(dir), "/tmp/edgebench-fuzz-%d", (int)getpid());
 		if (eb_mkdirs(dir) < 0)
 			abort();
+		atexit(cleanup);
 	}
 	char path[128], err[512];
 	snprintf(path, sizeof(path), "%s/results.json", dir);
