@@ -495,9 +495,11 @@ static void section_results(struct buf *b, json_t *doc)
 		const char *mode = eb_jstr(cell, "mode");
 		const char *wl = eb_jstr(cell, "workload");
 		if (strcmp(eb_jstr(cell, "status"), "ok") != 0) {
+			/* an instance killed by a signal while measured is a crash, said so */
+			const char *err = eb_jstr(cell, "error");
+			int crashed = strstr(err, "exited (signal") != NULL;
 			bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
-				eb_jstr(cell, "status"),
-				eb_jstr(cell, "error"));
+				crashed ? "crashed" : eb_jstr(cell, "status"), err);
 			continue;
 		}
 		size_t j;

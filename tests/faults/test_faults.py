@@ -101,6 +101,8 @@ class ServerDies(Case):
         http = next(c for c in doc["cells"] if c["workload"] == "http-hello")
         self.assertEqual(http["status"], "failed")
         self.assertIn("signal 9", http["error"])
+        with open(os.path.join(self.out, "report.md")) as f:
+            self.assertIn("| native | native | http-hello | **crashed**: native/native/http-hello: the instance exited (signal 9", f.read())
         # the next cell still ran, its raw log whole
         hello = next(c for c in doc["cells"] if c["workload"] == "hello")
         self.assertEqual(hello["status"], "ok")
@@ -122,33 +124,48 @@ class ServerDies(Case):
         # nothing measured against a dead server: no throughput of the round it died in
         self.assertFalse(any(s["name"] == "sustained_keepalive_throughput" for s in http["series"]))
 
-    def test_killed_by_a_signal_from_outside_during_cold_starts(self):
+    def test_killed_before_answering_a_cold_start(self):
         port = free_port()
-        stop = threading.Event()
+        r = self.run_eb("--runtime", "native", "--workload", "http-hello", "--port", str(port), *QUICK,
+                        env={"EDGEBENCH_HH_FAULT": "kill-after=0"})
+        self.assertEqual(r.returncode, 1, r.stderr[-3000:])
+        self.assertIn("server exited (signal 9 (Killed)) before answering", self.one_line(r, "native/native/http-hello"))
+        doc = self.assert_whole_and_clean(r, port)
+        self.assertEqual(doc["cells"][0]["status"], "failed")
+
+    def test_killed_by_a_signal_from_outside(self):
+        """SIGKILL from another process to the first instance that lives past 300 ms (the warm one)."""
+        port = free_port()
+        killed = []
 
         def killer():
-            kills = 0
-            while not stop.is_set() and kills < 5:
+            seen = {}
+            deadline = time.monotonic() + 60
+            while not killed and time.monotonic() < deadline:
+                now = time.monotonic()
                 for pid, _ in our_processes(f"http-hello --addr 127.0.0.1 --port {port}"):
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                        kills += 1
-                    except ProcessLookupError:
-                        pass
-                time.sleep(0.0005)
+                    if now - seen.setdefault(pid, now) > 0.3:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                            killed.append(pid)
+                        except ProcessLookupError:
+                            pass
+                        break
+                time.sleep(0.01)
         t = threading.Thread(target=killer)
         t.start()
         try:
             r = self.run_eb("--runtime", "native", "--workload", "http-hello", "--port", str(port),
-                            "--trials", "40", "--bursts", "1", "--density", "0", "--duration", "1s")
+                            "--trials", "40", "--bursts", "1", "--density", "0", "--duration", "3s", "--rounds", "1")
         finally:
-            stop.set()
             t.join()
-        # a killed instance either never answered (the start fails) or died while measured
+        self.assertTrue(killed, "no instance lived long enough to be killed")
         self.assertEqual(r.returncode, 1, r.stderr[-3000:])
-        self.assertTrue("server exited (signal 9" in r.stderr or "the instance exited (signal 9" in r.stderr, r.stderr[-2000:])
+        self.assertIn("the instance exited (signal 9 (Killed)) during", self.one_line(r, "native/native/http-hello"))
         doc = self.assert_whole_and_clean(r, port)
         self.assertEqual(doc["cells"][0]["status"], "failed")
+        # the 40 cold starts measured before it are kept
+        self.assertEqual(len(next(s for s in doc["cells"][0]["series"] if s["name"] == "cold_start")["samples"]), 40)
 
 
 class BadServers(Case):

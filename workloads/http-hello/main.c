@@ -51,13 +51,16 @@ static struct hh_state state;
  * answering every N-th request, a server that stalls.
  */
 static unsigned long long fault_kill_after, fault_stall_every, fault_stall_ms, requests_seen;
+static int fault_kill;
 
 static void fault_parse(const char *spec)
 {
 	if (!spec)
 		return;
-	if (sscanf(spec, "kill-after=%llu", &fault_kill_after) == 1)
+	if (sscanf(spec, "kill-after=%llu", &fault_kill_after) == 1) {
+		fault_kill = 1;
 		return;
+	}
 	if (sscanf(spec, "stall=%llu/%llu", &fault_stall_ms, &fault_stall_every) != 2)
 		fault_stall_every = 0;
 }
@@ -65,7 +68,7 @@ static void fault_parse(const char *spec)
 static void fault_before_request(void)
 {
 	requests_seen++;
-	if (fault_kill_after && requests_seen > fault_kill_after)
+	if (fault_kill && requests_seen > fault_kill_after)
 		raise(SIGKILL);
 	if (fault_stall_every && requests_seen % fault_stall_every == 0) {
 		struct timespec ts = { (time_t)(fault_stall_ms / 1000), (long)(fault_stall_ms % 1000) * 1000000L };
@@ -151,7 +154,7 @@ static int conn_process(struct conn *c)
 				  &consumed, &close_after);
 		if (r == HH_INCOMPLETE)
 			break;
-		if (fault_kill_after | fault_stall_every)
+		if (fault_kill || fault_stall_every)
 			fault_before_request();   /* a whole request, not yet answered */
 		c->out_len += out_len;
 		c->close_after = close_after;
