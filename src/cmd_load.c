@@ -18,13 +18,15 @@ static void load_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: edgebench load URL [-c CONNECTIONS] [-d DURATION | -n REQUESTS]\n"
-		"                          [--keepalive | --close] [--timeout DURATION]\n"
+		"                          [--keepalive | --close] [--timeout DURATION] [--rate R]\n"
 		"  URL          http://127.0.0.1:PORT/PATH (loopback only)\n"
 		"  -c N         connections (default 10)\n"
 		"  -d DURATION  run time, e.g. 10s, 500ms (default 10s)\n"
 		"  -n N         number of requests instead of a duration\n"
 		"  --keepalive  reuse connections (default); --close: one connection per request\n"
-		"  --timeout D  per-request timeout (default 2s)\n");
+		"  --timeout D  per-request timeout (default 2s)\n"
+		"  --rate R     open loop: R requests per second on a fixed schedule, latency from\n"
+		"               each request's due time, up to -c connections (default: closed loop)\n");
 }
 
 static void fmt_ns(double ns, char *buf, size_t cap)
@@ -48,10 +50,11 @@ int eb_cmd_load(int argc, char **argv)
 		{ "keepalive", no_argument, NULL, 'k' },
 		{ "close", no_argument, NULL, 'C' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "rate", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t conns = 10, duration_ns = 0, requests = 0, timeout_ns = 2000000000ull;
+	uint64_t conns = 10, duration_ns = 0, requests = 0, timeout_ns = 2000000000ull, rate = 0;
 	int keepalive = 1, opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "c:d:n:h", longopts, NULL)) != -1) {
@@ -79,6 +82,12 @@ int eb_cmd_load(int argc, char **argv)
 		case 't':
 			if (eb_parse_duration_ns(optarg, 1000000ull, 600000000000ull, &timeout_ns) < 0) {
 				fprintf(stderr, "edgebench load: bad timeout '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'R':
+			if (eb_parse_count(optarg, 1, 10000000ull, &rate) < 0) {
+				fprintf(stderr, "edgebench load: bad rate '%s' (requests per second, 1..10M)\n", optarg);
 				return 2;
 			}
 			break;
@@ -119,7 +128,7 @@ int eb_cmd_load(int argc, char **argv)
 	struct eb_load_config cfg = {
 		.ip_be = url.ipv4_be, .port = url.port, .path = url.path,
 		.connections = (unsigned)conns, .requests = requests, .duration_ns = duration_ns,
-		.keepalive = keepalive, .timeout_ns = timeout_ns,
+		.keepalive = keepalive, .timeout_ns = timeout_ns, .rate_per_s = (double)rate,
 	};
 	struct eb_load_result res;
 	if (duration_ns)
@@ -128,6 +137,11 @@ int eb_cmd_load(int argc, char **argv)
 		printf("Running %llu requests @ %s\n", (unsigned long long)requests, argv[optind]);
 	printf("  1 thread and %llu connections, %s\n", (unsigned long long)conns,
 	       keepalive ? "keep-alive" : "connection per request");
+	if (rate)
+		printf("  open loop at %llu req/s: latency from each request's due time (coordinated omission corrected)\n",
+		       (unsigned long long)rate);
+	else
+		printf("  closed loop: each connection sends its next request when the last returns\n");
 	fflush(stdout);
 	rc = eb_load_run(&cfg, hist, &res);
 	if (rc < 0) {
@@ -161,6 +175,9 @@ int eb_cmd_load(int argc, char **argv)
 	if (bad)
 		printf("  Non-2xx or 3xx responses: %llu\n", (unsigned long long)bad);
 	printf("Requests/sec: %10.2f\n", secs > 0 ? (double)res.completed / secs : 0.0);
+	if (rate)
+		printf("Offered/sec:  %10.2f   (longest wait of a due request for a connection: %.2fms)\n",
+		       (double)rate, (double)res.late_max_ns / 1e6);
 	printf("Transfer/sec: %9.2fKB\n", secs > 0 ? (double)res.bytes_read / 1024.0 / secs : 0.0);
 	eb_hist_free(hist);
 	if (res.interrupted) {

@@ -51,6 +51,10 @@ struct loader {
 	uint64_t last_done_ns;   /* last response completed */
 	int stopping;
 	struct lconn *conns;
+	/* open loop */
+	int open_loop;
+	uint64_t interval_ns;     /* between due times */
+	uint64_t next_due_ns;     /* due time of the next request to send */
 };
 
 static int may_issue(struct loader *l)
@@ -104,9 +108,21 @@ static int conn_open(struct loader *l, struct lconn *c)
 /* Account for a failed attempt and get the connection going again. */
 static void attempt_failed(struct loader *l, struct lconn *c, uint64_t *counter);
 
-/* Begin the next request on c if the plan allows; returns <0 on fatal error. */
+static int dispatch(struct loader *l, uint64_t now);
+
+/*
+ * Begin the next request on c if the plan allows; returns <0 on fatal
+ * error.  In the open loop c just becomes free, and whatever is due goes
+ * out on the free connections.
+ */
 static int conn_next(struct loader *l, struct lconn *c)
 {
+	if (l->open_loop) {
+		if (c->fd >= 0 && (!l->cfg->keepalive || !may_issue(l)))
+			conn_drop(l, c);
+		c->state = C_IDLE;
+		return dispatch(l, eb_now_ns());
+	}
 	while (may_issue(l)) {
 		l->issued++;
 		c->start_ns = eb_now_ns();
@@ -127,6 +143,58 @@ static int conn_next(struct loader *l, struct lconn *c)
 	}
 	if (c->fd >= 0)
 		conn_drop(l, c);
+	return 0;
+}
+
+/* Send a request that was due at due_ns on c (idle, open or not). */
+static int start_request(struct loader *l, struct lconn *c, uint64_t due_ns)
+{
+	l->issued++;
+	c->start_ns = due_ns;
+	if (c->fd < 0) {
+		int rc = conn_open(l, c);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			l->finished++;
+			l->res->err_connect++;
+		}
+		return 0;   /* the request goes out once connected */
+	}
+	c->state = C_WRITING;
+	c->woff = 0;
+	return conn_write(l, c);
+}
+
+/*
+ * Open loop: send every request that is due by now on a free connection,
+ * oldest first; with none free, the rest wait (and their latency grows).
+ */
+static int dispatch(struct loader *l, uint64_t now)
+{
+	while (may_issue(l) && l->next_due_ns <= now) {
+		struct lconn *free_c = NULL;
+		for (unsigned i = 0; i < l->cfg->connections; i++) {
+			struct lconn *c = &l->conns[i];
+			if (c->state != C_IDLE)
+				continue;
+			if (c->fd >= 0) {        /* an open keep-alive connection first */
+				free_c = c;
+				break;
+			}
+			if (!free_c)
+				free_c = c;
+		}
+		if (!free_c)
+			return 0;
+		if (now - l->next_due_ns > l->res->late_max_ns)
+			l->res->late_max_ns = now - l->next_due_ns;
+		uint64_t due = l->next_due_ns;
+		l->next_due_ns += l->interval_ns;
+		int rc = start_request(l, free_c, due);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -328,15 +396,26 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 			goto out;
 		}
 	}
+	if (cfg->rate_per_s < 0 || cfg->rate_per_s > 1e7) {
+		rc = -EINVAL;
+		goto out;
+	}
+	l.open_loop = cfg->rate_per_s > 0;
+	l.interval_ns = l.open_loop ? (uint64_t)(1e9 / cfg->rate_per_s) : 0;
+	if (l.open_loop && l.interval_ns == 0)
+		l.interval_ns = 1;
 	l.t0 = eb_now_ns();
+	l.next_due_ns = l.t0;
 	uint64_t deadline = cfg->duration_ns ? l.t0 + cfg->duration_ns : UINT64_MAX;
 	uint64_t next_tick = cfg->on_tick && cfg->tick_ns ? l.t0 + cfg->tick_ns : UINT64_MAX;
 	uint64_t next_timeout_check = l.t0 + 10000000ull;
-	for (unsigned i = 0; i < cfg->connections; i++) {
+	for (unsigned i = 0; i < cfg->connections && !l.open_loop; i++) {
 		rc = conn_next(&l, &l.conns[i]);
 		if (rc < 0)
 			goto out;
 	}
+	if (l.open_loop && (rc = dispatch(&l, l.t0)) < 0)
+		goto out;
 	l.last_done_ns = l.t0;
 	for (;;) {
 		if (eb_interrupted) {
@@ -351,8 +430,20 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		uint64_t wake = deadline < next_tick ? deadline : next_tick;
 		if (next_timeout_check < wake)
 			wake = next_timeout_check;
-		int ms = wake <= now ? 0 : (int)((wake - now + 999999) / 1000000);
-		int n = epoll_wait(l.ep, evs, (int)cfg->connections + 1, ms);
+		if (l.open_loop && may_issue(&l) && l.next_due_ns < wake)
+			wake = l.next_due_ns;
+		int n;
+		if (wake <= now) {
+			n = epoll_wait(l.ep, evs, (int)cfg->connections + 1, 0);
+		} else if (l.open_loop) {
+			/* sub-millisecond due times: epoll_pwait2 takes a timespec */
+			struct timespec ts = { (time_t)((wake - now) / 1000000000ull), (long)((wake - now) % 1000000000ull) };
+			n = epoll_pwait2(l.ep, evs, (int)cfg->connections + 1, &ts, NULL);
+			if (n < 0 && errno == ENOSYS)   /* before Linux 5.11: whole milliseconds */
+				n = epoll_wait(l.ep, evs, (int)cfg->connections + 1, (int)((wake - now + 999999) / 1000000));
+		} else {
+			n = epoll_wait(l.ep, evs, (int)cfg->connections + 1, (int)((wake - now + 999999) / 1000000));
+		}
 		if (n < 0 && errno != EINTR) {
 			rc = -errno;
 			goto out;
@@ -370,6 +461,8 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		if (out->server_exited)
 			break;
 		now = eb_now_ns();
+		if (l.open_loop && (rc = dispatch(&l, now)) < 0)
+			goto out;
 		if (now >= next_tick) {
 			cfg->on_tick(cfg->tick_arg);
 			next_tick += cfg->tick_ns;

@@ -4,9 +4,10 @@
  * reads the whole response, and sends the next (keep-alive), or opens a new
  * connection per request (close mode).
  *
- * Latency of a request is measured from the moment its first byte is
- * written (keep-alive) or its connect starts (close mode) to the moment its
- * response is complete.  Nothing is allocated per request: buffers are sized
+ * Closed loop (wrk): latency of a request is measured from the moment its
+ * first byte is written (keep-alive) or its connect starts (close mode) to
+ * the moment its response is complete.  Open loop (wrk2, --rate): from the
+ * moment the request was due by the schedule.  Nothing is allocated per request: buffers are sized
  * at start and samples go to caller-provided arrays.
  */
 #ifndef EB_LOAD_H
@@ -28,6 +29,15 @@ struct eb_load_config {
 	uint64_t duration_ns;      /* stop issuing after this; 0: use requests */
 	int keepalive;             /* 0: a new connection per request */
 	uint64_t timeout_ns;       /* per request; 0: 2 s */
+	/*
+	 * 0: closed loop (each connection sends its next request when the last
+	 * returns).  > 0: open loop at this many requests per second: request
+	 * k is due at start + k/rate whatever the server does, goes out on an
+	 * idle connection (a new one is opened while fewer than `connections`
+	 * exist), and its latency runs from when it was due, so a stall shows in
+	 * every request scheduled during it (no coordinated omission, as wrk2).
+	 */
+	double rate_per_s;
 
 	double *samples;           /* optional: every latency in ns, in completion order */
 	size_t samples_cap;
@@ -57,6 +67,7 @@ struct eb_load_result {
 	uint64_t err_connect, err_read, err_write, err_parse, timeouts;
 	uint64_t bytes_read;
 	uint64_t connects;         /* connections opened */
+	uint64_t late_max_ns;      /* open loop: the longest a due request waited for a connection */
 	uint64_t elapsed_ns;
 	size_t samples_len;
 	size_t windows_len;

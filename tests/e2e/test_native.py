@@ -172,9 +172,43 @@ class LoadCommand(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("Socket errors: connect 5", r.stdout)
 
+    def test_open_loop_sees_what_closed_loop_omits(self):
+        """A 50 ms stall every 2000 requests: latency from the due time shows it, closed loop hides it."""
+        def p99(out):
+            line = next(l for l in out.splitlines() if l.strip().startswith("99%"))
+            v = line.split()[1]
+            return float(v[:-2]) / 1e3 if v.endswith("us") else float(v[:-2]) if v.endswith("ms") else float(v[:-1]) * 1e3
+        srv = Server()
+        srv.stop()
+        port = free_port()
+        env = dict(os.environ, EDGEBENCH_HH_FAULT="stall=50/2000")
+        p = subprocess.Popen([os.path.join(NATIVE, "http-hello"), "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.005)
+            url = f"http://127.0.0.1:{port}/"
+            o = eb("load", url, "-c", "50", "-d", "2s", "--rate", "8000")
+            c = eb("load", url, "-c", "10", "-d", "2s")
+        finally:
+            p.terminate()
+            p.wait(timeout=5)
+        self.assertEqual(o.returncode, 0, o.stderr)
+        self.assertIn("open loop at 8000 req/s", o.stdout)
+        self.assertIn("closed loop", c.stdout)
+        self.assertGreater(p99(o.stdout), 25.0, o.stdout)   # about the stall
+        self.assertLess(p99(c.stdout), 10.0, c.stdout)      # the stall is omitted
+        done = int(next(l for l in o.stdout.splitlines() if "requests in" in l).split()[0])
+        self.assertGreater(done, 8000 * 2 * 0.9)            # the offered rate was kept
+
     def test_refuses_non_loopback_and_bad_numbers(self):
         for args, msg in ((["http://192.0.2.1/"], "not a loopback"), (["http://127.0.0.1:1/", "-c", "0"], "bad connection count"),
-                          (["http://127.0.0.1:1/", "-d", "3parsecs"], "bad duration"), (["ftp://x"], "bad URL")):
+                          (["http://127.0.0.1:1/", "-d", "3parsecs"], "bad duration"), (["ftp://x"], "bad URL"),
+                          (["http://127.0.0.1:1/", "--rate", "0"], "bad rate")):
             r = eb("load", *args)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(msg, r.stderr)
