@@ -51,6 +51,11 @@ static void run_usage(FILE *f)
 		"  --seed N             seed of the per-round shuffle and the bootstrap (default: new per run, recorded)\n"
 		"  --baseline RT/MODE   what paired ratios compare with (default native/native)\n"
 		"  --noise-threshold P  mark rounds whose calibration is off its median by more than P%% (default 10)\n"
+		"  --curve P,P,...      latency curve: open loop at these %% of each server's closed-loop\n"
+		"                       throughput (default 10,25,50,75,90; 'none' skips it)\n"
+		"  --curve-duration D   open-loop time per point (default 1s)\n"
+		"  --curve-connections N  connection cap of the open loop (default 50)\n"
+		"  --p99-threshold D    the report marks where each runtime's p99 crosses it (default 10ms)\n"
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
 		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
@@ -119,6 +124,10 @@ int eb_cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 21 },
 		{ "baseline", required_argument, NULL, 22 },
 		{ "noise-threshold", required_argument, NULL, 23 },
+		{ "curve", required_argument, NULL, 24 },
+		{ "curve-duration", required_argument, NULL, 25 },
+		{ "curve-connections", required_argument, NULL, 26 },
+		{ "p99-threshold", required_argument, NULL, 27 },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	/* the fixed options, then one --<x>-runs per batch workload (from its row) */
@@ -222,6 +231,30 @@ int eb_cmd_run(int argc, char **argv)
 				return 2;
 			plan.noise_threshold = (double)x / 100.0;
 			break;
+		case 24:
+			if (!strcmp(optarg, "none")) {
+				plan.n_curve = 0;
+				break;
+			}
+			plan.n_curve = 0;
+			for (const char *p = optarg; ; ) {
+				char item[16];
+				size_t l = strcspn(p, ",");
+				snprintf(item, sizeof(item), "%.*s", (int)(l < 15 ? l : 15), p);
+				if (l >= 15 || plan.n_curve == sizeof(plan.curve_pct) / sizeof(plan.curve_pct[0]) ||
+				    eb_parse_count(item, 1, 100, &x) < 0) {
+					fprintf(stderr, "edgebench run: bad value '%s' for --curve (up to 8 percentages 1..100, e.g. 10,50,90, or none)\n", optarg);
+					return 2;
+				}
+				plan.curve_pct[plan.n_curve++] = (unsigned)x;
+				if (!p[l])
+					break;
+				p += l + 1;
+			}
+			break;
+		case 25: if (dur("--curve-duration", optarg, 100000000ull, 600000000000ull, &plan.curve_ns)) return 2; break;
+		case 26: if (num("--curve-connections", optarg, 1, 1000, &x)) return 2; plan.curve_connections = (unsigned)x; break;
+		case 27: if (dur("--p99-threshold", optarg, 1000ull, 60000000000ull, &plan.p99_threshold_ns)) return 2; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -315,6 +348,12 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(config, "bootstrap_resamples", json_integer(BOOTSTRAP_RESAMPLES));
 	json_object_set_new(config, "bootstrap_confidence", json_real(0.95));
 	json_object_set_new(config, "noise_threshold_pct", json_real(plan.noise_threshold * 100));
+	json_t *curve = json_array();
+	for (unsigned i = 0; i < plan.n_curve; i++)
+		json_array_append_new(curve, json_integer(plan.curve_pct[i]));
+	json_object_set_new(config, "latency_curve", json_pack("{s:o, s:f, s:i, s:f}", "percent", curve,
+		"seconds_per_point", (double)plan.curve_ns / 1e9, "connections", (int)plan.curve_connections,
+		"p99_threshold_ms", (double)plan.p99_threshold_ns / 1e6));
 	json_object_set_new(config, "calibration", json_pack("{s:s, s:i, s:i}", "kernel", "sha256_chain, in-process",
 							     "iterations", (int)EB_CALIB_ITERATIONS, "reps", (int)EB_CALIB_REPS));
 	json_object_set_new(res.doc, "config", config);

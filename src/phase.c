@@ -11,6 +11,7 @@
 #include "probe.h"
 #include "proc.h"
 #include "series.h"
+#include "stats.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -67,6 +68,12 @@ static json_t *values(struct eb_cell *c)
 static json_t *checks(struct eb_cell *c)
 {
 	return json_object_get(c->json, "checks");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
 }
 
 /* pattern with its one "%s" replaced by fill (no printf on data). */
@@ -639,6 +646,71 @@ out:
 	return rc;
 }
 
+/*
+ * One point of the latency curve: a fresh instance, warmed up, then an open
+ * loop at curve_pct[t]% of the cell's closed-loop keep-alive throughput
+ * (the sustained rounds' total), latency from each request's due time.
+ * Its percentiles and the rate achieved go to values.latency_curve.
+ */
+static int ph_curve(struct eb_cell *c, unsigned t)
+{
+	const struct eb_plan *pl = c->plan;
+	if (!c->sus[0].elapsed_ns || !c->sus[0].requests)
+		return fail(c, -ENODATA, "no closed-loop throughput to take the latency curve's rates from");
+	double max_rps = (double)c->sus[0].requests * 1e9 / (double)c->sus[0].elapsed_ns;
+	double rate = max_rps * pl->curve_pct[t] / 100.0;
+	if (rate < 1)
+		rate = 1;
+	int rc = eb_cell_ensure_instance(c);
+	if (rc < 0)
+		return rc;
+	char what[96];
+	snprintf(what, sizeof(what), "the warm-up of the latency curve at %u%%", pl->curve_pct[t]);
+	struct eb_load_result lr;
+	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
+	if (pl->warmup_requests && (rc = run_load(c, what, &cfg, &lr)) < 0)
+		goto out;
+	progress(c, "%s/%s/%s: open loop at %u%% (%.0f req/s)", c->rt->name, c->mode, c->w->name, pl->curve_pct[t], rate);
+	snprintf(what, sizeof(what), "open-loop load at %u%% of its throughput", pl->curve_pct[t]);
+	cfg = (struct eb_load_config){ .path = "/", .connections = pl->curve_connections, .duration_ns = pl->curve_ns,
+				       .keepalive = 1, .rate_per_s = rate, .samples = c->ws->scratch,
+				       .samples_cap = EB_LOAD_SAMPLES_MAX };
+	if ((rc = run_load(c, what, &cfg, &lr)) < 0)
+		goto out;
+	note_load_errors(c, "curve", &lr);
+	char name[64];
+	snprintf(name, sizeof(name), "curve_%upct_latency", pl->curve_pct[t]);
+	if ((rc = add(c, name, NULL, c->ws->scratch, lr.samples_len, (int32_t)t)) < 0)
+		goto out;
+	struct eb_summary sum;
+	json_t *curve = json_object_get(values(c), "latency_curve");
+	if (!curve) {
+		curve = json_array();
+		json_object_set_new(values(c), "latency_curve", curve);
+	}
+	json_t *pt = json_pack("{s:i, s:f, s:f, s:I}", "percent", (int)pl->curve_pct[t], "offered_per_s", rate,
+			       "achieved_per_s", lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0.0,
+			       "requests", (json_int_t)lr.completed);
+	if (lr.samples_len && eb_summarize(c->ws->scratch, lr.samples_len, &sum) == 0) {
+		double *sorted = malloc(lr.samples_len * sizeof(double));
+		double p999 = sum.max;
+		if (sorted) {
+			memcpy(sorted, c->ws->scratch, lr.samples_len * sizeof(double));
+			qsort(sorted, lr.samples_len, sizeof(double), cmp_double);
+			p999 = eb_percentile(sorted, lr.samples_len, 99.9);
+			free(sorted);
+		}
+		json_object_set_new(pt, "p50_ns", json_real(sum.median));
+		json_object_set_new(pt, "p90_ns", json_real(sum.p90));
+		json_object_set_new(pt, "p99_ns", json_real(sum.p99));
+		json_object_set_new(pt, "p999_ns", json_real(p999));
+	}
+	json_array_append_new(curve, pt);
+out:
+	eb_cell_drop_instance(c);
+	return rc;
+}
+
 /* The sustained totals over every round, as values.sustained_<mode>. */
 static void sustained_values(struct eb_cell *c)
 {
@@ -820,6 +892,7 @@ static unsigned tr_cold(const struct eb_cell *c) { return c->plan->cold_trials; 
 static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
+static unsigned tr_curve(const struct eb_cell *c) { return c->plan->n_curve; }
 static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_instances ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
@@ -831,6 +904,7 @@ static uint64_t est_sustained(const struct eb_cell *c)
 {
 	return 2 * c->plan->sustained_ns / (c->plan->sustained_rounds ? c->plan->sustained_rounds : 1) + 400000000ull;
 }
+static uint64_t est_curve(const struct eb_cell *c) { return c->plan->curve_ns + 400000000ull; }
 static uint64_t est_density(const struct eb_cell *c) { return c->plan->density_instances * 350000000ull; }
 static uint64_t est_run(const struct eb_cell *c)
 {
@@ -849,6 +923,7 @@ const struct eb_phase eb_phases[] = {
 	{ "state", EB_WL_SERVER, 0, 1, tr_one, ph_state, est_short, 0, 0 },
 	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short, 0, 0 },
 	{ "sustained", EB_WL_SERVER, 1, 0, tr_rounds, ph_sustained, est_sustained, 0, 0 },
+	{ "latency_curve", EB_WL_SERVER, 1, 0, tr_curve, ph_curve, est_curve, 0, 0 },
 	{ "density", EB_WL_SERVER, 0, 0, tr_density, ph_density, est_density, 0, 0 },
 	{ "batch_warmup", EB_WL_BATCH, 0, 0, tr_one, ph_batch_warmup, est_run, .budgeted = 0, .refines_estimate = 1 },
 	{ "batch_run", EB_WL_BATCH, 1, 0, tr_runs, ph_batch_run, est_run, .budgeted = 1, .refines_estimate = 0 },

@@ -11,6 +11,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -556,6 +557,136 @@ static void section_checks(struct buf *b, json_t *doc)
 	}
 }
 
+/*
+ * Latency vs offered load, one line per runtime/mode: x the percentage of
+ * the cell's own closed-loop throughput, y the open-loop p99 on a log
+ * scale (decades), the threshold as a dashed line.
+ */
+static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
+{
+	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
+					      "#00798c", "#8d6a9f", "#555555" };
+	struct buf b = { 0 };
+	double lo = 1e9, hi = 0;
+	size_t i, k;
+	json_t *cell, *pt;
+	json_array_foreach(cells, i, cell)
+		json_array_foreach(json_object_get(json_object_get(cell, "values"), "latency_curve"), k, pt) {
+			double v = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
+			if (v > 0 && v < lo)
+				lo = v;
+			if (v > hi)
+				hi = v;
+		}
+	if (hi <= 0)
+		return 0;
+	if (threshold_ms > hi)
+		hi = threshold_ms;
+	if (threshold_ms > 0 && threshold_ms < lo)
+		lo = threshold_ms;
+	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
+	if (dhi <= dlo)
+		dhi = dlo + 1;
+	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
+	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello open-loop p99 vs offered load (%% of each runtime's own throughput)</text>\n");
+	for (double d = dlo; d <= dhi; d++) {
+		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
+		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
+		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
+	}
+	for (int x = 0; x <= 100; x += 25)
+		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d%%</text>\n", left + plotw * x / 100.0,
+			top + ploth + 18, x);
+	if (threshold_ms > 0) {
+		double y = top + ploth - ploth * (log10(threshold_ms) - dlo) / (dhi - dlo);
+		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
+			left, left + plotw, y, y);
+		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g ms</text>\n", left + plotw + 4, y + 4, threshold_ms);
+	}
+	size_t line = 0;
+	json_array_foreach(cells, i, cell) {
+		json_t *curve = json_object_get(json_object_get(cell, "values"), "latency_curve");
+		if (!json_array_size(curve) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
+		bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		json_array_foreach(curve, k, pt) {
+			double v = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
+			double x = left + plotw * json_number_value(json_object_get(pt, "percent")) / 100.0;
+			double y = top + ploth - ploth * (log10(v > 0 ? v : lo) - dlo) / (dhi - dlo);
+			bprintf(&b, "%.1f,%.1f ", x, y);
+		}
+		bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
+			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
+		line++;
+	}
+	bprintf(&b, "</svg>\n");
+	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+	free(b.p);
+	return rc;
+}
+
+/* The latency curve: a table per point and where p99 crosses the threshold. */
+static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
+	json_t *cfg = json_object_get(json_object_get(doc, "config"), "latency_curve");
+	double thr = json_number_value(json_object_get(cfg, "p99_threshold_ms"));
+	size_t i, k;
+	int any = 0;
+	json_array_foreach(cells, i, cell)
+		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "latency_curve")) > 0;
+	if (!any)
+		return 0;
+	bprintf(b, "\n## Latency under load (open loop)\n\n"
+		   "Each server at fixed fractions of its own closed-loop keep-alive throughput, requests sent on a fixed schedule "
+		   "and latency measured from when each was due (a stall shows in every request scheduled during it). "
+		   "ms; \"crosses\" is the first load at which p99 exceeds %g ms.\n\n"
+		   "| runtime/mode | load | offered req/s | achieved req/s | p50 | p90 | p99 | p99.9 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n", thr);
+	json_t *crossings = json_array();
+	json_array_foreach(cells, i, cell) {
+		json_t *curve = json_object_get(json_object_get(cell, "values"), "latency_curve");
+		if (!json_array_size(curve) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		int crossed = -1;
+		json_array_foreach(curve, k, pt) {
+			double p99 = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
+			if (crossed < 0 && thr > 0 && p99 > thr)
+				crossed = (int)json_integer_value(json_object_get(pt, "percent"));
+			bprintf(b, "| %s/%s | %lld%% | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", eb_jstr(cell, "runtime"),
+				eb_jstr(cell, "mode"), (long long)json_integer_value(json_object_get(pt, "percent")),
+				json_number_value(json_object_get(pt, "offered_per_s")),
+				json_number_value(json_object_get(pt, "achieved_per_s")),
+				json_number_value(json_object_get(pt, "p50_ns")) / 1e6,
+				json_number_value(json_object_get(pt, "p90_ns")) / 1e6, p99,
+				json_number_value(json_object_get(pt, "p999_ns")) / 1e6);
+		}
+		char line[200];
+		if (crossed >= 0)
+			snprintf(line, sizeof(line), "- **%s/%s**: p99 crosses %g ms at %d%% load", eb_jstr(cell, "runtime"),
+				 eb_jstr(cell, "mode"), thr, crossed);
+		else
+			snprintf(line, sizeof(line), "- **%s/%s**: p99 stays under %g ms up to the highest load measured",
+				 eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), thr);
+		json_array_append_new(crossings, json_string(line));
+	}
+	bprintf(b, "\n");
+	json_array_foreach(crossings, i, pt)
+		bprintf(b, "%s\n", eb_jsv(pt));
+	json_decref(crossings);
+	char path[1400];
+	snprintf(path, sizeof(path), "%s/http-hello_latency_curve.svg", dir);
+	int rc = write_curve_svg(path, cells, thr);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	bprintf(b, "\n![open-loop p99 vs offered load](http-hello_latency_curve.svg)\n");
+	return 0;
+}
+
 /* One chart per (catalogued series with a chart, workload that has it). */
 static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
@@ -638,7 +769,9 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_modes(&b, doc);
 	section_results(&b, doc);
 	section_checks(&b, doc);
-	int rc = section_charts(&b, doc, dir, err, errcap);
+	int rc = section_curve(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = section_charts(&b, doc, dir, err, errcap);
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/report.md", dir);
 		rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);

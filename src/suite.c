@@ -33,6 +33,12 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->sustained_ns = 3000000000ull;
 	p->sustained_rounds = 3;
 	p->sustained_connections = 10;
+	static const unsigned curve[] = { 10, 25, 50, 75, 90 };
+	memcpy(p->curve_pct, curve, sizeof(curve));
+	p->n_curve = sizeof(curve) / sizeof(curve[0]);
+	p->curve_ns = 1000000000ull;
+	p->curve_connections = 50;
+	p->p99_threshold_ns = 10000000ull;
 	p->start_timeout_ns = 10000000000ull;
 	p->probe_spacing_ns = 200000ull;
 	p->iterations = 2000000ull;

@@ -40,6 +40,13 @@ struct eb_plan {
 	uint64_t sustained_ns;         /* sustained load per mode, over all rounds */
 	unsigned sustained_rounds;     /* ... split in this many interleaved rounds */
 	unsigned sustained_connections;
+	/* the latency curve: open loop at these percentages of the cell's
+	 * closed-loop keep-alive throughput (from the sustained rounds) */
+	unsigned curve_pct[8];
+	unsigned n_curve;              /* 0: no curve */
+	uint64_t curve_ns;             /* open-loop time per point */
+	unsigned curve_connections;    /* connection cap of the open loop */
+	uint64_t p99_threshold_ns;     /* the report marks where p99 crosses it */
 	uint64_t start_timeout_ns;     /* a start that never answers */
 	uint64_t probe_spacing_ns;
 	uint64_t iterations;           /* cpu-hash; study: 2,000,000 */

@@ -216,6 +216,7 @@ class LoadCommand(unittest.TestCase):
 
 
 SMALL = ["--trials", "5", "--bursts", "2", "--duration", "500ms", "--hash-runs", "2",
+         "--curve", "20,60", "--curve-duration", "300ms",
          "--hello-runs", "5", "--iterations", "20000"]
 
 
@@ -264,6 +265,21 @@ class NativeSuite(unittest.TestCase):
             self.assertGreater(v["requests"], 0)
             self.assertEqual(c["values"][f"sustained_{mode}_errors"]["non_2xx"], 0)
             self.assertEqual(len(self.series("http-hello", f"sustained_{mode}_latency")["samples"]), v["requests"])
+
+    def test_latency_curve(self):
+        c = self.cell("http-hello")
+        curve = c["values"]["latency_curve"]
+        self.assertEqual([p["percent"] for p in curve], [20, 60])
+        ka = c["values"]["sustained_keepalive"]["requests_per_second"]
+        for p in curve:
+            self.assertAlmostEqual(p["offered_per_s"], ka * p["percent"] / 100, delta=1)
+            self.assertGreater(p["achieved_per_s"], 0.8 * p["offered_per_s"])
+            self.assertTrue(0 < p["p50_ns"] <= p["p99_ns"] <= p["p999_ns"])
+            s = self.series("http-hello", f"curve_{p['percent']}pct_latency")
+            self.assertEqual(len(s["samples"]), p["requests"])
+        with open(os.path.join(self.out, "report.md")) as f:
+            self.assertIn("## Latency under load (open loop)", f.read())
+        self.assertTrue(os.path.exists(os.path.join(self.out, "http-hello_latency_curve.svg")))
 
     def test_footprint_is_real(self):
         for name in ("rss_after_warmup", "pss_after_warmup", "sustained_keepalive_rss"):
