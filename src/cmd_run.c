@@ -56,6 +56,8 @@ static void run_usage(FILE *f)
 		"  --curve-duration D   open-loop time per point (default 1s)\n"
 		"  --curve-connections N  connection cap of the open loop (default 50)\n"
 		"  --p99-threshold D    the report marks where each runtime's p99 crosses it (default 10ms)\n"
+		"  --burst N,N,...      scale from zero: N server instances launched at once, for each N\n"
+		"                       (default 1,4,16; at most 64; 'none' skips it)\n"
 		"  --start-timeout D    a server that gives no 200 by then fails (default 10s)\n"
 		"  --port P             server port on 127.0.0.1 (default: a free one)\n"
 		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
@@ -128,6 +130,7 @@ int eb_cmd_run(int argc, char **argv)
 		{ "curve-duration", required_argument, NULL, 25 },
 		{ "curve-connections", required_argument, NULL, 26 },
 		{ "p99-threshold", required_argument, NULL, 27 },
+		{ "burst", required_argument, NULL, 28 },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	/* the fixed options, then one --<x>-runs per batch workload (from its row) */
@@ -255,6 +258,25 @@ int eb_cmd_run(int argc, char **argv)
 		case 25: if (dur("--curve-duration", optarg, 100000000ull, 600000000000ull, &plan.curve_ns)) return 2; break;
 		case 26: if (num("--curve-connections", optarg, 1, 1000, &x)) return 2; plan.curve_connections = (unsigned)x; break;
 		case 27: if (dur("--p99-threshold", optarg, 1000ull, 60000000000ull, &plan.p99_threshold_ns)) return 2; break;
+		case 28:
+			plan.n_burst_sizes = 0;
+			if (!strcmp(optarg, "none"))
+				break;
+			for (const char *p = optarg; ; ) {
+				char item[16];
+				size_t l = strcspn(p, ",");
+				snprintf(item, sizeof(item), "%.*s", (int)(l < 15 ? l : 15), p);
+				if (l >= 15 || plan.n_burst_sizes == sizeof(plan.burst_sizes) / sizeof(plan.burst_sizes[0]) ||
+				    eb_parse_count(item, 1, 64, &x) < 0) {
+					fprintf(stderr, "edgebench run: bad value '%s' for --burst (up to 8 counts 1..64, e.g. 1,4,16,64, or none)\n", optarg);
+					return 2;
+				}
+				plan.burst_sizes[plan.n_burst_sizes++] = (unsigned)x;
+				if (!p[l])
+					break;
+				p += l + 1;
+			}
+			break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -356,6 +378,10 @@ int eb_cmd_run(int argc, char **argv)
 		"p99_threshold_ms", (double)plan.p99_threshold_ns / 1e6));
 	json_object_set_new(config, "calibration", json_pack("{s:s, s:i, s:i}", "kernel", "sha256_chain, in-process",
 							     "iterations", (int)EB_CALIB_ITERATIONS, "reps", (int)EB_CALIB_REPS));
+	json_t *bs = json_array();
+	for (unsigned i = 0; i < plan.n_burst_sizes; i++)
+		json_array_append_new(bs, json_integer(plan.burst_sizes[i]));
+	json_object_set_new(config, "scale_from_zero", bs);
 	json_object_set_new(res.doc, "config", config);
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();

@@ -711,6 +711,109 @@ out:
 	return rc;
 }
 
+/*
+ * Scale from zero: burst_sizes[t] instances launched back to back (each
+ * on its own port), then probed in turn until every one answers 200.
+ * Per instance: its own launch -> first 200; for the burst: first launch
+ * -> the last instance ready.  Runtimes behind one daemon (Docker, gVisor)
+ * show here whether their control plane serialises starts.  A probe pass
+ * over N instances costs about N x 0.1 ms, the resolution of the figures.
+ */
+static int ph_coldburst(struct eb_cell *c, unsigned t)
+{
+	unsigned n = c->plan->burst_sizes[t];
+	struct eb_instance *ins = calloc(n, sizeof(*ins));
+	uint16_t *ports = calloc(n, sizeof(*ports));
+	uint64_t *ready = calloc(n, sizeof(*ready));
+	double *start = calloc(n, sizeof(*start));
+	uint16_t saved_port = c->lctx.port;
+	unsigned launched = 0, up = 0;
+	int rc = 0;
+	if (!ins || !ports || !ready || !start) {
+		rc = fail(c, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int port = eb_free_port();
+		if (port < 0) {
+			rc = fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
+			goto out;
+		}
+		ports[i] = (uint16_t)port;
+	}
+	progress(c, "%s/%s/%s: %u instances at once", c->rt->name, c->mode, c->w->name, n);
+	for (; launched < n; launched++) {
+		c->lctx.port = ports[launched];
+		if ((rc = launch(c, 0, &ins[launched])) < 0)
+			goto out;
+	}
+	uint64_t t0 = ins[0].proc.launch_ns, deadline = t0 + c->plan->start_timeout_ns;
+	while (up < n) {
+		int progressed = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (ready[i])
+				continue;
+			if (eb_interrupted) {
+				rc = -EINTR;
+				goto out;
+			}
+			uint64_t now = eb_now_ns();
+			if (now >= deadline) {
+				rc = fail(c, -ETIMEDOUT, "scale from zero: %u of %u instances answered within %.1f s",
+					  up, n, (double)c->plan->start_timeout_ns / 1e9);
+				goto out;
+			}
+			int status;
+			rc = eb_probe_once(c->ip_be, ports[i], "/", &ins[i].proc,
+					   now + 200000000ull < deadline ? now + 200000000ull : deadline, &status);
+			if (rc == 0) {
+				ready[i] = eb_now_ns();
+				up++;
+				progressed = 1;
+			} else if (rc == -ECHILD) {
+				char st[96], line[300];
+				eb_describe_status(ins[i].proc.wait_status, st, sizeof(st));
+				last_stderr_line(c, line, sizeof(line));
+				rc = fail(c, rc, "scale from zero: instance %u of %u exited (%s) before answering%s%s",
+					  i + 1, n, st, line[0] ? ": " : "", line);
+				goto out;
+			} else if (rc == -EINTR) {
+				goto out;
+			}
+			rc = 0;
+		}
+		if (!progressed && up < n)
+			eb_sleep_ns(c->plan->probe_spacing_ns);
+	}
+	uint64_t last = 0;
+	for (unsigned i = 0; i < n; i++) {
+		start[i] = (double)(ready[i] - ins[i].proc.launch_ns);
+		if (ready[i] > last)
+			last = ready[i];
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "coldburst_n%u_start", n);
+	if ((rc = add(c, name, NULL, start, n, (int32_t)t)) < 0)
+		goto out;
+	json_t *arr = json_object_get(values(c), "scale_from_zero");
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(values(c), "scale_from_zero", arr);
+	}
+	json_array_append_new(arr, json_pack("{s:i, s:f, s:f}", "instances", (int)n,
+					     "all_ready_ns", (double)(last - t0),
+					     "launch_spread_ns", (double)(ins[n - 1].proc.launch_ns - t0)));
+out:
+	for (unsigned i = 0; i < launched; i++)
+		stop_instance(c, &ins[i]);
+	c->lctx.port = saved_port;
+	free(ins);
+	free(ports);
+	free(ready);
+	free(start);
+	return rc;
+}
+
 /* The sustained totals over every round, as values.sustained_<mode>. */
 static void sustained_values(struct eb_cell *c)
 {
@@ -893,6 +996,7 @@ static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild ? 
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return c->plan->n_curve; }
+static unsigned tr_coldburst(const struct eb_cell *c) { return c->plan->n_burst_sizes; }
 static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_instances ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
@@ -905,6 +1009,13 @@ static uint64_t est_sustained(const struct eb_cell *c)
 	return 2 * c->plan->sustained_ns / (c->plan->sustained_rounds ? c->plan->sustained_rounds : 1) + 400000000ull;
 }
 static uint64_t est_curve(const struct eb_cell *c) { return c->plan->curve_ns + 400000000ull; }
+static uint64_t est_coldburst(const struct eb_cell *c)
+{
+	unsigned sum = 0;
+	for (unsigned i = 0; i < c->plan->n_burst_sizes; i++)
+		sum += c->plan->burst_sizes[i];
+	return c->plan->n_burst_sizes ? (uint64_t)sum * 300000000ull / c->plan->n_burst_sizes : 0;
+}
 static uint64_t est_density(const struct eb_cell *c) { return c->plan->density_instances * 350000000ull; }
 static uint64_t est_run(const struct eb_cell *c)
 {
@@ -924,6 +1035,7 @@ const struct eb_phase eb_phases[] = {
 	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short, 0, 0 },
 	{ "sustained", EB_WL_SERVER, 1, 0, tr_rounds, ph_sustained, est_sustained, 0, 0 },
 	{ "latency_curve", EB_WL_SERVER, 1, 0, tr_curve, ph_curve, est_curve, 0, 0 },
+	{ "scale_from_zero", EB_WL_SERVER, 1, 0, tr_coldburst, ph_coldburst, est_coldburst, 0, 0 },
 	{ "density", EB_WL_SERVER, 0, 0, tr_density, ph_density, est_density, 0, 0 },
 	{ "batch_warmup", EB_WL_BATCH, 0, 0, tr_one, ph_batch_warmup, est_run, .budgeted = 0, .refines_estimate = 1 },
 	{ "batch_run", EB_WL_BATCH, 1, 0, tr_runs, ph_batch_run, est_run, .budgeted = 1, .refines_estimate = 0 },

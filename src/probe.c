@@ -114,6 +114,19 @@ out:
 	return rc;
 }
 
+int eb_probe_once(uint32_t ip_be, uint16_t port, const char *path, struct eb_proc *proc,
+		  uint64_t deadline_ns, int *status)
+{
+	char req[1200], host[INET_ADDRSTRLEN];
+	struct in_addr a = { .s_addr = ip_be };
+	inet_ntop(AF_INET, &a, host, sizeof(host));
+	int req_len = eb_http_format_get(req, sizeof(req), host, port, path, 1);
+	if (req_len < 0)
+		return req_len;
+	*status = 0;
+	return attempt(ip_be, port, req, (size_t)req_len, deadline_ns, proc, status);
+}
+
 int eb_probe_until_ok(uint32_t ip_be, uint16_t port, const char *path,
 		      struct eb_proc *proc, uint64_t deadline_ns, uint64_t spacing_ns,
 		      struct eb_probe_result *out)

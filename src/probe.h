@@ -31,6 +31,16 @@ int eb_probe_until_ok(uint32_t ip_be, uint16_t port, const char *path,
 		      struct eb_proc *proc, uint64_t deadline_ns, uint64_t spacing_ns,
 		      struct eb_probe_result *out);
 
+/*
+ * One attempt: connect, GET path, read the response, by deadline_ns.
+ * Returns 0 on a complete 200, -EAGAIN on another status (in *status),
+ * -ECHILD when proc exited, or another negative errno (-ECONNREFUSED while
+ * the server is not listening yet).  For probing many servers in turn.
+ */
+__attribute__((warn_unused_result))
+int eb_probe_once(uint32_t ip_be, uint16_t port, const char *path, struct eb_proc *proc,
+		  uint64_t deadline_ns, int *status);
+
 /* Is something already listening on ip:port?  1 yes, 0 no, <0 error. */
 int eb_port_in_use(uint32_t ip_be, uint16_t port);
 

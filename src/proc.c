@@ -19,7 +19,7 @@ extern char **environ;
 
 volatile sig_atomic_t eb_interrupted;
 
-#define MAX_LIVE 64   /* > --density max (50) + a few helper commands */
+#define MAX_LIVE 256  /* > --density max (50), --burst max (64), and helper commands */
 static volatile pid_t live[MAX_LIVE];
 
 /* A free registry slot, or -1: a child we could not track is never started. */

@@ -687,6 +687,40 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 	return 0;
 }
 
+/* Scale from zero: all-ready time against N, and each instance's own start. */
+static void section_scale(struct buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
+	size_t i, k;
+	int any = 0;
+	json_array_foreach(cells, i, cell)
+		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "scale_from_zero")) > 0;
+	if (!any)
+		return;
+	bprintf(b, "\n## Scale from zero\n\n"
+		   "N instances launched at once, each on its own port, probed in turn until every one answers 200 "
+		   "(ms; \"all ready\": first launch -> last instance answering; \"launching\": first -> last launch).\n\n"
+		   "| runtime/mode | N | all ready | launching | each: median | each: max |\n|---|---:|---:|---:|---:|---:|\n");
+	json_array_foreach(cells, i, cell) {
+		if (strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		json_array_foreach(json_object_get(json_object_get(cell, "values"), "scale_from_zero"), k, pt) {
+			long long n = json_integer_value(json_object_get(pt, "instances"));
+			char name[64];
+			snprintf(name, sizeof(name), "coldburst_n%lld_start", n);
+			struct eb_summary sum = { 0 };
+			size_t j;
+			json_t *s;
+			json_array_foreach(json_object_get(cell, "series"), j, s)
+				if (!strcmp(eb_jstr(s, "name"), name))
+					(void)summarize_series(s, &sum);
+			bprintf(b, "| %s/%s | %lld | %.2f | %.2f | %.2f | %.2f |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), n,
+				json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6,
+				json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, sum.median / 1e6, sum.max / 1e6);
+		}
+	}
+}
+
 /* One chart per (catalogued series with a chart, workload that has it). */
 static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
@@ -769,6 +803,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_modes(&b, doc);
 	section_results(&b, doc);
 	section_checks(&b, doc);
+	section_scale(&b, doc);
 	int rc = section_curve(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_charts(&b, doc, dir, err, errcap);

@@ -32,6 +32,7 @@ const struct eb_series_def eb_series[] = {
 	{ "sustained_keepalive_%s", "bytes", "%s, sampled every 100 ms under keep-alive load", 0, NULL },
 	{ "sustained_close_%s", "bytes", "%s, sampled every 100 ms under connection-per-request load", 0, NULL },
 	{ "curve_%s_latency", "ns", "open loop at a percentage of the cell's closed-loop keep-alive throughput: latency from each request's due time (coordinated omission corrected)", 0, NULL },
+	{ "coldburst_%s_start", "ns", "scale from zero: launch -> first 200 of each of N instances launched at once (probed in turn)", 0, NULL },
 	{ "density_start", "ns", "launch -> first 200 of each instance while the earlier ones keep running", 0, NULL },
 	{ "density_%s", "bytes", "%s of each instance, all running side by side", 0, NULL },
 	/* batch workloads */

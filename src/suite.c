@@ -39,6 +39,9 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->curve_ns = 1000000000ull;
 	p->curve_connections = 50;
 	p->p99_threshold_ns = 10000000ull;
+	static const unsigned bursts[] = { 1, 4, 16 };
+	memcpy(p->burst_sizes, bursts, sizeof(bursts));
+	p->n_burst_sizes = sizeof(bursts) / sizeof(bursts[0]);
 	p->start_timeout_ns = 10000000000ull;
 	p->probe_spacing_ns = 200000ull;
 	p->iterations = 2000000ull;

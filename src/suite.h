@@ -47,6 +47,9 @@ struct eb_plan {
 	uint64_t curve_ns;             /* open-loop time per point */
 	unsigned curve_connections;    /* connection cap of the open loop */
 	uint64_t p99_threshold_ns;     /* the report marks where p99 crosses it */
+	/* scale from zero: N instances launched at once, for each N here */
+	unsigned burst_sizes[8];
+	unsigned n_burst_sizes;        /* 0: none */
 	uint64_t start_timeout_ns;     /* a start that never answers */
 	uint64_t probe_spacing_ns;
 	uint64_t iterations;           /* cpu-hash; study: 2,000,000 */

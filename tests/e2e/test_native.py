@@ -216,7 +216,7 @@ class LoadCommand(unittest.TestCase):
 
 
 SMALL = ["--trials", "5", "--bursts", "2", "--duration", "500ms", "--hash-runs", "2",
-         "--curve", "20,60", "--curve-duration", "300ms",
+         "--curve", "20,60", "--curve-duration", "300ms", "--burst", "1,3",
          "--hello-runs", "5", "--iterations", "20000"]
 
 
@@ -280,6 +280,17 @@ class NativeSuite(unittest.TestCase):
         with open(os.path.join(self.out, "report.md")) as f:
             self.assertIn("## Latency under load (open loop)", f.read())
         self.assertTrue(os.path.exists(os.path.join(self.out, "http-hello_latency_curve.svg")))
+
+    def test_scale_from_zero(self):
+        c = self.cell("http-hello")
+        pts = c["values"]["scale_from_zero"]
+        self.assertEqual([p["instances"] for p in pts], [1, 3])
+        for p in pts:
+            s = self.series("http-hello", f"coldburst_n{p['instances']}_start")["samples"]
+            self.assertEqual(len(s), p["instances"])
+            self.assertTrue(all(0 < v <= p["all_ready_ns"] for v in s))
+        with open(os.path.join(self.out, "report.md")) as f:
+            self.assertIn("## Scale from zero", f.read())
 
     def test_footprint_is_real(self):
         for name in ("rss_after_warmup", "pss_after_warmup", "sustained_keepalive_rss"):

@@ -22,7 +22,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "e2e"))
 from test_native import EDGEBENCH, NATIVE, ROOT, eb, free_port, our_processes  # noqa: E402
 
-QUICK = ["--trials", "2", "--bursts", "1", "--density", "0", "--full-cold-trials", "0", "--rounds", "1", "--curve", "none"]
+QUICK = ["--trials", "2", "--bursts", "1", "--density", "0", "--full-cold-trials", "0", "--rounds", "1", "--curve", "none", "--burst", "none"]
 
 
 def load(path):
