@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${EDGEBENCH_BUILD:-build}
-pct=${1:-50}; secs=${2:-5}; rounds=${3:-3}
+pct=${1:-50}; secs=${2:-5}; rounds=${3:-3}; rate=${RATE:-}
 scripts/setup.sh loadtools
 oha=$(ls /var/cache/edgebench/oha-*/bin/oha | tail -n 1)
 vegeta=$(ls /var/cache/edgebench/vegeta-*/bin/vegeta | tail -n 1)
@@ -29,7 +29,7 @@ to_ms() { # "16.00us" / "1.20ms" / "800ns" / "1.2s" -> milliseconds
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ns$/) n/=1e6; else if (v ~ /[0-9]s$/) n*=1000; print n }'
 }
 max=$($pin1 "$build/edgebench" load "$url" -c 10 -d 3s | awk '/^Requests\/sec/ {print $2}')
-rate=$(awk -v m="$max" -v p="$pct" 'BEGIN { printf "%d", m * p / 100 }')
+[ -n "$rate" ] || rate=$(awk -v m="$max" -v p="$pct" 'BEGIN { printf "%d", m * p / 100 }')
 echo "vs-oha-vegeta: closed-loop max ${max} req/s; open loop at ${pct}% = ${rate} req/s, ${conns} connections, ${secs}s x ${rounds} rounds" >&2
 "$oha" --version >&2; "$vegeta" -version 2>&1 | head -n 1 >&2
 rows=()
