@@ -8,6 +8,8 @@
 #include "results.h"
 #include "series.h"
 #include "workload.h"
+
+#include "buildinfo.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -687,6 +689,56 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 	return 0;
 }
 
+/*
+ * The reference study's published figures (docs/study-figures.json, its
+ * Tables 2-5 as data) next to ours for the same runtime, workload and
+ * statistic, each with its one line on why the two differ.
+ */
+static void section_study(struct buf *b, json_t *doc)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/docs/study-figures.json", EB_SOURCE_DIR);
+	json_t *study = json_load_file(path, 0, NULL);
+	bprintf(b, "\n## The reference study side by side\n\n");
+	if (!study) {
+		bprintf(b, "The study's figures (%s) could not be read.\n", path);
+		return;
+	}
+	bprintf(b, "The study's figures as it published them (%s), next to this run's for the same runtime, workload and statistic "
+		   "(\"-\": not measured in this run). %s\n\n"
+		   "| study table | runtime | figure | study | this run (cell, series) | this run / study | why they differ |\n|---|---|---|---:|---|---:|---|\n",
+		   eb_jstr(study, "source"), eb_jstr(study, "note"));
+	json_t *cells = json_object_get(doc, "cells"), *row;
+	size_t i;
+	json_array_foreach(json_object_get(study, "rows"), i, row) {
+		json_t *o = json_object_get(row, "ours");
+		const char *unit = eb_jstr(row, "unit");
+		double sv = json_number_value(json_object_get(row, "value"));
+		char ours[96] = "-", ratio[32] = "-";
+		json_t *cell = find_cell(cells, eb_jstr(o, "runtime"), eb_jstr(o, "mode"), eb_jstr(o, "workload"));
+		size_t j;
+		json_t *s;
+		json_array_foreach(cell ? json_object_get(cell, "series") : NULL, j, s) {
+			struct eb_summary sum;
+			if (strcmp(eb_jstr(s, "name"), eb_jstr(o, "series")) != 0 || summarize_series(s, &sum) < 0)
+				continue;
+			double v = !strcmp(eb_jstr(o, "statistic"), "median") ? sum.median : sum.mean;
+			const char *su = eb_jstr(s, "unit");
+			if (!strcmp(su, "ns"))
+				v /= 1e6;   /* the study's times are ms */
+			else if (!strcmp(su, "bytes"))
+				v /= 1048576.0;
+			snprintf(ours, sizeof(ours), "%.*f %s (%s, n=%zu)", v < 10 ? 3 : 1, v, unit, eb_jstr(o, "statistic"), sum.n);
+			if (sv > 0)
+				snprintf(ratio, sizeof(ratio), "%.3g", v / sv);
+		}
+		bprintf(b, "| %s | %s | %s | %.2f %s | %s; %s/%s %s | %s | %s |\n", eb_jstr(row, "table"), eb_jstr(row, "runtime"),
+			eb_jstr(row, "metric"), sv, unit, ours, eb_jstr(o, "runtime"), eb_jstr(o, "mode"), eb_jstr(o, "series"),
+			ratio, eb_jstr(row, "why"));
+	}
+	json_decref(study);
+}
+
 /* Scale from zero: all-ready time against N, and each instance's own start. */
 static void section_scale(struct buf *b, json_t *doc)
 {
@@ -803,6 +855,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_modes(&b, doc);
 	section_results(&b, doc);
 	section_checks(&b, doc);
+	section_study(&b, doc);
 	section_scale(&b, doc);
 	int rc = section_curve(&b, doc, dir, err, errcap);
 	if (rc == 0)

@@ -231,6 +231,10 @@ static void test_report_v2(void **state)
 	assert_non_null(strstr(md, "**failed**: node/liftoff/cpu-hash: run 2 failed (signal 9 (Killed))"));
 	assert_non_null(strstr(md, "not available: wasmedge is not on PATH, install with: build it"));
 	assert_null(strstr(md, "schema 1"));
+	/* the study's figures beside ours: Docker cpu-hash, its Table 3 mean against this run's mean */
+	assert_non_null(strstr(md, "## The reference study side by side"));
+	assert_non_null(strstr(md, "| Table 3 | Docker | cpu-hash (2M rounds), mean | 386.87 ms | 803.8 ms (mean, n=3); docker/runc run | 2.08 |"));
+	assert_non_null(strstr(md, "| Table 3 | WasmEdge | cpu-hash (2M rounds), mean | 19288.11 ms | -; wasmedge/interp run | - |"));
 	snprintf(path, sizeof(path), "%s/cpu-hash_run.svg", dir);
 	assert_int_equal(access(path, R_OK), 0);
 	assert_non_null(strstr(md, "![cpu-hash run time (launch -> exit)](cpu-hash_run.svg)"));
