@@ -56,7 +56,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build setup deps test unit e2e faults fuzz fuzz-build fuzz-smoke bench report clean distclean
+.PHONY: all build setup deps test unit e2e e2e-native faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
@@ -174,6 +174,10 @@ unit: $(UNIT_TESTS)
 e2e: build
 	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v
 
+# The native end-to-end tests alone (with SANITIZE=1: the harness under ASan/UBSan, driving real runs).
+e2e-native: build
+	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_native.py'
+
 # Fault injection: real runs with one fault each (tests/faults/).
 faults: build
 	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
@@ -182,7 +186,7 @@ faults: build
 # none answers (and stopped afterwards only if this started it).
 test: deps
 	@$(MAKE) --no-print-directory build unit
-	@$(MAKE) --no-print-directory SANITIZE=1 unit
+	@$(MAKE) --no-print-directory SANITIZE=1 unit e2e-native
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@started=0; \
 	if ! scripts/setup.sh docker-answers; then \
