@@ -63,6 +63,60 @@ out:
 	return rc;
 }
 
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return eb_percentile(v, n, 50);
+}
+
+int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
+			unsigned resamples, struct eb_ratio *out)
+{
+	if (na == 0 || nb == 0)
+		return -EINVAL;
+	double *ra = malloc(na * sizeof(*ra)), *rb = malloc(nb * sizeof(*rb));
+	double *boot = resamples ? malloc(resamples * sizeof(*boot)) : NULL;
+	int rc = 0;
+	if (!ra || !rb || (resamples && !boot)) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(ra, a, na * sizeof(*ra));
+	memcpy(rb, b, nb * sizeof(*rb));
+	double ma = median_of(ra, na), mb = median_of(rb, nb);
+	if (!(ma > 0) || !(mb > 0)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	out->ratio = mb / ma;
+	out->ci_lo = out->ci_hi = out->ratio;
+	out->n_pairs = 0;
+	if (na < 2 || nb < 2 || !resamples)
+		goto out;
+	struct eb_rng r;
+	eb_rng_seed(&r, seed);
+	unsigned kept = 0;
+	for (unsigned k = 0; k < resamples; k++) {
+		for (size_t i = 0; i < na; i++)
+			ra[i] = a[eb_rng_below(&r, na)];
+		for (size_t i = 0; i < nb; i++)
+			rb[i] = b[eb_rng_below(&r, nb)];
+		double x = median_of(ra, na), y = median_of(rb, nb);
+		if (x > 0)
+			boot[kept++] = y / x;
+	}
+	if (kept) {
+		qsort(boot, kept, sizeof(*boot), cmp_double);
+		out->ci_lo = eb_percentile(boot, kept, 2.5);
+		out->ci_hi = eb_percentile(boot, kept, 97.5);
+	}
+out:
+	free(ra);
+	free(rb);
+	free(boot);
+	return rc;
+}
+
 static json_t *find_ok_cell(json_t *cells, const char *rt, const char *mode, const char *wl)
 {
 	size_t i;

@@ -31,6 +31,16 @@ int eb_paired_ratio(const double *x, const double *base, size_t n, uint64_t seed
 		    unsigned resamples, struct eb_ratio *out);
 
 /*
+ * Ratio of medians of two independent sample sets (b over a: runs on two
+ * machines, or two versions), with a 95% percentile bootstrap CI that
+ * resamples each set on its own (nothing pairs them).  0, or -EINVAL when
+ * a set is empty or a median is not positive, -ENOMEM.
+ */
+__attribute__((warn_unused_result))
+int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
+			unsigned resamples, struct eb_ratio *out);
+
+/*
  * Every comparison a results document supports: for each ok cell of a
  * workload that has an ok baseline cell (base_rt/base_mode), and each of
  * its series that the catalogue marks paired, the ratio over the trials

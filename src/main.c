@@ -17,6 +17,7 @@ static const struct {
 	{ "run", eb_cmd_run, "run the benchmark plan and write a results directory" },
 	{ "load", eb_cmd_load, "drive HTTP load at a loopback URL and print wrk-style figures" },
 	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts" },
+	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)" },
 	{ "serve", eb_cmd_serve, "keep one http-hello instance up under a runtime (for wrk, curl...)" },
 };
 

@@ -452,6 +452,47 @@ class Schedule(unittest.TestCase):
         self.assertIn("stopped after 3 of 10 runs", r.stderr)
 
 
+class Compare(unittest.TestCase):
+    """Two runs side by side, and what compare refuses."""
+
+    def test_two_runs_and_bad_input(self):
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            dirs = []
+            for k, runs in ((0, "8"), (1, "10")):
+                out = os.path.join(d, f"r{k}")
+                r = eb("run", "--runtime", "native", "--workload", "hello", "--hello-runs", runs, "--out", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                dirs.append(out)
+            r = eb("compare", *dirs)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            row = next(l for l in r.stdout.splitlines() if l.startswith("| native/native | hello | run |"))
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            self.assertEqual(cells[3], "8/10")
+            ratio = float(cells[7].strip("*"))
+            lo, hi = (float(x) for x in cells[8].split("–"))
+            self.assertTrue(lo <= ratio <= hi, row)
+            self.assertIn('`runs`: {"cpu-hash":10,"hello":8} in', r.stdout)     # the plans differ, said plainly
+            self.assertIn("| edgebench_commit |", r.stdout)
+            md = os.path.join(d, "cmp.md")
+            self.assertEqual(eb("compare", "--out", md, *dirs).returncode, 0)
+            with open(md) as f:
+                self.assertIn("# edgebench compare", f.read())
+            # bad input: one line, non-zero
+            for args, msg in (([dirs[0]], "give 2 to 8 results directories"),
+                              ([dirs[0], d], "is not a results directory we can read"),):
+                r = eb("compare", *args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(msg, r.stderr)
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            foreign = os.path.join(d, "foreign")
+            os.makedirs(foreign)
+            with open(os.path.join(foreign, "results.json"), "w") as f:
+                f.write('{"hello": "world"}')
+            r = eb("compare", dirs[0], foreign)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("is not an edgebench results document", r.stderr)
+
+
 class BadInput(unittest.TestCase):
     def one_line_error(self, r, code, msg):
         self.assertEqual(r.returncode, code, r.stderr)

@@ -1,5 +1,6 @@
 /*
- * The results.json reader: whatever document `edgebench report` is handed
+ * The results.json readers: whatever document `edgebench report` (and
+ * `compare`) is handed
  * (a truncated file, a hand-edited one, another tool's JSON), it renders a
  * report or refuses with a reason, and never crashes.  The input is parsed
  * by jansson, then the report, the terminal table and the comparisons run
@@ -14,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cmd.h"
 #include "compare.h"
 #include "fsutil.h"
 #include "report.h"
@@ -42,6 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (eb_write_file_atomic(path, (const char *)data, size) < 0)
 		abort();
 	(void)eb_report_write(dir, err, sizeof(err));
+	/* and `edgebench compare`, the run set against itself (its output to a file) */
+	char cmp_md[128];
+	snprintf(cmp_md, sizeof(cmp_md), "%s/compare.md", dir);
+	char *argv[] = { "compare", "--out", cmp_md, dir, dir, NULL };
+	FILE *saved = stdout;
+	stdout = fopen("/dev/null", "w");
+	if (stdout) {
+		(void)eb_cmd_compare(5, argv);
+		fclose(stdout);
+	}
+	stdout = saved;
 	json_t *doc = json_loadb((const char *)data, size, 0, NULL);
 	if (doc) {
 		FILE *null = fopen("/dev/null", "w");

@@ -159,6 +159,27 @@ static void test_compare_cells_pairs_by_trial(void **state)
 	json_decref(cells);
 }
 
+/* Unpaired runs: a ratio of medians, resampled set by set. */
+static void test_ratio_of_medians(void **state)
+{
+	(void)state;
+	double a[40], b[40];
+	for (int i = 0; i < 40; i++)
+		a[i] = 100 + (i * 37) % 23;          /* 100..122, spread */
+	for (int i = 0; i < 40; i++)
+		b[i] = 2 * a[(i * 7) % 40];          /* the same values doubled, in another order */
+	struct eb_ratio r;
+	assert_int_equal(eb_ratio_of_medians(a, 40, b, 40, 9, 2000, &r), 0);
+	assert_float_equal(r.ratio, 2.0, 1e-12);
+	assert_true(r.ci_lo <= 2.0 && r.ci_hi >= 2.0 && r.ci_lo > 1.5);
+	assert_int_equal(eb_ratio_of_medians(a, 40, a, 40, 9, 2000, &r), 0);
+	assert_float_equal(r.ratio, 1.0, 1e-12);
+	assert_true(r.ci_lo <= 1.0 && r.ci_hi >= 1.0 && r.ci_hi - r.ci_lo > 0);
+	double zero[2] = { 0, 0 };
+	assert_int_equal(eb_ratio_of_medians(zero, 2, a, 40, 9, 10, &r), -EINVAL);
+	assert_int_equal(eb_ratio_of_medians(a, 0, a, 40, 9, 10, &r), -EINVAL);
+}
+
 static void test_catalogue(void **state)
 {
 	(void)state;
@@ -193,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_paired_ratio_cancels_drift),
 		cmocka_unit_test(test_paired_ratio_ci),
 		cmocka_unit_test(test_compare_cells_pairs_by_trial),
+		cmocka_unit_test(test_ratio_of_medians),
 		cmocka_unit_test(test_catalogue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,344 @@
+/*
+ * cmd_compare: `edgebench compare DIR_A DIR_B [DIR...]`, runs set side by
+ * side: machines (an edge box, a cloud VM, a laptop) or runtime versions.
+ * Each later run is compared with the first: for every cell and series both
+ * hold, the ratio of medians with a bootstrap CI over the two independent
+ * sample sets (runs on different machines are not paired), flagged when the
+ * CI excludes 1.0.  Fingerprints, configs, schema versions and missing
+ * cells are shown plainly; nothing differing is compared silently.  The
+ * result is Markdown on stdout (or --out FILE).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "compare.h"
+#include "fsutil.h"
+#include "results.h"
+#include "stats.h"
+
+#define MAX_RUNS 8
+#define RESAMPLES 2000u
+
+struct text {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void out(struct text *t, const char *fmt, ...)
+{
+	for (;;) {
+		if (t->failed)
+			return;
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->failed = 1;
+			return;
+		}
+		if (t->p && (size_t)n < t->cap - t->len) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t want = (t->cap ? t->cap * 2 : 65536) + (size_t)n;
+		char *np = want <= (64u << 20) ? realloc(t->p, want) : NULL;
+		if (!np) {
+			t->failed = 1;
+			return;
+		}
+		t->p = np;
+		t->cap = want;
+	}
+}
+
+/* A results directory's document, or NULL with a one-line reason. */
+static json_t *load_run(const char *dir, char *err, size_t cap)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+	if (!doc) {
+		snprintf(err, cap, "%s is not a results directory we can read: %s (line %d)", dir, je.text, je.line);
+		return NULL;
+	}
+	json_t *v = json_object_get(doc, "schema_version");
+	if (!json_is_object(doc) || !json_is_integer(v) || json_integer_value(v) < EB_SCHEMA_OLDEST ||
+	    json_integer_value(v) > EB_SCHEMA_VERSION || !json_is_array(json_object_get(doc, "cells"))) {
+		snprintf(err, cap, "%s/results.json is not an edgebench results document of schema %d..%d", dir,
+			 EB_SCHEMA_OLDEST, EB_SCHEMA_VERSION);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static json_t *find_cell(json_t *doc, json_t *like)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(doc, "cells"), i, c)
+		if (!strcmp(eb_jstr(c, "runtime"), eb_jstr(like, "runtime")) && !strcmp(eb_jstr(c, "mode"), eb_jstr(like, "mode")) &&
+		    !strcmp(eb_jstr(c, "workload"), eb_jstr(like, "workload")))
+			return c;
+	return NULL;
+}
+
+/* The samples of a named series as doubles (caller frees), or NULL. */
+static double *samples(json_t *cell, const char *name, size_t *n)
+{
+	size_t i;
+	json_t *s;
+	*n = 0;
+	json_array_foreach(json_object_get(cell, "series"), i, s) {
+		if (strcmp(eb_jstr(s, "name"), name) != 0)
+			continue;
+		json_t *arr = json_object_get(s, "samples");
+		size_t k = json_array_size(arr);
+		double *v = k ? malloc(k * sizeof(*v)) : NULL;
+		if (!v)
+			return NULL;
+		for (size_t j = 0; j < k; j++)
+			v[j] = json_number_value(json_array_get(arr, j));
+		*n = k;
+		return v;
+	}
+	return NULL;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* Median of v[0..n) (v is reordered: the caller's copy). */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return eb_percentile(v, n, 50);
+}
+
+static void fingerprints(struct text *t, json_t **docs, char **dirs, int n)
+{
+	static const char *const keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel",
+					    "os", "cgroup_mode", "edgebench_commit", NULL };
+	out(t, "## The runs\n\n| |");
+	for (int r = 0; r < n; r++)
+		out(t, " %s |", dirs[r]);
+	out(t, "\n|---|");
+	for (int r = 0; r < n; r++)
+		out(t, "---|");
+	out(t, "\n| status |");
+	for (int r = 0; r < n; r++)
+		out(t, " %s |", eb_jstr(docs[r], "status"));
+	out(t, "\n| schema_version |");
+	for (int r = 0; r < n; r++)
+		out(t, " %lld |", (long long)json_integer_value(json_object_get(docs[r], "schema_version")));
+	out(t, "\n");
+	for (int k = 0; keys[k]; k++) {
+		out(t, "| %s |", keys[k]);
+		for (int r = 0; r < n; r++) {
+			json_t *v = json_object_get(json_object_get(docs[r], "fingerprint"), keys[k]);
+			if (json_is_integer(v))
+				out(t, " %lld |", (long long)json_integer_value(v));
+			else
+				out(t, " %s |", json_is_string(v) ? json_string_value(v) : "-");
+		}
+		out(t, "\n");
+	}
+	/* runtime versions: the union of names */
+	json_t *names = json_object();
+	for (int r = 0; r < n; r++) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(json_object_get(docs[r], "fingerprint"), "runtime_versions"), k, v)
+			json_object_set_new(names, k, json_true());
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(names, k, v) {
+		out(t, "| %s version |", k);
+		for (int r = 0; r < n; r++)
+			out(t, " %s |", eb_jstr(json_object_get(json_object_get(docs[r], "fingerprint"), "runtime_versions"), k));
+		out(t, "\n");
+	}
+	json_decref(names);
+}
+
+/* Config keys whose values differ from the first run's (the seed always does: not listed). */
+static void config_diff(struct text *t, json_t **docs, char **dirs, int n)
+{
+	int any = 0;
+	for (int r = 1; r < n; r++) {
+		json_t *a = json_object_get(docs[0], "config"), *b = json_object_get(docs[r], "config");
+		const char *k;
+		json_t *v;
+		json_object_foreach(a, k, v) {
+			if (!strcmp(k, "seed") || json_equal(v, json_object_get(b, k)))
+				continue;
+			char *x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), *y = json_dumps(json_object_get(b, k), JSON_COMPACT | JSON_ENCODE_ANY);
+			if (!any++)
+				out(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
+			out(t, "- `%s`: %s in %s, %s in %s\n", k, x ? x : "?", dirs[0], y ? y : "absent", dirs[r]);
+			free(x);
+			free(y);
+		}
+		json_object_foreach(b, k, v) {
+			if (!strcmp(k, "seed") || json_object_get(a, k))
+				continue;
+			char *y = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			if (!any++)
+				out(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
+			out(t, "- `%s`: absent in %s, %s in %s\n", k, dirs[0], y ? y : "?", dirs[r]);
+			free(y);
+		}
+	}
+	if (!any)
+		out(t, "\nThe plans (config) are the same, the seed apart.\n");
+}
+
+static void ratios(struct text *t, json_t **docs, char **dirs, int n, int *flagged)
+{
+	for (int r = 1; r < n; r++) {
+		out(t, "\n## %s against %s\n\nRatio of medians (%s / %s) with a 95%% bootstrap CI (%u resamples of each run's samples; "
+		       "the runs are independent, not paired). **bold**: the CI excludes 1.0.\n\n"
+		       "| runtime/mode | workload | series | n | median A | median B | unit | B/A | 95%% CI |\n|---|---|---|---:|---:|---:|---|---:|---|\n",
+		    dirs[r], dirs[0], dirs[r], dirs[0], RESAMPLES);
+		size_t i;
+		json_t *ca;
+		json_t *missing = json_array();
+		json_array_foreach(json_object_get(docs[0], "cells"), i, ca) {
+			json_t *cb = find_cell(docs[r], ca);
+			char label[200];
+			snprintf(label, sizeof(label), "%s/%s/%s", eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"));
+			if (!cb) {
+				json_array_append_new(missing, json_sprintf("%s: not in %s", label, dirs[r]));
+				continue;
+			}
+			if (strcmp(eb_jstr(ca, "status"), "ok") || strcmp(eb_jstr(cb, "status"), "ok")) {
+				json_array_append_new(missing, json_sprintf("%s: %s in %s, %s in %s", label, eb_jstr(ca, "status"),
+									    dirs[0], eb_jstr(cb, "status"), dirs[r]));
+				continue;
+			}
+			size_t j;
+			json_t *s;
+			json_array_foreach(json_object_get(ca, "series"), j, s) {
+				size_t na, nb;
+				const char *name = eb_jstr(s, "name"), *unit = eb_jstr(s, "unit");
+				double *a = samples(ca, name, &na), *b = samples(cb, name, &nb);
+				struct eb_ratio q;
+				if (a && b && eb_ratio_of_medians(a, na, b, nb, 0x5eed ^ (uint64_t)(i * 131 + j), RESAMPLES, &q) == 0) {
+					double div = !strcmp(unit, "ns") ? 1e6 : !strcmp(unit, "bytes") ? 1048576.0 : 1;
+					const char *shown = !strcmp(unit, "ns") ? "ms" : !strcmp(unit, "bytes") ? "MiB" : unit;
+					int sig = q.ci_lo > 1.0 || q.ci_hi < 1.0;
+					*flagged += sig;
+					double ma = median(a, na), mb = median(b, nb);
+					out(t, "| %s/%s | %s | %s | %zu/%zu | %.4g | %.4g | %s | %s%.3f%s | %.3f\u2013%.3f |\n",
+					    eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"), name, na, nb,
+					    ma / div, mb / div, shown, sig ? "**" : "", q.ratio, sig ? "**" : "", q.ci_lo, q.ci_hi);
+				} else if (!b) {
+					json_array_append_new(missing, json_sprintf("%s: series %s not in %s", label, name, dirs[r]));
+				}
+				free(a);
+				free(b);
+			}
+		}
+		json_t *cb;
+		json_array_foreach(json_object_get(docs[r], "cells"), i, cb)
+			if (!find_cell(docs[0], cb))
+				json_array_append_new(missing, json_sprintf("%s/%s/%s: not in %s", eb_jstr(cb, "runtime"),
+									    eb_jstr(cb, "mode"), eb_jstr(cb, "workload"), dirs[0]));
+		if (json_array_size(missing)) {
+			out(t, "\nNot compared:\n\n");
+			json_array_foreach(missing, i, cb)
+				out(t, "- %s\n", eb_jsv(cb));
+		}
+		json_decref(missing);
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: edgebench compare [--out FILE] RESULTS_DIR_A RESULTS_DIR_B [RESULTS_DIR...]\n"
+		   "  each later run against the first: ratio of medians per cell and series with a 95%% bootstrap CI,\n"
+		   "  the runs' fingerprints and config differences side by side; Markdown on stdout or to FILE\n");
+}
+
+int eb_cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out_file = NULL;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': out_file = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	int n = argc - optind;
+	if (n < 2 || n > MAX_RUNS) {
+		fprintf(stderr, "edgebench compare: give 2 to %d results directories (see --help)\n", MAX_RUNS);
+		return 2;
+	}
+	json_t *docs[MAX_RUNS] = { 0 };
+	char **dirs = argv + optind;
+	char err[1400];
+	int rc = 0;
+	for (int r = 0; r < n; r++)
+		if (!(docs[r] = load_run(dirs[r], err, sizeof(err)))) {
+			fprintf(stderr, "edgebench compare: %s\n", err);
+			rc = 2;
+			goto done;
+		}
+	struct text t = { 0 };
+	int flagged = 0;
+	out(&t, "# edgebench compare\n\n");
+	for (int r = 0; r < n; r++)
+		if (strcmp(eb_jstr(docs[r], "status"), "complete") != 0)
+			out(&t, "**%s is %s**: only what finished is compared.\n\n", dirs[r], eb_jstr(docs[r], "status"));
+	for (int r = 1; r < n; r++)
+		if (!json_equal(json_object_get(docs[r], "schema_version"), json_object_get(docs[0], "schema_version")))
+			out(&t, "**Schema versions differ** (%lld in %s, %lld in %s): samples are read alike; figures new in the later schema are not compared.\n\n",
+			    (long long)json_integer_value(json_object_get(docs[0], "schema_version")), dirs[0],
+			    (long long)json_integer_value(json_object_get(docs[r], "schema_version")), dirs[r]);
+	fingerprints(&t, docs, dirs, n);
+	config_diff(&t, docs, dirs, n);
+	ratios(&t, docs, dirs, n, &flagged);
+	out(&t, "\n%d figure%s differ%s with a CI that excludes 1.0.\n", flagged, flagged == 1 ? "" : "s", flagged == 1 ? "s" : "");
+	if (t.failed) {
+		fprintf(stderr, "edgebench compare: out of memory\n");
+		rc = 1;
+	} else if (out_file) {
+		int w = eb_write_file_atomic(out_file, t.p, t.len);
+		if (w < 0) {
+			fprintf(stderr, "edgebench compare: cannot write %s: %s\n", out_file, strerror(-w));
+			rc = 1;
+		} else {
+			printf("%s\n", out_file);
+		}
+	} else {
+		fwrite(t.p, 1, t.len, stdout);
+	}
+	free(t.p);
+done:
+	for (int r = 0; r < n; r++)
+		json_decref(docs[r]);
+	return rc;
+}
