@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "calib.h"
+#include "cgroup.h"
 #include "clock.h"
 #include "compare.h"
 #include "cmd.h"
@@ -63,7 +64,10 @@ static void run_usage(FILE *f)
 		"  --artifacts DIR      native workload binaries (default: this build's native/)\n"
 		"  --full-cold-trials N rebuild-from-source + start trials, runtimes with a build step (default 3)\n"
 		"  --mode M             only this runtime mode (repeatable; see 'edgebench list')\n"
-		"  --density N          server instances started side by side for density (default 10; 0 skips)\n"
+		"  --density-max N      density sweep: at most N server instances side by side (default 50, max 200;\n"
+		"                       0 skips; --density N is the same)\n"
+		"  --density-budget S   ... or until their cgroup uses S of memory (default 2G)\n"
+		"  --density-time D     ... or this long per cell (default 30s)\n"
 		"  --wasm-artifacts DIR wasm32-wasi modules (default: this build's wasm/)\n");
 }
 
@@ -120,6 +124,9 @@ int eb_cmd_run(int argc, char **argv)
 		{ "wasm-artifacts", required_argument, NULL, 15 },
 		{ "mode", required_argument, NULL, 16 },
 		{ "density", required_argument, NULL, 17 },
+		{ "density-max", required_argument, NULL, 17 },
+		{ "density-budget", required_argument, NULL, 29 },
+		{ "density-time", required_argument, NULL, 30 },
 		{ "cell-budget", required_argument, NULL, 18 },
 		{ "rounds", required_argument, NULL, 19 },
 		{ "order", required_argument, NULL, 20 },
@@ -205,7 +212,14 @@ int eb_cmd_run(int argc, char **argv)
 			if (nmode < MAX_SEL)
 				modes_sel[nmode++] = optarg;
 			break;
-		case 17: if (num("--density", optarg, 0, 50, &x)) return 2; plan.density_instances = (unsigned)x; break;
+		case 17: if (num("--density-max", optarg, 0, 200, &x)) return 2; plan.density_max = (unsigned)x; break;
+		case 29:
+			if (eb_parse_bytes(optarg, 1ull << 20, 1ull << 40, &plan.density_budget_bytes) < 0) {
+				fprintf(stderr, "edgebench run: bad value '%s' for --density-budget (1M..1024G, e.g. 2G, 512M)\n", optarg);
+				return 2;
+			}
+			break;
+		case 30: if (dur("--density-time", optarg, 1000000000ull, 3600000000000ull, &plan.density_time_ns)) return 2; break;
 		case 18: if (dur("--cell-budget", optarg, 1000000ull, 86400000000000ull, &plan.cell_budget_ns)) return 2; break;
 		case 19: if (num("--rounds", optarg, 1, 100, &x)) return 2; plan.sustained_rounds = (unsigned)x; break;
 		case 20:
@@ -357,7 +371,7 @@ int eb_cmd_run(int argc, char **argv)
 		"sustained_connections", plan.sustained_connections, "iterations", (json_int_t)plan.iterations,
 		"start_timeout_seconds", (double)plan.start_timeout_ns / 1e9,
 		"probe_spacing_us", (double)plan.probe_spacing_ns / 1e3,
-		"full_cold_trials", plan.full_cold_trials, "density_instances", plan.density_instances);
+		"full_cold_trials", plan.full_cold_trials, "density_max", plan.density_max);
 	json_t *runs = json_object();
 	for (unsigned i = 0; i < eb_workload_count; i++)
 		if (eb_workloads[i].kind == EB_WL_BATCH)
@@ -382,6 +396,8 @@ int eb_cmd_run(int argc, char **argv)
 	for (unsigned i = 0; i < plan.n_burst_sizes; i++)
 		json_array_append_new(bs, json_integer(plan.burst_sizes[i]));
 	json_object_set_new(config, "scale_from_zero", bs);
+	json_object_set_new(config, "density_budget_bytes", json_real((double)plan.density_budget_bytes));
+	json_object_set_new(config, "density_time_seconds", json_real((double)plan.density_time_ns / 1e9));
 	json_object_set_new(res.doc, "config", config);
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
@@ -413,6 +429,7 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(res.doc, "runtimes", rtj);
 
 	/* leftovers of an earlier, crashed run go first */
+	eb_cgroup_cleanup_stale();
 	for (size_t i = 0; i < nrt; i++)
 		if (st[i].available && rts[i]->cleanup)
 			rts[i]->cleanup();

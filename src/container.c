@@ -263,6 +263,8 @@ int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 		 eb_argv_push(a, "--network") ?: eb_argv_push(a, "host");
 	if (rc == 0 && strcmp(oci_runtime, "runc") != 0)
 		rc = eb_argv_push(a, "--runtime=%s", oci_runtime);
+	if (rc == 0 && ctx->cgroup_parent)
+		rc = eb_argv_push(a, "--cgroup-parent=%s", ctx->cgroup_parent);
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s", image_tag[0] ? image_tag : IMAGE_REPO ":unbuilt") ?:
 		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, ctx, w, 1);

@@ -18,6 +18,11 @@ static const struct unit count_units[] = {
 	{ NULL, 0 },
 };
 
+/* sizes are binary: 2G = 2 GiB, as memory is counted */
+static const struct unit byte_units[] = {
+	{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 }, { NULL, 0 },
+};
+
 static const struct unit time_units[] = {
 	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ull },
 	{ "m", 60000000000ull }, { "", 1000000000ull }, { NULL, 0 },
@@ -59,4 +64,9 @@ int eb_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 int eb_parse_duration_ns(const char *s, uint64_t min_ns, uint64_t max_ns, uint64_t *out)
 {
 	return parse_scaled(s, time_units, min_ns, max_ns, out);
+}
+
+int eb_parse_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return parse_scaled(s, byte_units, min, max, out);
 }

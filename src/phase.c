@@ -5,6 +5,7 @@
  * it.  The scheduler (suite.c) decides when.  Nothing here prints.
  */
 #include "phase.h"
+#include "cgroup.h"
 #include "clock.h"
 #include "footprint.h"
 #include "load.h"
@@ -212,7 +213,11 @@ static int launch(struct eb_cell *c, int capture, struct eb_instance *in)
 		return rc;
 	}
 	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
+	/* a runtime that does not join the cgroup itself is born in it */
+	int entered = c->cg && !c->rt->joins_cgroup_parent && eb_cgroup_enter(c->cg) == 0;
 	rc = eb_spawn(c->argv.argv, &o, &in->proc);
+	if (entered)
+		eb_cgroup_leave(c->cg);
 	if (rc < 0)
 		fail(c, rc, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
 	return rc;
@@ -838,29 +843,53 @@ static void sustained_values(struct eb_cell *c)
 }
 
 /*
- * Density: density_instances instances side by side, each on its own port,
- * started one after the other (each start timed while the others run),
- * each checked to answer 200, then each one's footprint sampled.  The
- * runtime's additive figure (PSS) per instance is what a host of a given
- * size can fit; shared daemons are reported once, elsewhere.
+ * Density to the limit: instances started one after another, each on its
+ * own port and in a memory cgroup of ours, each start timed while the
+ * earlier ones run, until the cgroup's usage reaches the budget, a start
+ * fails, an earlier instance stops answering, or the count or time cap is
+ * hit (the reason is recorded).  Per step: the newest instance's additive
+ * figure (PSS: it falls as pages are shared) and the cgroup's usage.  At
+ * the end every instance is checked to answer and sampled: the sum of the
+ * additive figures gives the extrapolated instances per GiB, the cgroup's
+ * usage the measured one.  Shared daemons are reported once, elsewhere.
  */
+static unsigned density_seq;
+
 static int ph_density(struct eb_cell *c, unsigned t)
 {
 	(void)t;
-	unsigned n = c->plan->density_instances;
-	struct eb_instance *ins = calloc(n, sizeof(*ins));
-	double *start = calloc(n, sizeof(double)), *addv = calloc(n, sizeof(double));
-	uint16_t *ports = calloc(n, sizeof(*ports));
+	const struct eb_plan *pl = c->plan;
+	unsigned max = pl->density_max;
+	struct eb_instance *ins = calloc(max, sizeof(*ins));
+	double *start = calloc(max, sizeof(double)), *addv = calloc(max, sizeof(double));
+	double *newest = calloc(max, sizeof(double)), *usage = calloc(max, sizeof(double));
+	uint16_t *ports = calloc(max, sizeof(*ports));
 	uint16_t saved_port = c->lctx.port;
 	unsigned up = 0;
-	int rc = 0;
-	const char *add_name = NULL, *add_desc = NULL;
-	if (!ins || !start || !addv || !ports) {
+	int rc = 0, have_cg = 0;
+	const char *add_name = NULL, *add_desc = NULL, *stopped_by = "the count cap (--density-max)";
+	char why[600] = "", tag[32];
+	struct eb_cgroup cg;
+	uint64_t used = 0, t0 = eb_now_ns();
+	if (!ins || !start || !addv || !newest || !usage || !ports) {
 		rc = fail(c, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (; up < n; up++) {
-		progress(c, "%s/%s/%s: density %u/%u", c->rt->name, c->mode, c->w->name, up + 1, n);
+	snprintf(tag, sizeof(tag), "density%u", ++density_seq);
+	char cgerr[300];
+	if (eb_cgroup_create(tag, &cg, cgerr, sizeof(cgerr)) == 0) {
+		have_cg = 1;
+		c->lctx.cgroup_parent = cg.rel;
+		c->cg = &cg;
+	} else {
+		warn(c, "density: %s; the sweep stops at its caps only and no usage is measured", cgerr);
+	}
+	for (; up < max; up++) {
+		if (eb_now_ns() - t0 >= pl->density_time_ns) {
+			stopped_by = "the time cap (--density-time)";
+			break;
+		}
+		progress(c, "%s/%s/%s: density %u (%.0f MiB)", c->rt->name, c->mode, c->w->name, up + 1, (double)used / 1048576.0);
 		int port = eb_free_port();
 		if (port < 0) {
 			rc = fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
@@ -868,27 +897,58 @@ static int ph_density(struct eb_cell *c, unsigned t)
 		}
 		c->lctx.port = ports[up] = (uint16_t)port;
 		uint64_t ready;
-		if ((rc = start_server(c, &ins[up], &ready)) < 0)
-			goto out;
+		if ((rc = start_server(c, &ins[up], &ready)) < 0) {
+			if (rc == -EINTR || up == 0)
+				goto out;
+			/* a start that fails with others running is where density ends */
+			snprintf(why, sizeof(why), "%.500s", c->err);
+			c->err[0] = '\0';
+			stopped_by = "a start failed";
+			rc = 0;
+			break;
+		}
 		start[up] = (double)ready;
 		if ((rc = eb_rt_attach(c->rt, &ins[up], c->err, sizeof(c->err))) < 0) {
 			up++;
 			goto out;
 		}
+		struct eb_sample smp;
+		if (sample_instance(c, &ins[up], &smp) == 0 && smp.additive >= 0)
+			newest[up] = smp.mem[smp.additive].bytes;
+		if (have_cg && eb_cgroup_usage(&cg, &used) == 0)
+			usage[up] = (double)used;
+		/* every tenth start, the earlier instances must all still answer */
+		if ((up + 1) % 10 == 0) {
+			for (unsigned i = 0; i < up; i++) {
+				int status;
+				if (eb_probe_once(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns, &status) < 0) {
+					snprintf(why, sizeof(why), "instance %u stopped answering with %u running", i + 1, up + 1);
+					stopped_by = "an earlier instance stopped answering";
+					up++;
+					goto sample;
+				}
+			}
+		}
+		if (have_cg && used >= pl->density_budget_bytes) {
+			stopped_by = "the memory budget (--density-budget)";
+			up++;
+			break;
+		}
 	}
+sample:
 	/* all of them up at once: each still answers, then the footprint */
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < up; i++) {
 		struct eb_probe_result pr;
 		struct eb_sample smp;
-		rc = eb_probe_until_ok(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + c->plan->start_timeout_ns,
-				       c->plan->probe_spacing_ns, &pr);
+		rc = eb_probe_until_ok(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns,
+				       pl->probe_spacing_ns, &pr);
 		if (rc < 0) {
 			fail(c, rc, "density: instance %u of %u (port %u) stopped answering: %s",
-			     i + 1, n, (unsigned)ports[i], strerror(-rc));
+			     i + 1, up, (unsigned)ports[i], strerror(-rc));
 			goto out;
 		}
 		if ((rc = sample_instance(c, &ins[i], &smp)) < 0) {
-			fail(c, rc, "density: cannot sample instance %u of %u", i + 1, n);
+			fail(c, rc, "density: cannot sample instance %u of %u", i + 1, up);
 			goto out;
 		}
 		if (smp.additive >= 0) {
@@ -897,28 +957,46 @@ static int ph_density(struct eb_cell *c, unsigned t)
 			addv[i] = smp.mem[smp.additive].bytes;
 		}
 	}
-out:
-	if (rc == 0 && up == n) {
-		rc = add(c, "density_start", NULL, start, n, -1);
-		if (rc == 0 && add_name) {
-			char name[96];
-			snprintf(name, sizeof(name), "density_%s", add_name);
-			rc = add(c, name, add_desc, addv, n, -1);
-			double sum = 0;
-			for (unsigned i = 0; i < n; i++)
-				sum += addv[i];
-			json_object_set_new(values(c), "density",
-					    json_pack("{s:i, s:s, s:f, s:f}", "instances", n, "figure", add_name,
-						      "total_bytes", sum, "instances_per_gib",
-						      sum > 0 ? (double)n * 1073741824.0 / sum : 0.0));
+	if (have_cg && eb_cgroup_usage(&cg, &used) < 0)
+		used = 0;
+	rc = add(c, "density_start", NULL, start, up, -1);
+	if (rc == 0 && have_cg)
+		rc = add(c, "density_cgroup_usage", NULL, usage, up, -1);
+	if (rc == 0 && add_name) {
+		char name[96];
+		snprintf(name, sizeof(name), "density_%s", add_name);
+		rc = add(c, name, add_desc, addv, up, -1);
+		snprintf(name, sizeof(name), "density_newest_%s", add_name);
+		rc = rc ?: add(c, name, add_desc, newest, up, -1);
+		double sum = 0;
+		for (unsigned i = 0; i < up; i++)
+			sum += addv[i];
+		json_t *d = json_pack("{s:i, s:s, s:f, s:f, s:s, s:I, s:f}", "instances", (int)up, "figure", add_name,
+				      "total_bytes", sum, "instances_per_gib", sum > 0 ? (double)up * 1073741824.0 / sum : 0.0,
+				      "stopped_by", stopped_by, "max", (json_int_t)pl->density_max,
+				      "budget_bytes", (double)pl->density_budget_bytes);
+		if (why[0])
+			json_object_set_new(d, "stop_reason", json_string(why));
+		if (have_cg) {
+			json_object_set_new(d, "cgroup_bytes", json_real((double)used));
+			json_object_set_new(d, "instances_per_gib_measured",
+					    json_real(used > 0 ? (double)up * 1073741824.0 / (double)used : 0.0));
 		}
+		json_object_set_new(values(c), "density", d);
 	}
+out:
 	for (unsigned i = 0; i < up; i++)
 		stop_instance(c, &ins[i]);
+	if (have_cg)
+		eb_cgroup_remove(&cg);
+	c->lctx.cgroup_parent = NULL;
+	c->cg = NULL;
 	c->lctx.port = saved_port;
 	free(ins);
 	free(start);
 	free(addv);
+	free(newest);
+	free(usage);
 	free(ports);
 	return rc;
 }
@@ -997,7 +1075,7 @@ static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return c->plan->n_curve; }
 static unsigned tr_coldburst(const struct eb_cell *c) { return c->plan->n_burst_sizes; }
-static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_instances ? 1 : 0; }
+static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */
@@ -1016,7 +1094,7 @@ static uint64_t est_coldburst(const struct eb_cell *c)
 		sum += c->plan->burst_sizes[i];
 	return c->plan->n_burst_sizes ? (uint64_t)sum * 300000000ull / c->plan->n_burst_sizes : 0;
 }
-static uint64_t est_density(const struct eb_cell *c) { return c->plan->density_instances * 350000000ull; }
+static uint64_t est_density(const struct eb_cell *c) { return c->plan->density_max * 200000000ull; }
 static uint64_t est_run(const struct eb_cell *c)
 {
 	if (c->run_est_ns)

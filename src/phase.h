@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "hist.h"
 #include "results.h"
 #include "runtime.h"
@@ -57,6 +58,7 @@ struct eb_cell {
 	uint32_t ip_be;
 	struct eb_instance in;
 	int in_up;
+	struct eb_cgroup *cg;       /* density: spawn instances into this cgroup (NULL: none) */
 	struct eb_acc *acc;
 	size_t n_acc;
 	struct eb_wl_expect expect;

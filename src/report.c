@@ -366,7 +366,7 @@ static void section_glance(struct buf *b, json_t *doc)
 	for (size_t g = 0; g < eb_glance_count; g++)
 		bprintf(b, " %s |", eb_glance[g].header);
 	/* memory and density name their own figure per runtime (PSS, or a container's cgroup + shim) */
-	bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB |\n|---|");
+	bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB extrapolated (measured in our cgroup: per GiB of N) |\n|---|");
 	for (size_t g = 0; g < eb_glance_count + 2; g++)
 		bprintf(b, "---:|");
 	bprintf(b, "\n");
@@ -402,7 +402,7 @@ static void section_glance(struct buf *b, json_t *doc)
 				len = sizeof(row) - 1;
 		}
 		json_t *h = find_cell(cells, rt, mode, "http-hello");
-		char mem[96] = "-", dens[64] = "-";
+		char mem[96] = "-", dens[128] = "-";
 		double v;
 		if (h && (v = series_median(h, "pss_after_warmup")) >= 0) {
 			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", v / 1048576.0);
@@ -415,9 +415,14 @@ static void section_glance(struct buf *b, json_t *doc)
 			char sname[64];
 			snprintf(sname, sizeof(sname), "density_%s", eb_jstr(dv, "figure"));
 			v = series_median(h, sname);
-			snprintf(dens, sizeof(dens), "%.2f %s, %.0f", v / 1048576.0,
-				 eb_jstr(dv, "figure"),
-				 json_number_value(json_object_get(dv, "instances_per_gib")));
+			json_t *meas = json_object_get(dv, "instances_per_gib_measured");
+			if (meas)
+				snprintf(dens, sizeof(dens), "%.2f %s, %.0f (measured: %.0f of %lld)", v / 1048576.0,
+					 eb_jstr(dv, "figure"), json_number_value(json_object_get(dv, "instances_per_gib")),
+					 json_number_value(meas), (long long)json_integer_value(json_object_get(dv, "instances")));
+			else
+				snprintf(dens, sizeof(dens), "%.2f %s, %.0f", v / 1048576.0, eb_jstr(dv, "figure"),
+					 json_number_value(json_object_get(dv, "instances_per_gib")));
 		}
 		if (any || h)
 			bprintf(b, "| %s |%s %s | %s |\n", key, row, mem, dens);
@@ -550,6 +555,10 @@ static void section_checks(struct buf *b, json_t *doc)
 		json_t *w;
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
 			bprintf(b, " WARNING: %s.", eb_jsv(w));
+		json_t *dv = json_object_get(vals, "density");
+		if (dv && json_object_get(dv, "stopped_by"))
+			bprintf(b, " Density sweep: %lld instances, stopped by %s%s%s.", (long long)json_integer_value(json_object_get(dv, "instances")),
+				eb_jstr(dv, "stopped_by"), json_object_get(dv, "stop_reason") ? ": " : "", eb_jstr(dv, "stop_reason"));
 		json_t *sk = json_object_get(vals, "sustained_keepalive");
 		if (sk && json_object_get(sk, "cpu_user_ms_per_1k_requests"))
 			bprintf(b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",

@@ -18,6 +18,7 @@ const struct eb_runtime eb_rt_docker = {
 	.modes = docker_modes,
 	.detect = docker_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
+	.joins_cgroup_parent = 1,
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,

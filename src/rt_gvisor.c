@@ -20,6 +20,7 @@ const struct eb_runtime eb_rt_gvisor = {
 	.modes = gvisor_modes,
 	.detect = gvisor_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
+	.joins_cgroup_parent = 1,
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,

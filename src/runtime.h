@@ -28,6 +28,7 @@ struct eb_launch_ctx {
 	uint16_t port;              /* servers listen on 127.0.0.1:port */
 	uint64_t iterations;        /* cpu-hash */
 	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
+	const char *cgroup_parent;  /* NULL, or a cgroup of ours ("/edgebench-...") the instance must join */
 };
 
 /* A launched workload: the process we started plus the runtime's own view. */
@@ -78,6 +79,8 @@ struct eb_runtime {
 	const char *const *modes;   /* NULL-terminated; the first is the default */
 	const char *const *mode_notes; /* optional, parallel to modes: what each mode is */
 	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
+	int joins_cgroup_parent;    /* command() places the instance in ctx->cgroup_parent itself
+				     * (containers: --cgroup-parent); otherwise the suite moves its pid */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,

@@ -34,7 +34,9 @@ const struct eb_series_def eb_series[] = {
 	{ "curve_%s_latency", "ns", "open loop at a percentage of the cell's closed-loop keep-alive throughput: latency from each request's due time (coordinated omission corrected)", 0, NULL },
 	{ "coldburst_%s_start", "ns", "scale from zero: launch -> first 200 of each of N instances launched at once (probed in turn)", 0, NULL },
 	{ "density_start", "ns", "launch -> first 200 of each instance while the earlier ones keep running", 0, NULL },
-	{ "density_%s", "bytes", "%s of each instance, all running side by side", 0, NULL },
+	{ "density_cgroup_usage", "bytes", "the memory cgroup of the density sweep after each start (what the instances cost the host together)", 0, NULL },
+	{ "density_newest_%s", "bytes", "%s of the newest instance right after its start, one per step of the sweep (falls as pages are shared)", 0, NULL },
+	{ "density_%s", "bytes", "%s of each instance, all running side by side at the end of the sweep", 0, NULL },
 	/* batch workloads */
 	{ "run", "ns", "launch -> exit of a fresh process (after one unmeasured warm-up run)", EB_SERIES_PAIRED,
 	  "run time (launch -> exit)" },

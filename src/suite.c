@@ -49,7 +49,9 @@ void eb_plan_defaults(struct eb_plan *p)
 		p->runs[i] = eb_workloads[i].default_runs;
 	p->cell_budget_ns = 60000000000ull;
 	p->full_cold_trials = 3;
-	p->density_instances = 10;
+	p->density_max = 50;
+	p->density_budget_bytes = 2ull << 30;
+	p->density_time_ns = 30000000000ull;
 	p->batch_timeout_ns = 600000000000ull;
 	p->order = EB_ORDER_INTERLEAVED;
 	p->seed = 0x5eed;

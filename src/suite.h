@@ -56,7 +56,11 @@ struct eb_plan {
 	unsigned runs[EB_MAX_WORKLOADS]; /* batch: timed runs, by index in eb_workloads */
 	uint64_t cell_budget_ns;       /* batch: stop a cell's runs after this much (>= EB_MIN_RUNS runs) */
 	unsigned full_cold_trials;     /* study Table 5: 3 (runtimes with a rebuild step) */
-	unsigned density_instances;    /* instances started side by side (0: skip) */
+	/* density to the limit: instances started one after another in a cgroup
+	 * of ours until its memory reaches the budget, a start fails, or a cap */
+	unsigned density_max;          /* count cap (0: skip density) */
+	uint64_t density_budget_bytes;
+	uint64_t density_time_ns;      /* time cap per cell */
 	uint64_t batch_timeout_ns;
 	enum eb_order order;
 	uint64_t seed;                 /* shuffles the order of every round */

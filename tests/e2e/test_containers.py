@@ -40,7 +40,7 @@ def leftovers():
     return names, images, ctx
 
 
-SMALL = ["--trials", "3", "--full-cold-trials", "1", "--bursts", "1", "--duration", "500ms", "--curve", "50", "--curve-duration", "300ms", "--burst", "2",
+SMALL = ["--trials", "3", "--full-cold-trials", "1", "--bursts", "1", "--duration", "500ms", "--curve", "50", "--curve-duration", "300ms", "--burst", "2", "--density-max", "10",
          "--hash-runs", "2", "--hello-runs", "3", "--iterations", "20000"]
 
 REASON = daemon_reason()

@@ -216,7 +216,7 @@ class LoadCommand(unittest.TestCase):
 
 
 SMALL = ["--trials", "5", "--bursts", "2", "--duration", "500ms", "--hash-runs", "2",
-         "--curve", "20,60", "--curve-duration", "300ms", "--burst", "1,3",
+         "--curve", "20,60", "--curve-duration", "300ms", "--burst", "1,3", "--density-max", "10",
          "--hello-runs", "5", "--iterations", "20000"]
 
 
@@ -307,6 +307,16 @@ class NativeSuite(unittest.TestCase):
         self.assertEqual(len(pss), 10)
         self.assertTrue(all(v > 0 for v in pss))
         self.assertAlmostEqual(d["total_bytes"], sum(pss), delta=1)
+        self.assertEqual(d["stopped_by"], "the count cap (--density-max)")
+        # measured in a cgroup of ours (where the machine has a memory controller), then removed
+        if "cgroup_bytes" in d:
+            usage = self.series("http-hello", "density_cgroup_usage")["samples"]
+            self.assertEqual(len(usage), 10)
+            self.assertGreater(d["cgroup_bytes"], 0)
+            self.assertAlmostEqual(d["instances_per_gib_measured"], 10 * 2**30 / d["cgroup_bytes"], delta=1)
+            self.assertEqual([x for x in os.listdir("/sys/fs/cgroup/memory") if x.startswith(f"edgebench-")
+                              and not os.path.exists(f"/proc/{x.split('-')[1]}")], [])
+        self.assertEqual(len(self.series("http-hello", "density_newest_pss")["samples"]), 10)
         self.assertEqual(len(self.series("http-hello", "density_start")["samples"]), 10)
         self.assertEqual(our_processes(f"{NATIVE}/http-hello"), [])
 
@@ -450,6 +460,28 @@ class Schedule(unittest.TestCase):
             else:                        # a native exec may take less: never fewer than 3
                 self.assertGreaterEqual(runs["done"], 3)
         self.assertIn("stopped after 3 of 10 runs", r.stderr)
+
+
+class DensitySweep(unittest.TestCase):
+    def test_stops_at_the_memory_budget(self):
+        if not os.path.exists("/sys/fs/cgroup/memory/memory.usage_in_bytes"):
+            self.skipTest("no cgroup v1 memory controller here")
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            out = os.path.join(d, "r")
+            r = eb("run", "--runtime", "native", "--workload", "http-hello", "--out", out, "--trials", "2",
+                   "--bursts", "1", "--duration", "300ms", "--curve", "none", "--burst", "none",
+                   "--full-cold-trials", "0", "--density-max", "200", "--density-budget", "1M")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "results.json")) as f:
+                dens = json.load(f)["cells"][0]["values"]["density"]
+            self.assertEqual(dens["stopped_by"], "the memory budget (--density-budget)")
+            self.assertGreaterEqual(dens["cgroup_bytes"], 2**20)
+            self.assertLess(dens["instances"], 200)
+            left = [x for x in os.listdir("/sys/fs/cgroup/memory") if x.startswith(f"edgebench-")]
+            self.assertFalse([x for x in left if not os.path.exists(f"/proc/{x.split('-')[1]}")], left)
+        r = eb("run", "--density-budget", "lots")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad value 'lots' for --density-budget", r.stderr)
 
 
 class Compare(unittest.TestCase):

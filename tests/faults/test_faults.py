@@ -31,9 +31,14 @@ def load(path):
 
 
 def leftovers(marker):
-    """Processes of ours and scratch dirs of dead runs."""
+    """Processes of ours, scratch dirs and cgroups of dead runs."""
     procs = our_processes(marker)
     dirs = []
+    for root in ("/sys/fs/cgroup/memory", "/sys/fs/cgroup"):
+        if os.path.isdir(root):
+            for d in os.listdir(root):
+                if d.startswith("edgebench-") and not os.path.exists(f"/proc/{d.split('-')[1]}"):
+                    dirs.append(os.path.join(root, d))
     for d in os.listdir("/tmp"):
         if d.startswith("edgebench-") and d.rsplit("-", 1)[-1].isdigit():
             pid = int(d.rsplit("-", 1)[-1])
@@ -376,6 +381,7 @@ class Signals(Case):
                 self.assertFalse(os.path.exists(os.path.join(out, "results.json.tmp")))
                 self.assertEqual(our_processes(f"http-hello --addr 127.0.0.1 --port {port}"), [])
                 self.assertEqual(our_processes(f"{NATIVE}/"), [])
+                self.assertEqual(leftovers(f"{NATIVE}/")[1], [], "scratch directories or cgroups left")
 
 
 if __name__ == "__main__":
