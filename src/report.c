@@ -748,8 +748,70 @@ static void section_study(struct buf *b, json_t *doc)
 	json_decref(study);
 }
 
+/* All-ready time against N (log y, one line per runtime/mode). */
+static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
+{
+	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
+					      "#00798c", "#8d6a9f", "#555555" };
+	size_t nx = json_array_size(sizes), i, k;
+	json_t *cell, *pt;
+	double lo = 1e12, hi = 0;
+	json_array_foreach(cells, i, cell)
+		json_array_foreach(json_object_get(json_object_get(cell, "values"), "scale_from_zero"), k, pt) {
+			double v = json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6;
+			if (v > 0 && v < lo)
+				lo = v;
+			if (v > hi)
+				hi = v;
+		}
+	if (nx == 0 || hi <= 0)
+		return 0;
+	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
+	if (dhi <= dlo)
+		dhi = dlo + 1;
+	struct buf b = { 0 };
+	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
+	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello scale from zero: N instances launched at once, time until all answer</text>\n");
+	for (double d = dlo; d <= dhi; d++) {
+		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
+		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
+		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
+	}
+	for (size_t x = 0; x < nx; x++)
+		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N=%lld</text>\n",
+			left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5), top + ploth + 18,
+			(long long)json_integer_value(json_array_get(sizes, x)));
+	size_t line = 0;
+	json_array_foreach(cells, i, cell) {
+		json_t *pts = json_object_get(json_object_get(cell, "values"), "scale_from_zero");
+		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
+		bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		json_array_foreach(pts, k, pt) {
+			size_t x = 0;
+			while (x < nx && json_integer_value(json_array_get(sizes, x)) != json_integer_value(json_object_get(pt, "instances")))
+				x++;
+			double v = json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6;
+			if (x == nx || !(v > 0))
+				continue;
+			bprintf(&b, "%.1f,%.1f ", left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5),
+				top + ploth - ploth * (log10(v) - dlo) / (dhi - dlo));
+		}
+		bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
+			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
+		line++;
+	}
+	bprintf(&b, "</svg>\n");
+	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+	free(b.p);
+	return rc;
+}
+
 /* Scale from zero: all-ready time against N, and each instance's own start. */
-static void section_scale(struct buf *b, json_t *doc)
+static int section_scale(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
 	size_t i, k;
@@ -757,7 +819,7 @@ static void section_scale(struct buf *b, json_t *doc)
 	json_array_foreach(cells, i, cell)
 		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "scale_from_zero")) > 0;
 	if (!any)
-		return;
+		return 0;
 	bprintf(b, "\n## Scale from zero\n\n"
 		   "N instances launched at once, each on its own port, probed in turn until every one answers 200 "
 		   "(ms; \"all ready\": first launch -> last instance answering; \"launching\": first -> last launch).\n\n"
@@ -780,6 +842,16 @@ static void section_scale(struct buf *b, json_t *doc)
 				json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, sum.median / 1e6, sum.max / 1e6);
 		}
 	}
+	char path[1400];
+	snprintf(path, sizeof(path), "%s/http-hello_scale_from_zero.svg", dir);
+	int rc = write_scale_svg(path, cells, json_object_get(json_object_get(doc, "config"), "scale_from_zero"));
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (json_array_size(json_object_get(json_object_get(doc, "config"), "scale_from_zero")))
+		bprintf(b, "\n![all-ready time against N](http-hello_scale_from_zero.svg)\n");
+	return 0;
 }
 
 /* One chart per (catalogued series with a chart, workload that has it). */
@@ -865,8 +937,9 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_results(&b, doc);
 	section_checks(&b, doc);
 	section_study(&b, doc);
-	section_scale(&b, doc);
-	int rc = section_curve(&b, doc, dir, err, errcap);
+	int rc = section_scale(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = section_curve(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_charts(&b, doc, dir, err, errcap);
 	if (rc == 0) {

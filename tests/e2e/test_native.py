@@ -291,6 +291,11 @@ class NativeSuite(unittest.TestCase):
             self.assertTrue(all(0 < v <= p["all_ready_ns"] for v in s))
         with open(os.path.join(self.out, "report.md")) as f:
             self.assertIn("## Scale from zero", f.read())
+        import xml.etree.ElementTree as ET
+        svg = ET.parse(os.path.join(self.out, "http-hello_scale_from_zero.svg")).getroot()
+        lines = [e for e in svg.iter() if e.tag.endswith("polyline")]
+        self.assertEqual(len(lines), 1)                                  # native/native
+        self.assertEqual(len(lines[0].get("points").split()), 2)         # N = 1 and 3
 
     def test_footprint_is_real(self):
         for name in ("rss_after_warmup", "pss_after_warmup", "sustained_keepalive_rss"):
