@@ -902,6 +902,69 @@ static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err
 	return 0;
 }
 
+/* A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static void csv_field(struct buf *b, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		bprintf(b, "\"");
+		for (const char *p = s; *p; p++)
+			bprintf(b, *p == '"' ? "\"\"" : "%c", *p);
+		bprintf(b, "\"");
+	} else {
+		bprintf(b, "%s", s);
+	}
+	bprintf(b, last ? "\n" : ",");
+}
+
+/*
+ * results.csv: one row per cell and series, the summary recomputed from the
+ * samples (raw units: ns, bytes, req/s), for spreadsheets and pandas; a cell
+ * that did not run is one row with its status and error.
+ */
+static int write_csv(const char *dir, json_t *doc, char *err, size_t errcap)
+{
+	struct buf b = { 0 };
+	bprintf(&b, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
+	size_t i, j;
+	json_t *cell, *s;
+	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
+		const char *st = eb_jstr(cell, "status");
+		if (strcmp(st, "ok") != 0 || json_array_size(json_object_get(cell, "series")) == 0) {
+			csv_field(&b, eb_jstr(cell, "runtime"), 0);
+			csv_field(&b, eb_jstr(cell, "mode"), 0);
+			csv_field(&b, eb_jstr(cell, "workload"), 0);
+			csv_field(&b, st, 0);
+			bprintf(&b, ",,,,,,,,,,,,");
+			csv_field(&b, eb_jstr(cell, "error"), 1);
+			continue;
+		}
+		json_array_foreach(json_object_get(cell, "series"), j, s) {
+			struct eb_summary sum;
+			if (summarize_series(s, &sum) < 0)
+				continue;
+			csv_field(&b, eb_jstr(cell, "runtime"), 0);
+			csv_field(&b, eb_jstr(cell, "mode"), 0);
+			csv_field(&b, eb_jstr(cell, "workload"), 0);
+			csv_field(&b, st, 0);
+			csv_field(&b, eb_jstr(s, "name"), 0);
+			csv_field(&b, eb_jstr(s, "unit"), 0);
+			bprintf(&b, "%zu,%.17g,", sum.n, sum.median);
+			if (sum.has_ci)
+				bprintf(&b, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
+			else
+				bprintf(&b, ",,");
+			bprintf(&b, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
+		}
+	}
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+	if (rc < 0)
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+	free(b.p);
+	return rc;
+}
+
 int eb_report_write(const char *dir, char *err, size_t errcap)
 {
 	char path[1200];
@@ -942,6 +1005,8 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		rc = section_curve(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_charts(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = write_csv(dir, doc, err, errcap);
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/report.md", dir);
 		rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);

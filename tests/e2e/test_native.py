@@ -341,6 +341,19 @@ class NativeSuite(unittest.TestCase):
         self.assertAlmostEqual(s["summary"]["median"], statistics.median(s["samples"]), delta=1)
         self.assertEqual(s["summary"]["min"], min(s["samples"]))
 
+    def test_csv_matches_the_json(self):
+        import csv
+        with open(os.path.join(self.out, "results.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertTrue(rows)
+        for r in rows:
+            self.assertNotIn(None, r)          # 17 fields, no more
+            if r["status"] != "ok":
+                continue
+            s = self.series(r["workload"], r["series"])
+            self.assertEqual(int(r["n"]), s["summary"]["n"])
+            self.assertAlmostEqual(float(r["median"]), s["summary"]["median"], delta=1e-6 * abs(s["summary"]["median"]) + 1e-9)
+
     def test_raw_logs_hold_every_sample(self):
         s = self.series("http-hello", "cold_start")
         path = os.path.join(self.out, "raw", "native", "native", "http-hello", "cold_start.log")

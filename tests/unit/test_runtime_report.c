@@ -237,6 +237,16 @@ static void test_report_v2(void **state)
 	assert_non_null(strstr(md, "| Table 3 | WasmEdge | cpu-hash (2M rounds), mean | 19288.11 ms | -; wasmedge/interp run | - |"));
 	snprintf(path, sizeof(path), "%s/cpu-hash_run.svg", dir);
 	assert_int_equal(access(path, R_OK), 0);
+	/* the CSV beside it: a summary row per series; a failed cell is one row with its error */
+	char csv[8192] = "";
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	FILE *cf = fopen(path, "r");
+	assert_non_null(cf);
+	assert_true(fread(csv, 1, sizeof(csv) - 1, cf) > 0);
+	fclose(cf);
+	assert_non_null(strstr(csv, "runtime,mode,workload,status,series,unit,n,median,"));
+	assert_non_null(strstr(csv, "\ndocker,runc,cpu-hash,ok,compute,ns,3,707000000,"));
+	assert_non_null(strstr(csv, "\nnode,liftoff,cpu-hash,failed,,,,,,,,,,,,,node/liftoff/cpu-hash: run 2 failed (signal 9 (Killed))\n"));
 	assert_non_null(strstr(md, "![cpu-hash run time (launch -> exit)](cpu-hash_run.svg)"));
 	free(md);
 	eb_rm_tree(dir);
