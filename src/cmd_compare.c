@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,44 +21,10 @@
 #include "fsutil.h"
 #include "results.h"
 #include "stats.h"
+#include "textbuf.h"
 
 #define MAX_RUNS 8
 #define RESAMPLES 2000u
-
-struct text {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void out(struct text *t, const char *fmt, ...)
-{
-	for (;;) {
-		if (t->failed)
-			return;
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->failed = 1;
-			return;
-		}
-		if (t->p && (size_t)n < t->cap - t->len) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t want = (t->cap ? t->cap * 2 : 65536) + (size_t)n;
-		char *np = want <= (64u << 20) ? realloc(t->p, want) : NULL;
-		if (!np) {
-			t->failed = 1;
-			return;
-		}
-		t->p = np;
-		t->cap = want;
-	}
-}
 
 /* A results directory's document, or NULL with a one-line reason. */
 static json_t *load_run(const char *dir, char *err, size_t cap)
@@ -129,33 +94,33 @@ static double median(double *v, size_t n)
 	return eb_percentile(v, n, 50);
 }
 
-static void fingerprints(struct text *t, json_t **docs, char **dirs, int n)
+static void fingerprints(struct eb_buf *t, json_t **docs, char **dirs, int n)
 {
 	static const char *const keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel",
 					    "os", "cgroup_mode", "edgebench_commit", NULL };
-	out(t, "## The runs\n\n| |");
+	eb_bprintf(t, "## The runs\n\n| |");
 	for (int r = 0; r < n; r++)
-		out(t, " %s |", dirs[r]);
-	out(t, "\n|---|");
+		eb_bprintf(t, " %s |", dirs[r]);
+	eb_bprintf(t, "\n|---|");
 	for (int r = 0; r < n; r++)
-		out(t, "---|");
-	out(t, "\n| status |");
+		eb_bprintf(t, "---|");
+	eb_bprintf(t, "\n| status |");
 	for (int r = 0; r < n; r++)
-		out(t, " %s |", eb_jstr(docs[r], "status"));
-	out(t, "\n| schema_version |");
+		eb_bprintf(t, " %s |", eb_jstr(docs[r], "status"));
+	eb_bprintf(t, "\n| schema_version |");
 	for (int r = 0; r < n; r++)
-		out(t, " %lld |", (long long)json_integer_value(json_object_get(docs[r], "schema_version")));
-	out(t, "\n");
+		eb_bprintf(t, " %lld |", (long long)json_integer_value(json_object_get(docs[r], "schema_version")));
+	eb_bprintf(t, "\n");
 	for (int k = 0; keys[k]; k++) {
-		out(t, "| %s |", keys[k]);
+		eb_bprintf(t, "| %s |", keys[k]);
 		for (int r = 0; r < n; r++) {
 			json_t *v = json_object_get(json_object_get(docs[r], "fingerprint"), keys[k]);
 			if (json_is_integer(v))
-				out(t, " %lld |", (long long)json_integer_value(v));
+				eb_bprintf(t, " %lld |", (long long)json_integer_value(v));
 			else
-				out(t, " %s |", json_is_string(v) ? json_string_value(v) : "-");
+				eb_bprintf(t, " %s |", json_is_string(v) ? json_string_value(v) : "-");
 		}
-		out(t, "\n");
+		eb_bprintf(t, "\n");
 	}
 	/* runtime versions: the union of names */
 	json_t *names = json_object();
@@ -168,16 +133,16 @@ static void fingerprints(struct text *t, json_t **docs, char **dirs, int n)
 	const char *k;
 	json_t *v;
 	json_object_foreach(names, k, v) {
-		out(t, "| %s version |", k);
+		eb_bprintf(t, "| %s version |", k);
 		for (int r = 0; r < n; r++)
-			out(t, " %s |", eb_jstr(json_object_get(json_object_get(docs[r], "fingerprint"), "runtime_versions"), k));
-		out(t, "\n");
+			eb_bprintf(t, " %s |", eb_jstr(json_object_get(json_object_get(docs[r], "fingerprint"), "runtime_versions"), k));
+		eb_bprintf(t, "\n");
 	}
 	json_decref(names);
 }
 
 /* Config keys whose values differ from the first run's (the seed always does: not listed). */
-static void config_diff(struct text *t, json_t **docs, char **dirs, int n)
+static void config_diff(struct eb_buf *t, json_t **docs, char **dirs, int n)
 {
 	int any = 0;
 	for (int r = 1; r < n; r++) {
@@ -189,8 +154,8 @@ static void config_diff(struct text *t, json_t **docs, char **dirs, int n)
 				continue;
 			char *x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), *y = json_dumps(json_object_get(b, k), JSON_COMPACT | JSON_ENCODE_ANY);
 			if (!any++)
-				out(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
-			out(t, "- `%s`: %s in %s, %s in %s\n", k, x ? x : "?", dirs[0], y ? y : "absent", dirs[r]);
+				eb_bprintf(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
+			eb_bprintf(t, "- `%s`: %s in %s, %s in %s\n", k, x ? x : "?", dirs[0], y ? y : "absent", dirs[r]);
 			free(x);
 			free(y);
 		}
@@ -199,19 +164,19 @@ static void config_diff(struct text *t, json_t **docs, char **dirs, int n)
 				continue;
 			char *y = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 			if (!any++)
-				out(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
-			out(t, "- `%s`: absent in %s, %s in %s\n", k, dirs[0], y ? y : "?", dirs[r]);
+				eb_bprintf(t, "\n**The plans differ** (figures below compare different measurements where these matter):\n\n");
+			eb_bprintf(t, "- `%s`: absent in %s, %s in %s\n", k, dirs[0], y ? y : "?", dirs[r]);
 			free(y);
 		}
 	}
 	if (!any)
-		out(t, "\nThe plans (config) are the same, the seed apart.\n");
+		eb_bprintf(t, "\nThe plans (config) are the same, the seed apart.\n");
 }
 
-static void ratios(struct text *t, json_t **docs, char **dirs, int n, int *flagged)
+static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *flagged)
 {
 	for (int r = 1; r < n; r++) {
-		out(t, "\n## %s against %s\n\nRatio of medians (%s / %s) with a 95%% bootstrap CI (%u resamples of each run's samples; "
+		eb_bprintf(t, "\n## %s against %s\n\nRatio of medians (%s / %s) with a 95%% bootstrap CI (%u resamples of each run's samples; "
 		       "the runs are independent, not paired). **bold**: the CI excludes 1.0.\n\n"
 		       "| runtime/mode | workload | series | n | median A | median B | unit | B/A | 95%% CI |\n|---|---|---|---:|---:|---:|---|---:|---|\n",
 		    dirs[r], dirs[0], dirs[r], dirs[0], RESAMPLES);
@@ -244,7 +209,7 @@ static void ratios(struct text *t, json_t **docs, char **dirs, int n, int *flagg
 					int sig = q.ci_lo > 1.0 || q.ci_hi < 1.0;
 					*flagged += sig;
 					double ma = median(a, na), mb = median(b, nb);
-					out(t, "| %s/%s | %s | %s | %zu/%zu | %.4g | %.4g | %s | %s%.3f%s | %.3f\u2013%.3f |\n",
+					eb_bprintf(t, "| %s/%s | %s | %s | %zu/%zu | %.4g | %.4g | %s | %s%.3f%s | %.3f\u2013%.3f |\n",
 					    eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"), name, na, nb,
 					    ma / div, mb / div, shown, sig ? "**" : "", q.ratio, sig ? "**" : "", q.ci_lo, q.ci_hi);
 				} else if (!b) {
@@ -260,9 +225,9 @@ static void ratios(struct text *t, json_t **docs, char **dirs, int n, int *flagg
 				json_array_append_new(missing, json_sprintf("%s/%s/%s: not in %s", eb_jstr(cb, "runtime"),
 									    eb_jstr(cb, "mode"), eb_jstr(cb, "workload"), dirs[0]));
 		if (json_array_size(missing)) {
-			out(t, "\nNot compared:\n\n");
+			eb_bprintf(t, "\nNot compared:\n\n");
 			json_array_foreach(missing, i, cb)
-				out(t, "- %s\n", eb_jsv(cb));
+				eb_bprintf(t, "- %s\n", eb_jsv(cb));
 		}
 		json_decref(missing);
 	}
@@ -307,26 +272,26 @@ int eb_cmd_compare(int argc, char **argv)
 			rc = 2;
 			goto done;
 		}
-	struct text t = { 0 };
+	struct eb_buf t = { 0 };
 	int flagged = 0;
-	out(&t, "# edgebench compare\n\n");
+	eb_bprintf(&t, "# edgebench compare\n\n");
 	for (int r = 0; r < n; r++)
 		if (strcmp(eb_jstr(docs[r], "status"), "complete") != 0)
-			out(&t, "**%s is %s**: only what finished is compared.\n\n", dirs[r], eb_jstr(docs[r], "status"));
+			eb_bprintf(&t, "**%s is %s**: only what finished is compared.\n\n", dirs[r], eb_jstr(docs[r], "status"));
 	for (int r = 1; r < n; r++)
 		if (!json_equal(json_object_get(docs[r], "schema_version"), json_object_get(docs[0], "schema_version")))
-			out(&t, "**Schema versions differ** (%lld in %s, %lld in %s): samples are read alike; figures new in the later schema are not compared.\n\n",
+			eb_bprintf(&t, "**Schema versions differ** (%lld in %s, %lld in %s): samples are read alike; figures new in the later schema are not compared.\n\n",
 			    (long long)json_integer_value(json_object_get(docs[0], "schema_version")), dirs[0],
 			    (long long)json_integer_value(json_object_get(docs[r], "schema_version")), dirs[r]);
 	fingerprints(&t, docs, dirs, n);
 	config_diff(&t, docs, dirs, n);
 	ratios(&t, docs, dirs, n, &flagged);
-	out(&t, "\n%d figure%s differ%s with a CI that excludes 1.0.\n", flagged, flagged == 1 ? "" : "s", flagged == 1 ? "s" : "");
+	eb_bprintf(&t, "\n%d figure%s differ%s with a CI that excludes 1.0.\n", flagged, flagged == 1 ? "" : "s", flagged == 1 ? "s" : "");
 	if (t.failed) {
 		fprintf(stderr, "edgebench compare: out of memory\n");
 		rc = 1;
 	} else if (out_file) {
-		int w = eb_write_file_atomic(out_file, t.p, t.len);
+		int w = eb_buf_write_file(&t, out_file);
 		if (w < 0) {
 			fprintf(stderr, "edgebench compare: cannot write %s: %s\n", out_file, strerror(-w));
 			rc = 1;
@@ -336,7 +301,7 @@ int eb_cmd_compare(int argc, char **argv)
 	} else {
 		fwrite(t.p, 1, t.len, stdout);
 	}
-	free(t.p);
+	eb_buf_free(&t);
 done:
 	for (int r = 0; r < n; r++)
 		json_decref(docs[r]);

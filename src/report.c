@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "results.h"
 #include "series.h"
+#include "textbuf.h"
 #include "workload.h"
 
 #include "buildinfo.h"
@@ -126,46 +127,6 @@ void eb_report_table(FILE *f, json_t *doc)
 	}
 }
 
-/* Growable text with a hard limit (curl's dynbuf idea). */
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void bprintf(struct buf *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if (b->p && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t want = (b->cap ? b->cap * 2 : 65536) + (size_t)n;
-		if (want > (64u << 20)) {
-			b->failed = 1;
-			return;
-		}
-		char *np = realloc(b->p, want);
-		if (!np) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = want;
-	}
-}
-
 struct bar {
 	char label[96];
 	struct eb_summary s;
@@ -181,7 +142,7 @@ static void fmt_num(double v, char *buf, size_t cap)
 static int write_svg(const char *path, const char *title, const char *unit_shown,
 		     double div, struct bar *bars, size_t n)
 {
-	struct buf b = { 0 };
+	struct eb_buf b = { 0 };
 	double maxv = 0;
 	for (size_t i = 0; i < n; i++)
 		if (bars[i].s.max / div > maxv)
@@ -191,31 +152,31 @@ static int write_svg(const char *path, const char *title, const char *unit_shown
 	int W = 760, left = 230, rowh = 28, top = 40;
 	int H = top + (int)n * rowh + 40;
 	double plotw = W - left - 170;   /* room right of the longest line for its label */
-	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", title);
+	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", title);
 	for (size_t i = 0; i < n; i++) {
 		int y = top + (int)i * rowh;
 		double med = bars[i].s.median / div, mn = bars[i].s.min / div, mx = bars[i].s.max / div,
 		       p90 = bars[i].s.p90 / div;
-		bprintf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8, y + 16, bars[i].label);
-		bprintf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"#4a7ab7\"/>\n", left, y + 4, plotw * med / maxv);
-		bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8, y + 16, bars[i].label);
+		eb_bprintf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"#4a7ab7\"/>\n", left, y + 4, plotw * med / maxv);
+		eb_bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
 			left + plotw * mn / maxv, left + plotw * mx / maxv, y + 12, y + 12);
-		bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
+		eb_bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
 			left + plotw * p90 / maxv, left + plotw * p90 / maxv, y + 6, y + 18);
 		char num[32];
 		fmt_num(med, num, sizeof(num));
-		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%s %s (n=%zu)</text>\n",
+		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%s %s (n=%zu)</text>\n",
 			left + plotw * mx / maxv + 6, y + 16, num, unit_shown, bars[i].s.n);
 	}
 	char axis[32];
 	fmt_num(maxv, axis, sizeof(axis));
-	bprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: median; line: min..max; tick: p90; axis 0..%s %s</text>\n",
+	eb_bprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: median; line: min..max; tick: p90; axis 0..%s %s</text>\n",
 		left, H - 12, axis, unit_shown);
-	bprintf(&b, "</svg>\n");
-	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
-	free(b.p);
+	eb_bprintf(&b, "</svg>\n");
+	int rc = eb_buf_write_file(&b, path);
+	eb_buf_free(&b);
 	return rc;
 }
 
@@ -253,29 +214,29 @@ static int ci_contains_one(json_t *cmp)
 	return json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0;
 }
 
-static void section_environment(struct buf *b, json_t *doc)
+static void section_environment(struct eb_buf *b, json_t *doc)
 {
 	json_t *fp = json_object_get(doc, "fingerprint");
-	bprintf(b, "## Environment\n\n| | |\n|---|---|\n");
+	eb_bprintf(b, "## Environment\n\n| | |\n|---|---|\n");
 	const char *keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel", "os",
 			       "cpu_governor", "cgroup_mode", "loadavg_at_start", "compiler", "workload_compiler",
 			       "edgebench_commit", NULL };
 	for (int i = 0; keys[i]; i++) {
 		json_t *v = json_object_get(fp, keys[i]);
 		if (json_is_string(v))
-			bprintf(b, "| %s | %s |\n", keys[i], json_string_value(v));
+			eb_bprintf(b, "| %s | %s |\n", keys[i], json_string_value(v));
 		else if (json_is_integer(v))
-			bprintf(b, "| %s | %lld |\n", keys[i], (long long)json_integer_value(v));
+			eb_bprintf(b, "| %s | %lld |\n", keys[i], (long long)json_integer_value(v));
 	}
 	size_t ci;
 	json_t *arg;
-	bprintf(b, "| command |");
+	eb_bprintf(b, "| command |");
 	json_array_foreach(json_object_get(fp, "command"), ci, arg)
-		bprintf(b, " %s", eb_jsv(arg));
-	bprintf(b, " |\n");
+		eb_bprintf(b, " %s", eb_jsv(arg));
+	eb_bprintf(b, " |\n");
 	json_t *cfg = json_object_get(doc, "config");
 	if (json_is_string(json_object_get(cfg, "order")))
-		bprintf(b, "| order | %s, seed %s (repeat with `--seed %s`) |\n| baseline of the ratios | %s |\n",
+		eb_bprintf(b, "| order | %s, seed %s (repeat with `--seed %s`) |\n| baseline of the ratios | %s |\n",
 			eb_jstr(cfg, "order"), eb_jstr(cfg, "seed"),
 			eb_jstr(cfg, "seed"), eb_jstr(cfg, "baseline"));
 }
@@ -285,13 +246,13 @@ static void section_environment(struct buf *b, json_t *doc)
  * round: how far the same few ms of SHA-256 moved, how much CPU the
  * hypervisor stole, and whether that is quiet enough for a 5% difference.
  */
-static void section_noise(struct buf *b, json_t *doc)
+static void section_noise(struct eb_buf *b, json_t *doc)
 {
 	json_t *cal = json_object_get(doc, "calibration");
 	size_t n = json_array_size(cal);
-	bprintf(b, "\n### Machine noise during the run\n\n");
+	eb_bprintf(b, "\n### Machine noise during the run\n\n");
 	if (n == 0) {
-		bprintf(b, "No calibration was recorded (a schema 1 run, or no round ran): the noise of this machine during the run is unknown.\n");
+		eb_bprintf(b, "No calibration was recorded (a schema 1 run, or no round ran): the noise of this machine during the run is unknown.\n");
 		return;
 	}
 	double *k = malloc(n * sizeof(*k));
@@ -326,30 +287,30 @@ static void section_noise(struct buf *b, json_t *doc)
 		}
 		double spread = s.median > 0 ? 100.0 * (hi - lo) / s.median : 0;
 		double mean_steal = ns ? steal / (double)ns : 0;
-		bprintf(b, "Before each of the %zu rounds the harness timed the same in-process SHA-256 kernel (fastest of a few repetitions: the machine's speed in that round). "
+		eb_bprintf(b, "Before each of the %zu rounds the harness timed the same in-process SHA-256 kernel (fastest of a few repetitions: the machine's speed in that round). "
 			   "Its time: median %.3f ms, p10..p90 %.3f..%.3f ms (a spread of %.1f%% of the median), min %.3f, max %.3f ms. "
 			   "%zu of %zu rounds were more than %.0f%% off the median (\"noisy\"). "
 			   "CPU stolen by the hypervisor: %.2f%% on average%s.\n\n",
 			   n, s.median / 1e6, lo / 1e6, hi / 1e6, spread, s.min / 1e6, s.max / 1e6, noisy, n, thr,
 			   mean_steal, ns ? "" : " (unknown)");
 		int quiet = spread < 5.0 && mean_steal < 1.0;
-		bprintf(b, "**%s** A paired ratio's CI (below) already accounts for this drift; a difference smaller than the spread above is not a property of a runtime unless its CI excludes 1.0.\n",
+		eb_bprintf(b, "**%s** A paired ratio's CI (below) already accounts for this drift; a difference smaller than the spread above is not a property of a runtime unless its CI excludes 1.0.\n",
 			quiet ? "Quiet enough to trust a 5% difference:" : "Not quiet enough to trust a 5% difference from medians alone:");
 	}
 	free(k);
 }
 
-static void section_runtimes(struct buf *b, json_t *doc)
+static void section_runtimes(struct eb_buf *b, json_t *doc)
 {
-	bprintf(b, "\n## Runtimes\n\n| runtime | available | version / reason |\n|---|---|---|\n");
+	eb_bprintf(b, "\n## Runtimes\n\n| runtime | available | version / reason |\n|---|---|---|\n");
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(doc, "runtimes"), i, r) {
 		if (json_is_true(json_object_get(r, "available")))
-			bprintf(b, "| %s | yes | %s |\n", eb_jstr(r, "name"),
+			eb_bprintf(b, "| %s | yes | %s |\n", eb_jstr(r, "name"),
 				eb_jstr(r, "version"));
 		else
-			bprintf(b, "| %s | **no** | not available: %s, install with: %s |\n",
+			eb_bprintf(b, "| %s | **no** | not available: %s, install with: %s |\n",
 				eb_jstr(r, "name"),
 				eb_jstr(r, "why"),
 				eb_jstr(r, "hint"));
@@ -357,19 +318,19 @@ static void section_runtimes(struct buf *b, json_t *doc)
 }
 
 /* At a glance: one row per runtime/mode; the columns come from the catalogue. */
-static void section_glance(struct buf *b, json_t *doc)
+static void section_glance(struct eb_buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
 	const char *baseline = eb_jstr(json_object_get(doc, "config"), "baseline");
-	bprintf(b, "\n## At a glance\n\nMedians; where a column has a ratio, it is the paired ratio to %s over trials of the same round, with its 95%% CI (spread and n below).\n\n| runtime/mode |",
+	eb_bprintf(b, "\n## At a glance\n\nMedians; where a column has a ratio, it is the paired ratio to %s over trials of the same round, with its 95%% CI (spread and n below).\n\n| runtime/mode |",
 		baseline ? baseline : "the baseline");
 	for (size_t g = 0; g < eb_glance_count; g++)
-		bprintf(b, " %s |", eb_glance[g].header);
+		eb_bprintf(b, " %s |", eb_glance[g].header);
 	/* memory and density name their own figure per runtime (PSS, or a container's cgroup + shim) */
-	bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB extrapolated (measured in our cgroup: per GiB of N) |\n|---|");
+	eb_bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB extrapolated (measured in our cgroup: per GiB of N) |\n|---|");
 	for (size_t g = 0; g < eb_glance_count + 2; g++)
-		bprintf(b, "---:|");
-	bprintf(b, "\n");
+		eb_bprintf(b, "---:|");
+	eb_bprintf(b, "\n");
 	json_t *seen = json_object();
 	size_t i;
 	json_array_foreach(cells, i, cell) {
@@ -425,27 +386,27 @@ static void section_glance(struct buf *b, json_t *doc)
 					 json_number_value(json_object_get(dv, "instances_per_gib")));
 		}
 		if (any || h)
-			bprintf(b, "| %s |%s %s | %s |\n", key, row, mem, dens);
+			eb_bprintf(b, "| %s |%s %s | %s |\n", key, row, mem, dens);
 	}
 	json_decref(seen);
 }
 
 /* Every paired comparison, with what its CI allows one to say. */
-static void section_comparisons(struct buf *b, json_t *doc)
+static void section_comparisons(struct eb_buf *b, json_t *doc)
 {
 	json_t *cmps = json_object_get(doc, "comparisons");
-	bprintf(b, "\n## Paired comparisons\n\n");
+	eb_bprintf(b, "\n## Paired comparisons\n\n");
 	if (!json_is_array(cmps)) {
-		bprintf(b, "This run predates paired comparisons (results schema 1): its cells ran one after another, so ratios between them mix runtime and machine drift. Re-run to get them.\n");
+		eb_bprintf(b, "This run predates paired comparisons (results schema 1): its cells ran one after another, so ratios between them mix runtime and machine drift. Re-run to get them.\n");
 		return;
 	}
 	if (json_array_size(cmps) == 0) {
-		bprintf(b, "None: no baseline cell (%s) finished for a workload that another runtime also ran.\n",
+		eb_bprintf(b, "None: no baseline cell (%s) finished for a workload that another runtime also ran.\n",
 			eb_jstr(json_object_get(doc, "config"), "baseline"));
 		return;
 	}
 	const char *order = eb_jstr(json_object_get(doc, "config"), "order");
-	bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI by bootstrap over the pairs (seeded). Above 1 means more time, or more requests per second for throughput; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
+	eb_bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI by bootstrap over the pairs (seeded). Above 1 means more time, or more requests per second for throughput; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
 		   "| workload | series | runtime/mode | vs | ratio | 95%% CI | pairs | reading |\n|---|---|---|---|---:|---|---:|---|\n",
 		order && !strcmp(order, "sequential") ? " **This run was sequential: pairs did not run next to each other, so drift is not cancelled.**" : "");
 	size_t i;
@@ -459,7 +420,7 @@ static void section_comparisons(struct buf *b, json_t *doc)
 		const char *reading = ci_contains_one(c) ? "no measurable difference"
 				      : higher ? (r > 1 ? "more throughput" : "less throughput")
 				      : (r > 1 ? "slower" : "faster");
-		bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
+		eb_bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
 			eb_jstr(c, "workload"), series,
 			eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
 			eb_jstr(c, "baseline"), r,
@@ -468,10 +429,10 @@ static void section_comparisons(struct buf *b, json_t *doc)
 	}
 }
 
-static void section_modes(struct buf *b, json_t *doc)
+static void section_modes(struct eb_buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
-	bprintf(b, "\n## Modes\n\n");
+	eb_bprintf(b, "\n## Modes\n\n");
 	json_t *seen = json_object();
 	size_t i;
 	json_array_foreach(cells, i, cell) {
@@ -482,21 +443,21 @@ static void section_modes(struct buf *b, json_t *doc)
 		if (!json_is_string(note) || json_object_get(seen, key))
 			continue;
 		json_object_set_new(seen, key, json_true());
-		bprintf(b, "- **%s**: %s\n", key, json_string_value(note));
+		eb_bprintf(b, "- **%s**: %s\n", key, json_string_value(note));
 	}
 	json_decref(seen);
 	json_t *setup = json_object_get(doc, "runtime_setup");
 	if (json_object_size(setup)) {
 		char *txt = json_dumps(setup, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-		bprintf(b, "\nRuntime preparation (once per run, not in any start time): `%s`\n", txt ? txt : "");
+		eb_bprintf(b, "\nRuntime preparation (once per run, not in any start time): `%s`\n", txt ? txt : "");
 		free(txt);
 	}
 }
 
-static void section_results(struct buf *b, json_t *doc)
+static void section_results(struct eb_buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
-	bprintf(b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
+	eb_bprintf(b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
 		const char *rt = eb_jstr(cell, "runtime");
@@ -506,7 +467,7 @@ static void section_results(struct buf *b, json_t *doc)
 			/* an instance killed by a signal while measured is a crash, said so */
 			const char *err = eb_jstr(cell, "error");
 			int crashed = strstr(err, "exited (signal") != NULL;
-			bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
+			eb_bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
 				crashed ? "crashed" : eb_jstr(cell, "status"), err);
 			continue;
 		}
@@ -524,47 +485,47 @@ static void section_results(struct buf *b, json_t *doc)
 			double med = scale(unit, sum.median, &u), p90 = scale(unit, sum.p90, &u),
 			       p99 = scale(unit, sum.p99, &u), mn = scale(unit, sum.min, &u),
 			       mx = scale(unit, sum.max, &u);
-			bprintf(b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
+			eb_bprintf(b, "| %s | %s | %s | %s | %zu | %.3f | %s | %.3f | %.3f | %.3f | %.3f | %s |\n",
 				rt, mode, wl, eb_jstr(s, "name"), sum.n,
 				med, ci_txt, p90, p99, mn, mx, u);
 		}
 	}
 }
 
-static void section_checks(struct buf *b, json_t *doc)
+static void section_checks(struct eb_buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
-	bprintf(b, "\n## Checks and warnings\n\n");
+	eb_bprintf(b, "\n## Checks and warnings\n\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
-		bprintf(b, "- **%s/%s/%s**:", eb_jstr(cell, "runtime"),
+		eb_bprintf(b, "- **%s/%s/%s**:", eb_jstr(cell, "runtime"),
 			eb_jstr(cell, "mode"),
 			eb_jstr(cell, "workload"));
 		const char *key;
 		json_t *v;
 		json_object_foreach(json_object_get(cell, "checks"), key, v)
-			bprintf(b, " %s=%s", key, json_is_true(v) ? "yes" : "**NO**");
+			eb_bprintf(b, " %s=%s", key, json_is_true(v) ? "yes" : "**NO**");
 		json_t *vals = json_object_get(cell, "values");
 		json_t *noise = json_object_get(vals, "noise");
 		if (noise && json_integer_value(json_object_get(noise, "trials_in_noisy_rounds")) > 0)
-			bprintf(b, " NOISY: %lld of %lld interleaved trials ran in rounds whose calibration was more than %.0f%% off its median.",
+			eb_bprintf(b, " NOISY: %lld of %lld interleaved trials ran in rounds whose calibration was more than %.0f%% off its median.",
 				(long long)json_integer_value(json_object_get(noise, "trials_in_noisy_rounds")),
 				(long long)json_integer_value(json_object_get(noise, "trials")),
 				json_number_value(json_object_get(noise, "threshold_pct")));
 		size_t k;
 		json_t *w;
 		json_array_foreach(json_object_get(cell, "warnings"), k, w)
-			bprintf(b, " WARNING: %s.", eb_jsv(w));
+			eb_bprintf(b, " WARNING: %s.", eb_jsv(w));
 		json_t *dv = json_object_get(vals, "density");
 		if (dv && json_object_get(dv, "stopped_by"))
-			bprintf(b, " Density sweep: %lld instances, stopped by %s%s%s.", (long long)json_integer_value(json_object_get(dv, "instances")),
+			eb_bprintf(b, " Density sweep: %lld instances, stopped by %s%s%s.", (long long)json_integer_value(json_object_get(dv, "instances")),
 				eb_jstr(dv, "stopped_by"), json_object_get(dv, "stop_reason") ? ": " : "", eb_jstr(dv, "stop_reason"));
 		json_t *sk = json_object_get(vals, "sustained_keepalive");
 		if (sk && json_object_get(sk, "cpu_user_ms_per_1k_requests"))
-			bprintf(b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",
+			eb_bprintf(b, " CPU under keep-alive load: %.2f ms user + %.2f ms sys per 1,000 requests.",
 				json_number_value(json_object_get(sk, "cpu_user_ms_per_1k_requests")),
 				json_number_value(json_object_get(sk, "cpu_sys_ms_per_1k_requests")));
-		bprintf(b, "\n");
+		eb_bprintf(b, "\n");
 	}
 }
 
@@ -577,7 +538,7 @@ static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
 {
 	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
 					      "#00798c", "#8d6a9f", "#555555" };
-	struct buf b = { 0 };
+	struct eb_buf b = { 0 };
 	double lo = 1e9, hi = 0;
 	size_t i, k;
 	json_t *cell, *pt;
@@ -599,22 +560,22 @@ static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
 	if (dhi <= dlo)
 		dhi = dlo + 1;
 	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
-	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello open-loop p99 vs offered load (%% of each runtime's own throughput)</text>\n");
+	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello open-loop p99 vs offered load (%% of each runtime's own throughput)</text>\n");
 	for (double d = dlo; d <= dhi; d++) {
 		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
-		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
-		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
+		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
 	}
 	for (int x = 0; x <= 100; x += 25)
-		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d%%</text>\n", left + plotw * x / 100.0,
+		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d%%</text>\n", left + plotw * x / 100.0,
 			top + ploth + 18, x);
 	if (threshold_ms > 0) {
 		double y = top + ploth - ploth * (log10(threshold_ms) - dlo) / (dhi - dlo);
-		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
+		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
 			left, left + plotw, y, y);
-		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g ms</text>\n", left + plotw + 4, y + 4, threshold_ms);
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g ms</text>\n", left + plotw + 4, y + 4, threshold_ms);
 	}
 	size_t line = 0;
 	json_array_foreach(cells, i, cell) {
@@ -622,25 +583,25 @@ static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
 		if (!json_array_size(curve) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
 			continue;
 		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
-		bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		eb_bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
 		json_array_foreach(curve, k, pt) {
 			double v = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
 			double x = left + plotw * json_number_value(json_object_get(pt, "percent")) / 100.0;
 			double y = top + ploth - ploth * (log10(v > 0 ? v : lo) - dlo) / (dhi - dlo);
-			bprintf(&b, "%.1f,%.1f ", x, y);
+			eb_bprintf(&b, "%.1f,%.1f ", x, y);
 		}
-		bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
+		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
 			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
 		line++;
 	}
-	bprintf(&b, "</svg>\n");
-	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
-	free(b.p);
+	eb_bprintf(&b, "</svg>\n");
+	int rc = eb_buf_write_file(&b, path);
+	eb_buf_free(&b);
 	return rc;
 }
 
 /* The latency curve: a table per point and where p99 crosses the threshold. */
-static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
 	json_t *cfg = json_object_get(json_object_get(doc, "config"), "latency_curve");
@@ -651,7 +612,7 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "latency_curve")) > 0;
 	if (!any)
 		return 0;
-	bprintf(b, "\n## Latency under load (open loop)\n\n"
+	eb_bprintf(b, "\n## Latency under load (open loop)\n\n"
 		   "Each server at fixed fractions of its own closed-loop keep-alive throughput, requests sent on a fixed schedule "
 		   "and latency measured from when each was due (a stall shows in every request scheduled during it). "
 		   "ms; \"crosses\" is the first load at which p99 exceeds %g ms.\n\n"
@@ -666,7 +627,7 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 			double p99 = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
 			if (crossed < 0 && thr > 0 && p99 > thr)
 				crossed = (int)json_integer_value(json_object_get(pt, "percent"));
-			bprintf(b, "| %s/%s | %lld%% | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", eb_jstr(cell, "runtime"),
+			eb_bprintf(b, "| %s/%s | %lld%% | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", eb_jstr(cell, "runtime"),
 				eb_jstr(cell, "mode"), (long long)json_integer_value(json_object_get(pt, "percent")),
 				json_number_value(json_object_get(pt, "offered_per_s")),
 				json_number_value(json_object_get(pt, "achieved_per_s")),
@@ -683,9 +644,9 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 				 eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), thr);
 		json_array_append_new(crossings, json_string(line));
 	}
-	bprintf(b, "\n");
+	eb_bprintf(b, "\n");
 	json_array_foreach(crossings, i, pt)
-		bprintf(b, "%s\n", eb_jsv(pt));
+		eb_bprintf(b, "%s\n", eb_jsv(pt));
 	json_decref(crossings);
 	char path[1400];
 	snprintf(path, sizeof(path), "%s/http-hello_latency_curve.svg", dir);
@@ -694,7 +655,7 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
 		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	bprintf(b, "\n![open-loop p99 vs offered load](http-hello_latency_curve.svg)\n");
+	eb_bprintf(b, "\n![open-loop p99 vs offered load](http-hello_latency_curve.svg)\n");
 	return 0;
 }
 
@@ -703,17 +664,17 @@ static int section_curve(struct buf *b, json_t *doc, const char *dir, char *err,
  * Tables 2-5 as data) next to ours for the same runtime, workload and
  * statistic, each with its one line on why the two differ.
  */
-static void section_study(struct buf *b, json_t *doc)
+static void section_study(struct eb_buf *b, json_t *doc)
 {
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/docs/study-figures.json", EB_SOURCE_DIR);
 	json_t *study = json_load_file(path, 0, NULL);
-	bprintf(b, "\n## The reference study side by side\n\n");
+	eb_bprintf(b, "\n## The reference study side by side\n\n");
 	if (!study) {
-		bprintf(b, "The study's figures (%s) could not be read.\n", path);
+		eb_bprintf(b, "The study's figures (%s) could not be read.\n", path);
 		return;
 	}
-	bprintf(b, "The study's figures as it published them (%s), next to this run's for the same runtime, workload and statistic "
+	eb_bprintf(b, "The study's figures as it published them (%s), next to this run's for the same runtime, workload and statistic "
 		   "(\"-\": not measured in this run). %s\n\n"
 		   "| study table | runtime | figure | study | this run (cell, series) | this run / study | why they differ |\n|---|---|---|---:|---|---:|---|\n",
 		   eb_jstr(study, "source"), eb_jstr(study, "note"));
@@ -741,7 +702,7 @@ static void section_study(struct buf *b, json_t *doc)
 			if (sv > 0)
 				snprintf(ratio, sizeof(ratio), "%.3g", v / sv);
 		}
-		bprintf(b, "| %s | %s | %s | %.2f %s | %s; %s/%s %s | %s | %s |\n", eb_jstr(row, "table"), eb_jstr(row, "runtime"),
+		eb_bprintf(b, "| %s | %s | %s | %.2f %s | %s; %s/%s %s | %s | %s |\n", eb_jstr(row, "table"), eb_jstr(row, "runtime"),
 			eb_jstr(row, "metric"), sv, unit, ours, eb_jstr(o, "runtime"), eb_jstr(o, "mode"), eb_jstr(o, "series"),
 			ratio, eb_jstr(row, "why"));
 	}
@@ -769,18 +730,18 @@ static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
 	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
 	if (dhi <= dlo)
 		dhi = dlo + 1;
-	struct buf b = { 0 };
+	struct eb_buf b = { 0 };
 	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
-	bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello scale from zero: N instances launched at once, time until all answer</text>\n");
+	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
+	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello scale from zero: N instances launched at once, time until all answer</text>\n");
 	for (double d = dlo; d <= dhi; d++) {
 		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
-		bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
-		bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
+		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
 	}
 	for (size_t x = 0; x < nx; x++)
-		bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N=%lld</text>\n",
+		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N=%lld</text>\n",
 			left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5), top + ploth + 18,
 			(long long)json_integer_value(json_array_get(sizes, x)));
 	size_t line = 0;
@@ -789,7 +750,7 @@ static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
 		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
 			continue;
 		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
-		bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		eb_bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
 		json_array_foreach(pts, k, pt) {
 			size_t x = 0;
 			while (x < nx && json_integer_value(json_array_get(sizes, x)) != json_integer_value(json_object_get(pt, "instances")))
@@ -797,21 +758,21 @@ static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
 			double v = json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6;
 			if (x == nx || !(v > 0))
 				continue;
-			bprintf(&b, "%.1f,%.1f ", left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5),
+			eb_bprintf(&b, "%.1f,%.1f ", left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5),
 				top + ploth - ploth * (log10(v) - dlo) / (dhi - dlo));
 		}
-		bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
+		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
 			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
 		line++;
 	}
-	bprintf(&b, "</svg>\n");
-	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
-	free(b.p);
+	eb_bprintf(&b, "</svg>\n");
+	int rc = eb_buf_write_file(&b, path);
+	eb_buf_free(&b);
 	return rc;
 }
 
 /* Scale from zero: all-ready time against N, and each instance's own start. */
-static int section_scale(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
 	size_t i, k;
@@ -820,7 +781,7 @@ static int section_scale(struct buf *b, json_t *doc, const char *dir, char *err,
 		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "scale_from_zero")) > 0;
 	if (!any)
 		return 0;
-	bprintf(b, "\n## Scale from zero\n\n"
+	eb_bprintf(b, "\n## Scale from zero\n\n"
 		   "N instances launched at once, each on its own port, probed in turn until every one answers 200 "
 		   "(ms; \"all ready\": first launch -> last instance answering; \"launching\": first -> last launch).\n\n"
 		   "| runtime/mode | N | all ready | launching | each: median | each: max |\n|---|---:|---:|---:|---:|---:|\n");
@@ -837,7 +798,7 @@ static int section_scale(struct buf *b, json_t *doc, const char *dir, char *err,
 			json_array_foreach(json_object_get(cell, "series"), j, s)
 				if (!strcmp(eb_jstr(s, "name"), name))
 					(void)summarize_series(s, &sum);
-			bprintf(b, "| %s/%s | %lld | %.2f | %.2f | %.2f | %.2f |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), n,
+			eb_bprintf(b, "| %s/%s | %lld | %.2f | %.2f | %.2f | %.2f |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), n,
 				json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6,
 				json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, sum.median / 1e6, sum.max / 1e6);
 		}
@@ -850,15 +811,15 @@ static int section_scale(struct buf *b, json_t *doc, const char *dir, char *err,
 		return rc;
 	}
 	if (json_array_size(json_object_get(json_object_get(doc, "config"), "scale_from_zero")))
-		bprintf(b, "\n![all-ready time against N](http-hello_scale_from_zero.svg)\n");
+		eb_bprintf(b, "\n![all-ready time against N](http-hello_scale_from_zero.svg)\n");
 	return 0;
 }
 
 /* One chart per (catalogued series with a chart, workload that has it). */
-static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
-	bprintf(b, "\n## Charts\n\n");
+	eb_bprintf(b, "\n## Charts\n\n");
 	for (size_t d = 0; d < eb_series_count; d++) {
 		if (!eb_series[d].chart)
 			continue;
@@ -896,24 +857,24 @@ static int section_charts(struct buf *b, json_t *doc, const char *dir, char *err
 				snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
 				return rc;
 			}
-			bprintf(b, "![%s](%s)\n\n", title, file);
+			eb_bprintf(b, "![%s](%s)\n\n", title, file);
 		}
 	}
 	return 0;
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void csv_field(struct buf *b, const char *s, int last)
+static void csv_field(struct eb_buf *b, const char *s, int last)
 {
 	if (strpbrk(s, ",\"\r\n")) {
-		bprintf(b, "\"");
+		eb_bprintf(b, "\"");
 		for (const char *p = s; *p; p++)
-			bprintf(b, *p == '"' ? "\"\"" : "%c", *p);
-		bprintf(b, "\"");
+			eb_bprintf(b, *p == '"' ? "\"\"" : "%c", *p);
+		eb_bprintf(b, "\"");
 	} else {
-		bprintf(b, "%s", s);
+		eb_bprintf(b, "%s", s);
 	}
-	bprintf(b, last ? "\n" : ",");
+	eb_bprintf(b, last ? "\n" : ",");
 }
 
 /*
@@ -923,8 +884,8 @@ static void csv_field(struct buf *b, const char *s, int last)
  */
 static int write_csv(const char *dir, json_t *doc, char *err, size_t errcap)
 {
-	struct buf b = { 0 };
-	bprintf(&b, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
+	struct eb_buf b = { 0 };
+	eb_bprintf(&b, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
 	size_t i, j;
 	json_t *cell, *s;
 	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
@@ -934,7 +895,7 @@ static int write_csv(const char *dir, json_t *doc, char *err, size_t errcap)
 			csv_field(&b, eb_jstr(cell, "mode"), 0);
 			csv_field(&b, eb_jstr(cell, "workload"), 0);
 			csv_field(&b, st, 0);
-			bprintf(&b, ",,,,,,,,,,,,");
+			eb_bprintf(&b, ",,,,,,,,,,,,");
 			csv_field(&b, eb_jstr(cell, "error"), 1);
 			continue;
 		}
@@ -948,20 +909,20 @@ static int write_csv(const char *dir, json_t *doc, char *err, size_t errcap)
 			csv_field(&b, st, 0);
 			csv_field(&b, eb_jstr(s, "name"), 0);
 			csv_field(&b, eb_jstr(s, "unit"), 0);
-			bprintf(&b, "%zu,%.17g,", sum.n, sum.median);
+			eb_bprintf(&b, "%zu,%.17g,", sum.n, sum.median);
 			if (sum.has_ci)
-				bprintf(&b, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
+				eb_bprintf(&b, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
 			else
-				bprintf(&b, ",,");
-			bprintf(&b, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
+				eb_bprintf(&b, ",,");
+			eb_bprintf(&b, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
 		}
 	}
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	int rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+	int rc = eb_buf_write_file(&b, path);
 	if (rc < 0)
 		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-	free(b.p);
+	eb_buf_free(&b);
 	return rc;
 }
 
@@ -982,15 +943,15 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		json_decref(doc);
 		return -EINVAL;
 	}
-	struct buf b = { 0 };
+	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
-	bprintf(&b, "# edgebench report\n\n");
+	eb_bprintf(&b, "# edgebench report\n\n");
 	if (!status || strcmp(status, "complete") != 0)
-		bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");
+		eb_bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");
 	if (json_integer_value(ver) < EB_SCHEMA_VERSION)
-		bprintf(&b, "*Results schema %lld: written by an older edgebench, which ran cells one after another; no schedule, calibration or paired comparisons.*\n\n",
+		eb_bprintf(&b, "*Results schema %lld: written by an older edgebench, which ran cells one after another; no schedule, calibration or paired comparisons.*\n\n",
 			(long long)json_integer_value(ver));
-	bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI of a median is from order statistics; ratios are paired by round (see Paired comparisons).\n\n");
+	eb_bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI of a median is from order statistics; ratios are paired by round (see Paired comparisons).\n\n");
 	section_environment(&b, doc);
 	section_noise(&b, doc);
 	section_runtimes(&b, doc);
@@ -1009,11 +970,11 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		rc = write_csv(dir, doc, err, errcap);
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/report.md", dir);
-		rc = b.failed ? -ENOMEM : eb_write_file_atomic(path, b.p, b.len);
+		rc = eb_buf_write_file(&b, path);
 		if (rc < 0)
 			snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
 	}
-	free(b.p);
+	eb_buf_free(&b);
 	json_decref(doc);
 	return rc;
 }
