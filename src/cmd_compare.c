@@ -81,19 +81,6 @@ static double *samples(json_t *cell, const char *name, size_t *n)
 	return NULL;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
-/* Median of v[0..n) (v is reordered: the caller's copy). */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return eb_percentile(v, n, 50);
-}
-
 static void fingerprints(struct eb_buf *t, json_t **docs, char **dirs, int n)
 {
 	static const char *const keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel",
@@ -208,7 +195,7 @@ static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *fla
 					const char *shown = !strcmp(unit, "ns") ? "ms" : !strcmp(unit, "bytes") ? "MiB" : unit;
 					int sig = q.ci_lo > 1.0 || q.ci_hi < 1.0;
 					*flagged += sig;
-					double ma = median(a, na), mb = median(b, nb);
+					double ma = eb_median_inplace(a, na), mb = eb_median_inplace(b, nb);
 					eb_bprintf(t, "| %s/%s | %s | %s | %zu/%zu | %.4g | %.4g | %s | %s%.3f%s | %.3f\u2013%.3f |\n",
 					    eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"), name, na, nb,
 					    ma / div, mb / div, shown, sig ? "**" : "", q.ratio, sig ? "**" : "", q.ci_lo, q.ci_hi);

@@ -14,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 int eb_paired_ratio(const double *x, const double *base, size_t n, uint64_t seed,
 		    unsigned resamples, struct eb_ratio *out)
 {
@@ -54,19 +48,13 @@ int eb_paired_ratio(const double *x, const double *base, size_t n, uint64_t seed
 			s += lr[eb_rng_below(&r, n)];
 		boot[b] = s / (double)n;
 	}
-	qsort(boot, resamples, sizeof(*boot), cmp_double);
+	eb_sort_doubles(boot, resamples);
 	out->ci_lo = exp(eb_percentile(boot, resamples, 2.5));
 	out->ci_hi = exp(eb_percentile(boot, resamples, 97.5));
 out:
 	free(lr);
 	free(boot);
 	return rc;
-}
-
-static double median_of(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return eb_percentile(v, n, 50);
 }
 
 int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
@@ -83,7 +71,7 @@ int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, 
 	}
 	memcpy(ra, a, na * sizeof(*ra));
 	memcpy(rb, b, nb * sizeof(*rb));
-	double ma = median_of(ra, na), mb = median_of(rb, nb);
+	double ma = eb_median_inplace(ra, na), mb = eb_median_inplace(rb, nb);
 	if (!(ma > 0) || !(mb > 0)) {
 		rc = -EINVAL;
 		goto out;
@@ -101,12 +89,12 @@ int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, 
 			ra[i] = a[eb_rng_below(&r, na)];
 		for (size_t i = 0; i < nb; i++)
 			rb[i] = b[eb_rng_below(&r, nb)];
-		double x = median_of(ra, na), y = median_of(rb, nb);
+		double x = eb_median_inplace(ra, na), y = eb_median_inplace(rb, nb);
 		if (x > 0)
 			boot[kept++] = y / x;
 	}
 	if (kept) {
-		qsort(boot, kept, sizeof(*boot), cmp_double);
+		eb_sort_doubles(boot, kept);
 		out->ci_lo = eb_percentile(boot, kept, 2.5);
 		out->ci_hi = eb_percentile(boot, kept, 97.5);
 	}
@@ -174,7 +162,7 @@ static double *trial_medians(json_t *series, size_t *ntrials)
 			med[t] = NAN;
 			continue;
 		}
-		qsort(buf, k, sizeof(*buf), cmp_double);
+		eb_sort_doubles(buf, k);
 		med[t] = eb_percentile(buf, k, 50);
 	}
 	free(buf);

@@ -71,12 +71,6 @@ static json_t *checks(struct eb_cell *c)
 	return json_object_get(c->json, "checks");
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* pattern with its one "%s" replaced by fill (no printf on data). */
 static void fill_pattern(char *out, size_t cap, const char *pattern, const char *fill)
 {
@@ -697,18 +691,10 @@ static int ph_curve(struct eb_cell *c, unsigned t)
 			       "achieved_per_s", lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0.0,
 			       "requests", (json_int_t)lr.completed);
 	if (lr.samples_len && eb_summarize(c->ws->scratch, lr.samples_len, &sum) == 0) {
-		double *sorted = malloc(lr.samples_len * sizeof(double));
-		double p999 = sum.max;
-		if (sorted) {
-			memcpy(sorted, c->ws->scratch, lr.samples_len * sizeof(double));
-			qsort(sorted, lr.samples_len, sizeof(double), cmp_double);
-			p999 = eb_percentile(sorted, lr.samples_len, 99.9);
-			free(sorted);
-		}
 		json_object_set_new(pt, "p50_ns", json_real(sum.median));
 		json_object_set_new(pt, "p90_ns", json_real(sum.p90));
 		json_object_set_new(pt, "p99_ns", json_real(sum.p99));
-		json_object_set_new(pt, "p999_ns", json_real(p999));
+		json_object_set_new(pt, "p999_ns", json_real(sum.p999));
 	}
 	json_array_append_new(curve, pt);
 out:

@@ -275,12 +275,7 @@ static void section_noise(struct eb_buf *b, json_t *doc)
 		double *sorted = malloc(n * sizeof(*sorted));
 		if (sorted) {
 			memcpy(sorted, k, n * sizeof(*sorted));
-			for (size_t a = 1; a < n; a++)
-				for (size_t c = a; c > 0 && sorted[c - 1] > sorted[c]; c--) {
-					double x = sorted[c];
-					sorted[c] = sorted[c - 1];
-					sorted[c - 1] = x;
-				}
+			eb_sort_doubles(sorted, n);
 			lo = eb_percentile(sorted, n, 10);
 			hi = eb_percentile(sorted, n, 90);
 			free(sorted);

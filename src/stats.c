@@ -15,6 +15,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void eb_sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
 double eb_percentile(const double *sorted, size_t n, double p)
 {
 	if (n == 1)
@@ -26,6 +31,12 @@ double eb_percentile(const double *sorted, size_t n, double p)
 	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
+double eb_median_inplace(double *v, size_t n)
+{
+	eb_sort_doubles(v, n);
+	return eb_percentile(v, n, 50);
+}
+
 int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 {
 	if (n == 0)
@@ -34,7 +45,7 @@ int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 	if (!s)
 		return -ENOMEM;
 	memcpy(s, samples, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	eb_sort_doubles(s, n);
 
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -51,6 +62,7 @@ int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 	out->median = eb_percentile(s, n, 50);
 	out->p90 = eb_percentile(s, n, 90);
 	out->p99 = eb_percentile(s, n, 99);
+	out->p999 = eb_percentile(s, n, 99.9);
 	if (n >= 6) {
 		/* ranks (1-based) n/2 -+ 1.96*sqrt(n)/2, rounded outwards */
 		double half = 1.959964 * sqrt((double)n) / 2.0;

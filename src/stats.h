@@ -17,10 +17,16 @@
 struct eb_summary {
 	size_t n;
 	double min, max, mean, stddev;
-	double median, p90, p99;
+	double median, p90, p99, p999;
 	double median_ci_lo, median_ci_hi;  /* valid when has_ci */
 	int has_ci;
 };
+
+/* Sort v[0..n) ascending in place. */
+void eb_sort_doubles(double *v, size_t n);
+
+/* Median of v[0..n), n >= 1, sorting v in place (the caller's copy). */
+double eb_median_inplace(double *v, size_t n);
 
 /* Percentile p in [0,100] of sorted[0..n), n >= 1. */
 double eb_percentile(const double *sorted, size_t n, double p);

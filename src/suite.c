@@ -15,6 +15,7 @@
 #include "buildinfo.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,18 +243,17 @@ static void mark_noise(struct suite *s, struct eb_cell *cells, size_t n)
 	size_t nr = json_array_size(s->calibration);
 	if (nr == 0)
 		return;
-	double *k = malloc(nr * sizeof(*k)), *sorted = malloc(nr * sizeof(*sorted));
-	if (!k || !sorted)
-		goto out;
+	double *k = malloc(nr * sizeof(*k));
+	if (!k)
+		return;
 	for (size_t r = 0; r < nr; r++)
-		k[r] = sorted[r] = json_number_value(json_object_get(json_array_get(s->calibration, r), "kernel_ns"));
+		k[r] = json_number_value(json_object_get(json_array_get(s->calibration, r), "kernel_ns"));
 	struct eb_summary m;
-	if (eb_summarize(sorted, nr, &m) < 0)
+	if (eb_summarize(k, nr, &m) < 0)
 		goto out;
 	for (size_t r = 0; r < nr; r++)
 		json_object_set_new(json_array_get(s->calibration, r), "noisy",
-				    json_boolean(m.median > 0 && (k[r] / m.median - 1 > s->plan->noise_threshold ||
-								  1 - k[r] / m.median > s->plan->noise_threshold)));
+				    json_boolean(m.median > 0 && fabs(k[r] / m.median - 1) > s->plan->noise_threshold));
 	for (size_t i = 0; i < n; i++) {
 		unsigned total = 0, noisy = 0;
 		size_t e;
@@ -276,7 +276,6 @@ static void mark_noise(struct suite *s, struct eb_cell *cells, size_t n)
 	}
 out:
 	free(k);
-	free(sorted);
 }
 
 uint64_t eb_suite_estimate_ns(const struct eb_plan *plan, const struct eb_cell_spec *specs, size_t n)
