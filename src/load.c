@@ -111,6 +111,32 @@ static void attempt_failed(struct loader *l, struct lconn *c, uint64_t *counter)
 static int dispatch(struct loader *l, uint64_t now);
 
 /*
+ * Send a request on c (idle, open or not); its latency counts from
+ * start_ns (now in the closed loop, its due time in the open loop).
+ * Returns 0 when under way, 1 when the connect failed at once (the attempt
+ * is counted and c stays free), or a negative errno.
+ */
+static int start_request(struct loader *l, struct lconn *c, uint64_t start_ns)
+{
+	l->issued++;
+	c->start_ns = start_ns;
+	if (c->fd < 0) {
+		int rc = conn_open(l, c);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			l->finished++;
+			l->res->err_connect++;
+			return 1;
+		}
+		return 0;   /* the request goes out once connected */
+	}
+	c->state = C_WRITING;
+	c->woff = 0;
+	return conn_write(l, c);
+}
+
+/*
  * Begin the next request on c if the plan allows; returns <0 on fatal
  * error.  In the open loop c just becomes free, and whatever is due goes
  * out on the free connections.
@@ -124,47 +150,16 @@ static int conn_next(struct loader *l, struct lconn *c)
 		return dispatch(l, eb_now_ns());
 	}
 	while (may_issue(l)) {
-		l->issued++;
-		c->start_ns = eb_now_ns();
-		if (c->fd < 0) {
-			int rc = conn_open(l, c);
-			if (rc < 0)
-				return rc;
-			if (rc > 0) {
-				l->finished++;
-				l->res->err_connect++;
-				continue;
-			}
-			return 0;   /* the request goes out once connected */
-		}
-		c->state = C_WRITING;
-		c->woff = 0;
-		return conn_write(l, c);
+		int rc = start_request(l, c, eb_now_ns());
+		if (rc != 1)
+			return rc;
+		/* the connect failed at once (counted): the next attempt */
 	}
 	if (c->fd >= 0)
 		conn_drop(l, c);
 	return 0;
 }
 
-/* Send a request that was due at due_ns on c (idle, open or not). */
-static int start_request(struct loader *l, struct lconn *c, uint64_t due_ns)
-{
-	l->issued++;
-	c->start_ns = due_ns;
-	if (c->fd < 0) {
-		int rc = conn_open(l, c);
-		if (rc < 0)
-			return rc;
-		if (rc > 0) {
-			l->finished++;
-			l->res->err_connect++;
-		}
-		return 0;   /* the request goes out once connected */
-	}
-	c->state = C_WRITING;
-	c->woff = 0;
-	return conn_write(l, c);
-}
 
 /*
  * Open loop: send every request that is due by now on a free connection,
@@ -193,7 +188,7 @@ static int dispatch(struct loader *l, uint64_t now)
 		l->next_due_ns += l->interval_ns;
 		int rc = start_request(l, free_c, due);
 		if (rc < 0)
-			return rc;
+			return rc;   /* 1: the connect failed at once; the next due request tries again */
 	}
 	return 0;
 }
