@@ -249,46 +249,20 @@ int eb_cmd_run(int argc, char **argv)
 			plan.noise_threshold = (double)x / 100.0;
 			break;
 		case 24:
-			if (!strcmp(optarg, "none")) {
-				plan.n_curve = 0;
-				break;
-			}
-			plan.n_curve = 0;
-			for (const char *p = optarg; ; ) {
-				char item[16];
-				size_t l = strcspn(p, ",");
-				snprintf(item, sizeof(item), "%.*s", (int)(l < 15 ? l : 15), p);
-				if (l >= 15 || plan.n_curve == sizeof(plan.curve_pct) / sizeof(plan.curve_pct[0]) ||
-				    eb_parse_count(item, 1, 100, &x) < 0) {
-					fprintf(stderr, "edgebench run: bad value '%s' for --curve (up to 8 percentages 1..100, e.g. 10,50,90, or none)\n", optarg);
-					return 2;
-				}
-				plan.curve_pct[plan.n_curve++] = (unsigned)x;
-				if (!p[l])
-					break;
-				p += l + 1;
+			if (eb_parse_count_list(optarg, 1, 100, plan.curve_pct, sizeof(plan.curve_pct) / sizeof(plan.curve_pct[0]),
+						&plan.n_curve) < 0) {
+				fprintf(stderr, "edgebench run: bad value '%s' for --curve (up to 8 percentages 1..100, e.g. 10,50,90, or none)\n", optarg);
+				return 2;
 			}
 			break;
 		case 25: if (dur("--curve-duration", optarg, 100000000ull, 600000000000ull, &plan.curve_ns)) return 2; break;
 		case 26: if (num("--curve-connections", optarg, 1, 1000, &x)) return 2; plan.curve_connections = (unsigned)x; break;
 		case 27: if (dur("--p99-threshold", optarg, 1000ull, 60000000000ull, &plan.p99_threshold_ns)) return 2; break;
 		case 28:
-			plan.n_burst_sizes = 0;
-			if (!strcmp(optarg, "none"))
-				break;
-			for (const char *p = optarg; ; ) {
-				char item[16];
-				size_t l = strcspn(p, ",");
-				snprintf(item, sizeof(item), "%.*s", (int)(l < 15 ? l : 15), p);
-				if (l >= 15 || plan.n_burst_sizes == sizeof(plan.burst_sizes) / sizeof(plan.burst_sizes[0]) ||
-				    eb_parse_count(item, 1, 64, &x) < 0) {
-					fprintf(stderr, "edgebench run: bad value '%s' for --burst (up to 8 counts 1..64, e.g. 1,4,16,64, or none)\n", optarg);
-					return 2;
-				}
-				plan.burst_sizes[plan.n_burst_sizes++] = (unsigned)x;
-				if (!p[l])
-					break;
-				p += l + 1;
+			if (eb_parse_count_list(optarg, 1, 64, plan.burst_sizes, sizeof(plan.burst_sizes) / sizeof(plan.burst_sizes[0]),
+						&plan.n_burst_sizes) < 0) {
+				fprintf(stderr, "edgebench run: bad value '%s' for --burst (up to 8 counts 1..64, e.g. 1,4,16,64, or none)\n", optarg);
+				return 2;
 			}
 			break;
 		case 'h': run_usage(stdout); return 0;

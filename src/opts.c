@@ -6,6 +6,7 @@
 #include "opts.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 struct unit {
@@ -69,4 +70,25 @@ int eb_parse_duration_ns(const char *s, uint64_t min_ns, uint64_t max_ns, uint64
 int eb_parse_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	return parse_scaled(s, byte_units, min, max, out);
+}
+
+int eb_parse_count_list(const char *s, uint64_t min, uint64_t max, unsigned *out, unsigned cap, unsigned *n)
+{
+	*n = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (const char *p = s;; ) {
+		char item[16];
+		uint64_t v;
+		size_t l = strcspn(p, ",");
+		if (l >= sizeof(item) || *n == cap)
+			return -EINVAL;
+		snprintf(item, sizeof(item), "%.*s", (int)l, p);
+		if (eb_parse_count(item, min, max, &v) < 0)
+			return -EINVAL;
+		out[(*n)++] = (unsigned)v;
+		if (!p[l])
+			return 0;
+		p += l + 1;
+	}
 }

@@ -80,6 +80,29 @@ static void test_counts(void **state)
 	assert_int_equal(eb_parse_count("99999999999999999k", 0, UINT64_MAX, &v), -ERANGE);
 }
 
+static void test_count_lists(void **state)
+{
+	(void)state;
+	unsigned v[4], n = 99;
+	assert_int_equal(eb_parse_count_list("1,4,16", 1, 64, v, 4, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(v[2], 16);
+	assert_int_equal(eb_parse_count_list("none", 1, 64, v, 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(eb_parse_count_list("1,2,3,4,5", 1, 64, v, 4, &n), -EINVAL);   /* over cap */
+	assert_int_equal(eb_parse_count_list("1,65", 1, 64, v, 4, &n), -EINVAL);
+	assert_int_equal(eb_parse_count_list("5,,6", 1, 64, v, 4, &n), -EINVAL);
+	assert_int_equal(eb_parse_count_list("", 1, 64, v, 4, &n), -EINVAL);
+	assert_int_equal(eb_parse_count_list("12345678901234567,1", 1, 64, v, 4, &n), -EINVAL);
+	uint64_t b;
+	assert_int_equal(eb_parse_bytes("2G", 1, 1ull << 40, &b), 0);
+	assert_true(b == 2ull << 30);
+	assert_int_equal(eb_parse_bytes("512M", 1, 1ull << 40, &b), 0);
+	assert_true(b == 512ull << 20);
+	assert_int_equal(eb_parse_bytes("lots", 1, 1ull << 40, &b), -EINVAL);
+}
+
 static void test_durations(void **state)
 {
 	(void)state;
@@ -106,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_count_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
