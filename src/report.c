@@ -525,21 +525,39 @@ static void section_checks(struct eb_buf *b, json_t *doc)
 }
 
 /*
- * Latency vs offered load, one line per runtime/mode: x the percentage of
- * the cell's own closed-loop throughput, y the open-loop p99 on a log
- * scale (decades), the threshold as a dashed line.
+ * A line chart on a log y scale (decades): one line per runtime/mode, tick
+ * labels under the x axis, an optional dashed threshold.  x is a fraction
+ * of the plot width; points with y <= 0 are left out.  The latency curve
+ * and the scale-from-zero chart are both this.
  */
-static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
+#define CHART_LINES 64
+#define CHART_POINTS 16
+
+struct chart_line {
+	char label[96];
+	size_t n;
+	double x[CHART_POINTS], y[CHART_POINTS];
+};
+
+struct log_chart {
+	const char *title;
+	const char *y_unit;
+	size_t n_ticks;
+	double tick_x[CHART_POINTS];
+	char tick[CHART_POINTS][24];
+	double threshold;             /* 0: none */
+	size_t n_lines;
+	struct chart_line line[CHART_LINES];
+};
+
+static int write_log_chart(const char *path, const struct log_chart *ch)
 {
 	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
 					      "#00798c", "#8d6a9f", "#555555" };
-	struct eb_buf b = { 0 };
-	double lo = 1e9, hi = 0;
-	size_t i, k;
-	json_t *cell, *pt;
-	json_array_foreach(cells, i, cell)
-		json_array_foreach(json_object_get(json_object_get(cell, "values"), "latency_curve"), k, pt) {
-			double v = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
+	double lo = 1e300, hi = 0;
+	for (size_t l = 0; l < ch->n_lines; l++)
+		for (size_t k = 0; k < ch->line[l].n; k++) {
+			double v = ch->line[l].y[k];
 			if (v > 0 && v < lo)
 				lo = v;
 			if (v > hi)
@@ -547,51 +565,129 @@ static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
 		}
 	if (hi <= 0)
 		return 0;
-	if (threshold_ms > hi)
-		hi = threshold_ms;
-	if (threshold_ms > 0 && threshold_ms < lo)
-		lo = threshold_ms;
+	if (ch->threshold > hi)
+		hi = ch->threshold;
+	if (ch->threshold > 0 && ch->threshold < lo)
+		lo = ch->threshold;
 	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
 	if (dhi <= dlo)
 		dhi = dlo + 1;
 	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
+#define Y(v) (top + ploth - ploth * (log10(v) - dlo) / (dhi - dlo))
+	struct eb_buf b = { 0 };
 	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
 	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello open-loop p99 vs offered load (%% of each runtime's own throughput)</text>\n");
+	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", ch->title);
 	for (double d = dlo; d <= dhi; d++) {
-		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
+		double y = Y(pow(10, d));
 		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g %s</text>\n", left - 6, y + 4, pow(10, d), ch->y_unit);
 	}
-	for (int x = 0; x <= 100; x += 25)
-		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d%%</text>\n", left + plotw * x / 100.0,
-			top + ploth + 18, x);
-	if (threshold_ms > 0) {
-		double y = top + ploth - ploth * (log10(threshold_ms) - dlo) / (dhi - dlo);
+	for (size_t t = 0; t < ch->n_ticks; t++)
+		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", left + plotw * ch->tick_x[t],
+			   top + ploth + 18, ch->tick[t]);
+	if (ch->threshold > 0) {
+		double y = Y(ch->threshold);
 		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
-			left, left + plotw, y, y);
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g ms</text>\n", left + plotw + 4, y + 4, threshold_ms);
+			   left, left + plotw, y, y);
+		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g %s</text>\n", left + plotw + 4, y + 4, ch->threshold, ch->y_unit);
 	}
-	size_t line = 0;
-	json_array_foreach(cells, i, cell) {
-		json_t *curve = json_object_get(json_object_get(cell, "values"), "latency_curve");
-		if (!json_array_size(curve) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
-			continue;
-		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
+	for (size_t l = 0; l < ch->n_lines; l++) {
+		const char *col = colour[l % (sizeof(colour) / sizeof(colour[0]))];
 		eb_bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
-		json_array_foreach(curve, k, pt) {
-			double v = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
-			double x = left + plotw * json_number_value(json_object_get(pt, "percent")) / 100.0;
-			double y = top + ploth - ploth * (log10(v > 0 ? v : lo) - dlo) / (dhi - dlo);
-			eb_bprintf(&b, "%.1f,%.1f ", x, y);
-		}
-		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
-			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
-		line++;
+		for (size_t k = 0; k < ch->line[l].n; k++)
+			if (ch->line[l].y[k] > 0)
+				eb_bprintf(&b, "%.1f,%.1f ", left + plotw * ch->line[l].x[k], Y(ch->line[l].y[k]));
+		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s</text>\n", left + plotw + 50,
+			   (size_t)top + 16 * l + 10, col, ch->line[l].label);
 	}
+#undef Y
 	eb_bprintf(&b, "</svg>\n");
 	int rc = eb_buf_write_file(&b, path);
 	eb_buf_free(&b);
+	return rc;
+}
+
+/*
+ * One line per ok cell that has values.<key>: its points' x from xfn, y
+ * from the point's yfield (ns, shown in ms).  The chart is only written
+ * when some line has a point.
+ */
+static int chart_from_cells(const char *path, struct log_chart *ch, json_t *cells, const char *key,
+			    const char *yfield, double (*xfn)(json_t *pt, const void *arg), const void *arg)
+{
+	size_t i, k;
+	json_t *cell, *pt;
+	json_array_foreach(cells, i, cell) {
+		json_t *pts = json_object_get(json_object_get(cell, "values"), key);
+		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0 || ch->n_lines == CHART_LINES)
+			continue;
+		struct chart_line *ln = &ch->line[ch->n_lines++];
+		snprintf(ln->label, sizeof(ln->label), "%s/%s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
+		ln->n = 0;
+		json_array_foreach(pts, k, pt) {
+			double x = xfn(pt, arg);
+			if (ln->n == CHART_POINTS || x < 0)
+				continue;
+			ln->x[ln->n] = x;
+			ln->y[ln->n++] = json_number_value(json_object_get(pt, yfield)) / 1e6;
+		}
+	}
+	return write_log_chart(path, ch);
+}
+
+static double curve_x(json_t *pt, const void *arg)
+{
+	(void)arg;
+	return json_number_value(json_object_get(pt, "percent")) / 100.0;
+}
+
+/* Latency vs offered load: x the percentage of the cell's own closed-loop throughput, y its p99. */
+static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
+{
+	struct log_chart *ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return -ENOMEM;
+	ch->title = "http-hello open-loop p99 vs offered load (% of each runtime's own throughput)";
+	ch->y_unit = "ms";
+	ch->threshold = threshold_ms;
+	for (int x = 0; x <= 100; x += 25, ch->n_ticks++) {
+		ch->tick_x[ch->n_ticks] = x / 100.0;
+		snprintf(ch->tick[ch->n_ticks], sizeof(ch->tick[0]), "%d%%", x);
+	}
+	int rc = chart_from_cells(path, ch, cells, "latency_curve", "p99_ns", curve_x, NULL);
+	free(ch);
+	return rc;
+}
+
+/* Position of a point's N among the configured sizes, as a fraction of the width (-1: not there). */
+static double scale_x(json_t *pt, const void *arg)
+{
+	json_t *sizes = (json_t *)arg;
+	size_t nx = json_array_size(sizes);
+	for (size_t x = 0; x < nx; x++)
+		if (json_integer_value(json_array_get(sizes, x)) == json_integer_value(json_object_get(pt, "instances")))
+			return nx > 1 ? (double)x / (double)(nx - 1) : 0.5;
+	return -1;
+}
+
+/* All-ready time against N (log y, one line per runtime/mode). */
+static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
+{
+	size_t nx = json_array_size(sizes);
+	if (nx == 0)
+		return 0;
+	struct log_chart *ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return -ENOMEM;
+	ch->title = "http-hello scale from zero: N instances launched at once, time until all answer";
+	ch->y_unit = "ms";
+	for (size_t x = 0; x < nx && x < CHART_POINTS; x++, ch->n_ticks++) {
+		ch->tick_x[x] = nx > 1 ? (double)x / (double)(nx - 1) : 0.5;
+		snprintf(ch->tick[x], sizeof(ch->tick[0]), "N=%lld", (long long)json_integer_value(json_array_get(sizes, x)));
+	}
+	int rc = chart_from_cells(path, ch, cells, "scale_from_zero", "all_ready_ns", scale_x, sizes);
+	free(ch);
 	return rc;
 }
 
@@ -702,68 +798,6 @@ static void section_study(struct eb_buf *b, json_t *doc)
 			ratio, eb_jstr(row, "why"));
 	}
 	json_decref(study);
-}
-
-/* All-ready time against N (log y, one line per runtime/mode). */
-static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
-{
-	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
-					      "#00798c", "#8d6a9f", "#555555" };
-	size_t nx = json_array_size(sizes), i, k;
-	json_t *cell, *pt;
-	double lo = 1e12, hi = 0;
-	json_array_foreach(cells, i, cell)
-		json_array_foreach(json_object_get(json_object_get(cell, "values"), "scale_from_zero"), k, pt) {
-			double v = json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6;
-			if (v > 0 && v < lo)
-				lo = v;
-			if (v > hi)
-				hi = v;
-		}
-	if (nx == 0 || hi <= 0)
-		return 0;
-	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
-	if (dhi <= dlo)
-		dhi = dlo + 1;
-	struct eb_buf b = { 0 };
-	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
-	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">http-hello scale from zero: N instances launched at once, time until all answer</text>\n");
-	for (double d = dlo; d <= dhi; d++) {
-		double y = top + ploth - ploth * (d - dlo) / (dhi - dlo);
-		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g ms</text>\n", left - 6, y + 4, pow(10, d));
-	}
-	for (size_t x = 0; x < nx; x++)
-		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N=%lld</text>\n",
-			left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5), top + ploth + 18,
-			(long long)json_integer_value(json_array_get(sizes, x)));
-	size_t line = 0;
-	json_array_foreach(cells, i, cell) {
-		json_t *pts = json_object_get(json_object_get(cell, "values"), "scale_from_zero");
-		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0)
-			continue;
-		const char *col = colour[line % (sizeof(colour) / sizeof(colour[0]))];
-		eb_bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
-		json_array_foreach(pts, k, pt) {
-			size_t x = 0;
-			while (x < nx && json_integer_value(json_array_get(sizes, x)) != json_integer_value(json_object_get(pt, "instances")))
-				x++;
-			double v = json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6;
-			if (x == nx || !(v > 0))
-				continue;
-			eb_bprintf(&b, "%.1f,%.1f ", left + plotw * (nx > 1 ? (double)x / (double)(nx - 1) : 0.5),
-				top + ploth - ploth * (log10(v) - dlo) / (dhi - dlo));
-		}
-		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s/%s</text>\n", left + plotw + 50,
-			(size_t)top + 16 * line + 10, col, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
-		line++;
-	}
-	eb_bprintf(&b, "</svg>\n");
-	int rc = eb_buf_write_file(&b, path);
-	eb_buf_free(&b);
-	return rc;
 }
 
 /* Scale from zero: all-ready time against N, and each instance's own start. */
