@@ -190,6 +190,16 @@ static void last_stderr_line(struct eb_cell *c, char *out, size_t cap)
 
 static unsigned launch_seq;
 
+/*
+ * An instance killed by a signal is a crash: the cell says so as data
+ * (`crash`: the phase and the signal), beside its one-line error.
+ */
+static void note_crash(struct eb_cell *c, const char *phase, int wait_status)
+{
+	if (c->json && WIFSIGNALED(wait_status))
+		json_object_set_new(c->json, "crash", json_pack("{s:s, s:i}", "phase", phase, "signal", WTERMSIG(wait_status)));
+}
+
 /* Build the command for a fresh instance name and start it. */
 static int launch(struct eb_cell *c, int capture, struct eb_instance *in)
 {
@@ -250,6 +260,7 @@ static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *rea
 		eb_describe_status(p->wait_status, st, sizeof(st));
 		last_stderr_line(c, line, sizeof(line));
 		fail(c, rc, "server exited (%s) before answering%s%s", st, line[0] ? ": " : "", line);
+		note_crash(c, "start", p->wait_status);
 	} else if (rc == -ETIMEDOUT) {
 		char last[64];
 		if (pr.last_status)
@@ -332,6 +343,7 @@ static int instance_died(struct eb_cell *c, const char *what, uint64_t after_ns)
 	eb_proc_exited(&c->in.proc);
 	eb_describe_status(c->in.proc.wait_status, st, sizeof(st));
 	uint64_t since = c->in.proc.exit_ns > c->in.proc.launch_ns ? c->in.proc.exit_ns - c->in.proc.launch_ns : 0;
+	note_crash(c, what, c->in.proc.wait_status);
 	return fail(c, -ECHILD, "the instance exited (%s) during %s, %.3f s into it and %.3f s after its launch",
 		    st, what, (double)after_ns / 1e9, (double)since / 1e9);
 }
@@ -767,6 +779,7 @@ static int ph_coldburst(struct eb_cell *c, unsigned t)
 				last_stderr_line(c, line, sizeof(line));
 				rc = fail(c, rc, "scale from zero: instance %u of %u exited (%s) before answering%s%s",
 					  i + 1, n, st, line[0] ? ": " : "", line);
+				note_crash(c, "scale from zero", ins[i].proc.wait_status);
 				goto out;
 			} else if (rc == -EINTR) {
 				goto out;

@@ -459,9 +459,9 @@ static void section_results(struct eb_buf *b, json_t *doc)
 		const char *mode = eb_jstr(cell, "mode");
 		const char *wl = eb_jstr(cell, "workload");
 		if (strcmp(eb_jstr(cell, "status"), "ok") != 0) {
-			/* an instance killed by a signal while measured is a crash, said so */
+			/* an instance killed by a signal is a crash (the cell records it), said so */
 			const char *err = eb_jstr(cell, "error");
-			int crashed = strstr(err, "exited (signal") != NULL;
+			int crashed = json_is_object(json_object_get(cell, "crash"));
 			eb_bprintf(b, "| %s | %s | %s | **%s**: %s | | | | | | | | |\n", rt, mode, wl,
 				crashed ? "crashed" : eb_jstr(cell, "status"), err);
 			continue;
