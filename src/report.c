@@ -7,6 +7,8 @@
 #include "fsutil.h"
 #include "results.h"
 #include "series.h"
+#include "svg.h"
+#include "report_html.h"
 #include "textbuf.h"
 #include "workload.h"
 
@@ -127,59 +129,6 @@ void eb_report_table(FILE *f, json_t *doc)
 	}
 }
 
-struct bar {
-	char label[96];
-	struct eb_summary s;
-};
-
-/* A chart label: whole numbers from 100 up, three significant digits below. */
-static void fmt_num(double v, char *buf, size_t cap)
-{
-	snprintf(buf, cap, v >= 100 ? "%.0f" : "%.3g", v);
-}
-
-/* One horizontal bar chart: median bar, min..max line, p90 tick. */
-static int write_svg(const char *path, const char *title, const char *unit_shown,
-		     double div, struct bar *bars, size_t n)
-{
-	struct eb_buf b = { 0 };
-	double maxv = 0;
-	for (size_t i = 0; i < n; i++)
-		if (bars[i].s.max / div > maxv)
-			maxv = bars[i].s.max / div;
-	if (maxv <= 0)
-		maxv = 1;
-	int W = 760, left = 230, rowh = 28, top = 40;
-	int H = top + (int)n * rowh + 40;
-	double plotw = W - left - 170;   /* room right of the longest line for its label */
-	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", title);
-	for (size_t i = 0; i < n; i++) {
-		int y = top + (int)i * rowh;
-		double med = bars[i].s.median / div, mn = bars[i].s.min / div, mx = bars[i].s.max / div,
-		       p90 = bars[i].s.p90 / div;
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8, y + 16, bars[i].label);
-		eb_bprintf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"#4a7ab7\"/>\n", left, y + 4, plotw * med / maxv);
-		eb_bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
-			left + plotw * mn / maxv, left + plotw * mx / maxv, y + 12, y + 12);
-		eb_bprintf(&b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n",
-			left + plotw * p90 / maxv, left + plotw * p90 / maxv, y + 6, y + 18);
-		char num[32];
-		fmt_num(med, num, sizeof(num));
-		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" fill=\"#222\">%s %s (n=%zu)</text>\n",
-			left + plotw * mx / maxv + 6, y + 16, num, unit_shown, bars[i].s.n);
-	}
-	char axis[32];
-	fmt_num(maxv, axis, sizeof(axis));
-	eb_bprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: median; line: min..max; tick: p90; axis 0..%s %s</text>\n",
-		left, H - 12, axis, unit_shown);
-	eb_bprintf(&b, "</svg>\n");
-	int rc = eb_buf_write_file(&b, path);
-	eb_buf_free(&b);
-	return rc;
-}
-
 /* The comparison of a cell's series with the baseline, or NULL. */
 static json_t *find_comparison(json_t *doc, const char *rt, const char *mode, const char *wl, const char *series)
 {
@@ -212,6 +161,58 @@ static int ci_contains_one(json_t *cmp)
 {
 	json_t *ci = json_object_get(cmp, "ci95");
 	return json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0;
+}
+
+/* "runtime/mode" of a cell, with its network condition when not the default. */
+static void cell_label(json_t *cell, char *out, size_t cap)
+{
+	const char *net = eb_jstr(cell, "network"), *fw = eb_jstr(cell, "firewall");
+	if (net[0] && (strcmp(net, "loopback") != 0 || (fw[0] && strcmp(fw, "off") != 0)))
+		snprintf(out, cap, "%s/%s %s%s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), net,
+			 fw[0] && strcmp(fw, "off") != 0 ? "+fw" : "");
+	else
+		snprintf(out, cap, "%s/%s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
+}
+
+/*
+ * A figure: the chart to DIR/file, and in the Markdown its image line and
+ * a caption paragraph ("*Figure: ...*"), which report.html turns into an
+ * inline <figure> with its <figcaption>.
+ */
+static int emit_figure(struct eb_buf *md, const char *dir, const char *file, const struct eb_buf *svg, const char *alt,
+		       const char *caption, char *err, size_t errcap)
+{
+	char path[1400];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int rc = eb_buf_write_file(svg, path);
+	if (rc < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	eb_bprintf(md, "\n![%s](%s)\n\n*Figure: %s*\n", alt, file, caption);
+	return 0;
+}
+
+/* The samples of a cell's named series divided by div (malloc'd; NULL when absent or empty). */
+static double *cell_samples(json_t *cell, const char *name, double div, size_t *n)
+{
+	size_t j;
+	json_t *s;
+	*n = 0;
+	json_array_foreach(json_object_get(cell, "series"), j, s) {
+		if (strcmp(eb_jstr(s, "name"), name) != 0)
+			continue;
+		json_t *arr = json_object_get(s, "samples");
+		size_t m = json_array_size(arr);
+		double *v = m ? malloc(m * sizeof(*v)) : NULL;
+		if (!v)
+			return NULL;
+		for (size_t k = 0; k < m; k++)
+			v[k] = json_number_value(json_array_get(arr, k)) / div;
+		*n = m;
+		return v;
+	}
+	return NULL;
 }
 
 static void section_environment(struct eb_buf *b, json_t *doc)
@@ -524,116 +525,44 @@ static void section_checks(struct eb_buf *b, json_t *doc)
 	}
 }
 
-/*
- * A line chart on a log y scale (decades): one line per runtime/mode, tick
- * labels under the x axis, an optional dashed threshold.  x is a fraction
- * of the plot width; points with y <= 0 are left out.  The latency curve
- * and the scale-from-zero chart are both this.
- */
 #define CHART_LINES 64
-#define CHART_POINTS 16
-
-struct chart_line {
-	char label[96];
-	size_t n;
-	double x[CHART_POINTS], y[CHART_POINTS];
-};
-
-struct log_chart {
-	const char *title;
-	const char *y_unit;
-	size_t n_ticks;
-	double tick_x[CHART_POINTS];
-	char tick[CHART_POINTS][24];
-	double threshold;             /* 0: none */
-	size_t n_lines;
-	struct chart_line line[CHART_LINES];
-};
-
-static int write_log_chart(const char *path, const struct log_chart *ch)
-{
-	static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
-					      "#00798c", "#8d6a9f", "#555555" };
-	double lo = 1e300, hi = 0;
-	for (size_t l = 0; l < ch->n_lines; l++)
-		for (size_t k = 0; k < ch->line[l].n; k++) {
-			double v = ch->line[l].y[k];
-			if (v > 0 && v < lo)
-				lo = v;
-			if (v > hi)
-				hi = v;
-		}
-	if (hi <= 0)
-		return 0;
-	if (ch->threshold > hi)
-		hi = ch->threshold;
-	if (ch->threshold > 0 && ch->threshold < lo)
-		lo = ch->threshold;
-	double dlo = floor(log10(lo)), dhi = ceil(log10(hi));
-	if (dhi <= dlo)
-		dhi = dlo + 1;
-	int W = 760, H = 420, left = 70, top = 40, plotw = 440, ploth = 320;
-#define Y(v) (top + ploth - ploth * (log10(v) - dlo) / (dhi - dlo))
-	struct eb_buf b = { 0 };
-	eb_bprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H);
-	eb_bprintf(&b, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	eb_bprintf(&b, "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", ch->title);
-	for (double d = dlo; d <= dhi; d++) {
-		double y = Y(pow(10, d));
-		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, left + plotw, y, y);
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g %s</text>\n", left - 6, y + 4, pow(10, d), ch->y_unit);
-	}
-	for (size_t t = 0; t < ch->n_ticks; t++)
-		eb_bprintf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", left + plotw * ch->tick_x[t],
-			   top + ploth + 18, ch->tick[t]);
-	if (ch->threshold > 0) {
-		double y = Y(ch->threshold);
-		eb_bprintf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
-			   left, left + plotw, y, y);
-		eb_bprintf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#777\">%g %s</text>\n", left + plotw + 4, y + 4, ch->threshold, ch->y_unit);
-	}
-	for (size_t l = 0; l < ch->n_lines; l++) {
-		const char *col = colour[l % (sizeof(colour) / sizeof(colour[0]))];
-		eb_bprintf(&b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
-		for (size_t k = 0; k < ch->line[l].n; k++)
-			if (ch->line[l].y[k] > 0)
-				eb_bprintf(&b, "%.1f,%.1f ", left + plotw * ch->line[l].x[k], Y(ch->line[l].y[k]));
-		eb_bprintf(&b, "\"/>\n<text x=\"%d\" y=\"%zu\" fill=\"%s\">%s</text>\n", left + plotw + 50,
-			   (size_t)top + 16 * l + 10, col, ch->line[l].label);
-	}
-#undef Y
-	eb_bprintf(&b, "</svg>\n");
-	int rc = eb_buf_write_file(&b, path);
-	eb_buf_free(&b);
-	return rc;
-}
 
 /*
  * One line per ok cell that has values.<key>: its points' x from xfn, y
- * from the point's yfield (ns, shown in ms).  The chart is only written
- * when some line has a point.
+ * from the point's yfield (ns, shown in ms), drawn by eb_svg_lines.
+ * -EINVAL when no line has a point.
  */
-static int chart_from_cells(const char *path, struct log_chart *ch, json_t *cells, const char *key,
-			    const char *yfield, double (*xfn)(json_t *pt, const void *arg), const void *arg)
+static int chart_from_cells(struct eb_buf *svg, const struct eb_svg_axis *ax, const char *const *tick, const double *tick_x,
+			    size_t n_ticks, json_t *cells, const char *key, const char *yfield,
+			    double (*xfn)(json_t *pt, const void *arg), const void *arg)
 {
-	size_t i, k;
+	struct eb_svg_line *lines = calloc(CHART_LINES, sizeof(*lines));
+	char (*labels)[96] = calloc(CHART_LINES, sizeof(*labels));
+	size_t nl = 0, i, k;
 	json_t *cell, *pt;
+	int rc = -ENOMEM;
+	if (!lines || !labels)
+		goto out;
 	json_array_foreach(cells, i, cell) {
 		json_t *pts = json_object_get(json_object_get(cell, "values"), key);
-		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0 || ch->n_lines == CHART_LINES)
+		if (!json_array_size(pts) || strcmp(eb_jstr(cell, "status"), "ok") != 0 || nl == CHART_LINES)
 			continue;
-		struct chart_line *ln = &ch->line[ch->n_lines++];
-		snprintf(ln->label, sizeof(ln->label), "%s/%s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
-		ln->n = 0;
+		struct eb_svg_line *ln = &lines[nl];
+		cell_label(cell, labels[nl], sizeof(labels[nl]));
+		ln->label = labels[nl++];
 		json_array_foreach(pts, k, pt) {
 			double x = xfn(pt, arg);
-			if (ln->n == CHART_POINTS || x < 0)
+			if (ln->n == EB_SVG_LINE_POINTS || x < 0)
 				continue;
 			ln->x[ln->n] = x;
 			ln->y[ln->n++] = json_number_value(json_object_get(pt, yfield)) / 1e6;
 		}
 	}
-	return write_log_chart(path, ch);
+	rc = eb_svg_lines(svg, ax, tick, tick_x, n_ticks, lines, nl);
+out:
+	free(lines);
+	free(labels);
+	return rc;
 }
 
 static double curve_x(json_t *pt, const void *arg)
@@ -643,21 +572,13 @@ static double curve_x(json_t *pt, const void *arg)
 }
 
 /* Latency vs offered load: x the percentage of the cell's own closed-loop throughput, y its p99. */
-static int write_curve_svg(const char *path, json_t *cells, double threshold_ms)
+static int curve_svg(struct eb_buf *svg, json_t *cells, double threshold_ms)
 {
-	struct log_chart *ch = calloc(1, sizeof(*ch));
-	if (!ch)
-		return -ENOMEM;
-	ch->title = "http-hello open-loop p99 vs offered load (% of each runtime's own throughput)";
-	ch->y_unit = "ms";
-	ch->threshold = threshold_ms;
-	for (int x = 0; x <= 100; x += 25, ch->n_ticks++) {
-		ch->tick_x[ch->n_ticks] = x / 100.0;
-		snprintf(ch->tick[ch->n_ticks], sizeof(ch->tick[0]), "%d%%", x);
-	}
-	int rc = chart_from_cells(path, ch, cells, "latency_curve", "p99_ns", curve_x, NULL);
-	free(ch);
-	return rc;
+	static const char *const tick[] = { "0%", "25%", "50%", "75%", "100%" };
+	static const double tick_x[] = { 0, 0.25, 0.5, 0.75, 1 };
+	struct eb_svg_axis ax = { .title = "http-hello open-loop p99 vs offered load (% of each runtime's own throughput)",
+				  .unit = "ms", .log = 1, .ref = threshold_ms };
+	return chart_from_cells(svg, &ax, tick, tick_x, 5, cells, "latency_curve", "p99_ns", curve_x, NULL);
 }
 
 /* Position of a point's N among the configured sizes, as a fraction of the width (-1: not there). */
@@ -672,23 +593,21 @@ static double scale_x(json_t *pt, const void *arg)
 }
 
 /* All-ready time against N (log y, one line per runtime/mode). */
-static int write_scale_svg(const char *path, json_t *cells, json_t *sizes)
+static int scale_svg(struct eb_buf *svg, json_t *cells, json_t *sizes)
 {
 	size_t nx = json_array_size(sizes);
-	if (nx == 0)
-		return 0;
-	struct log_chart *ch = calloc(1, sizeof(*ch));
-	if (!ch)
-		return -ENOMEM;
-	ch->title = "http-hello scale from zero: N instances launched at once, time until all answer";
-	ch->y_unit = "ms";
-	for (size_t x = 0; x < nx && x < CHART_POINTS; x++, ch->n_ticks++) {
-		ch->tick_x[x] = nx > 1 ? (double)x / (double)(nx - 1) : 0.5;
-		snprintf(ch->tick[x], sizeof(ch->tick[0]), "N=%lld", (long long)json_integer_value(json_array_get(sizes, x)));
+	char tick[EB_SVG_LINE_POINTS][24];
+	const char *tickp[EB_SVG_LINE_POINTS];
+	double tick_x[EB_SVG_LINE_POINTS];
+	size_t nt = 0;
+	for (size_t x = 0; x < nx && x < EB_SVG_LINE_POINTS; x++, nt++) {
+		tick_x[x] = nx > 1 ? (double)x / (double)(nx - 1) : 0.5;
+		snprintf(tick[x], sizeof(tick[0]), "N=%lld", (long long)json_integer_value(json_array_get(sizes, x)));
+		tickp[x] = tick[x];
 	}
-	int rc = chart_from_cells(path, ch, cells, "scale_from_zero", "all_ready_ns", scale_x, sizes);
-	free(ch);
-	return rc;
+	struct eb_svg_axis ax = { .title = "http-hello scale from zero: N instances launched at once, time until all answer",
+				  .unit = "ms", .log = 1 };
+	return chart_from_cells(svg, &ax, tickp, tick_x, nt, cells, "scale_from_zero", "all_ready_ns", scale_x, sizes);
 }
 
 /* The latency curve: a table per point and where p99 crosses the threshold. */
@@ -739,15 +658,14 @@ static int section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *e
 	json_array_foreach(crossings, i, pt)
 		eb_bprintf(b, "%s\n", eb_jsv(pt));
 	json_decref(crossings);
-	char path[1400];
-	snprintf(path, sizeof(path), "%s/http-hello_latency_curve.svg", dir);
-	int rc = write_curve_svg(path, cells, thr);
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	eb_bprintf(b, "\n![open-loop p99 vs offered load](http-hello_latency_curve.svg)\n");
-	return 0;
+	struct eb_buf svg = { 0 };
+	int rc = curve_svg(&svg, cells, thr);
+	char cap[400];
+	snprintf(cap, sizeof(cap), "p99 of the latency from each request's due time, at each offered load (x: %% of the cell's own "
+		 "closed-loop keep-alive throughput), one line per runtime/mode; dashed: the %g ms threshold. The table above gives n and the other percentiles.", thr);
+	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : emit_figure(b, dir, "http-hello_latency_curve.svg", &svg, "open-loop p99 vs offered load", cap, err, errcap);
+	eb_buf_free(&svg);
+	return rc;
 }
 
 /*
@@ -832,64 +750,255 @@ static int section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *e
 				json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, sum.median / 1e6, sum.max / 1e6);
 		}
 	}
-	char path[1400];
-	snprintf(path, sizeof(path), "%s/http-hello_scale_from_zero.svg", dir);
-	int rc = write_scale_svg(path, cells, json_object_get(json_object_get(doc, "config"), "scale_from_zero"));
-	if (rc < 0) {
-		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (json_array_size(json_object_get(json_object_get(doc, "config"), "scale_from_zero")))
-		eb_bprintf(b, "\n![all-ready time against N](http-hello_scale_from_zero.svg)\n");
-	return 0;
+	struct eb_buf svg = { 0 };
+	int rc = scale_svg(&svg, cells, json_object_get(json_object_get(doc, "config"), "scale_from_zero"));
+	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : emit_figure(b, dir, "http-hello_scale_from_zero.svg", &svg, "all-ready time against N",
+		"time from the first launch until every one of N instances launched at once answered 200, one line per runtime/mode "
+		"(one burst per N; the table above has each instance's own start)", err, errcap);
+	eb_buf_free(&svg);
+	return rc;
 }
 
-/* One chart per (catalogued series with a chart, workload that has it). */
+#define FIG_ROWS 64
+
+/* The rows of ok cells of workload wl that have series name (samples / div); returns the count. */
+static size_t gather_rows(json_t *cells, const char *wl, const char *name, double div, const char *suffix,
+			  struct eb_svg_row *rows, char (*labels)[96], size_t n, size_t cap)
+{
+	size_t i;
+	json_t *cell;
+	json_array_foreach(cells, i, cell) {
+		if (n == cap || strcmp(eb_jstr(cell, "status"), "ok") != 0 || strcmp(eb_jstr(cell, "workload"), wl) != 0)
+			continue;
+		size_t m;
+		double *v = cell_samples(cell, name, div, &m);
+		if (!v)
+			continue;
+		cell_label(cell, labels[n], sizeof(labels[n]));
+		if (suffix)
+			snprintf(labels[n] + strlen(labels[n]), sizeof(labels[n]) - strlen(labels[n]), " %s", suffix);
+		rows[n] = (struct eb_svg_row){ labels[n], v, m };
+		n++;
+	}
+	return n;
+}
+
+static void free_rows(struct eb_svg_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)rows[i].v);
+}
+
+/* Median of a cell's series (raw units), 0 when absent. */
+static double median_or_zero(json_t *cell, const char *name)
+{
+	double m = series_median(cell, name);
+	return m > 0 ? m : 0;
+}
+
+/* Memory per instance after warm-up: its own process tree, and stacked on it the shared daemon it needs. */
+static int figure_memory(struct eb_buf *b, json_t *cells, const char *wl, const char *dir, char *err, size_t errcap)
+{
+	struct eb_svg_stack st[FIG_ROWS];
+	char labels[FIG_ROWS][96];
+	size_t n = 0, i;
+	json_t *cell;
+	json_array_foreach(cells, i, cell) {
+		if (n == FIG_ROWS || strcmp(eb_jstr(cell, "status"), "ok") != 0 || strcmp(eb_jstr(cell, "workload"), wl) != 0)
+			continue;
+		double own = median_or_zero(cell, "pss_after_warmup");
+		if (own <= 0)
+			own = median_or_zero(cell, "tree_pss_after_warmup");
+		if (own <= 0)
+			continue;
+		cell_label(cell, labels[n], sizeof(labels[n]));
+		st[n] = (struct eb_svg_stack){ labels[n], own / 1048576.0, median_or_zero(cell, "shared_daemon_pss_after_warmup") / 1048576.0 };
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	char title[160], file[160];
+	snprintf(title, sizeof(title), "%s memory per instance after warm-up (PSS, median)", wl);
+	snprintf(file, sizeof(file), "%s_memory.svg", wl);
+	struct eb_svg_axis ax = { .title = title, .unit = "MiB" };
+	struct eb_buf svg = { 0 };
+	int rc = eb_svg_stacked(&svg, &ax, "the instance's own processes", "shared daemon (dockerd + containerd)", st, n);
+	if (rc == 0)
+		rc = emit_figure(b, dir, file, &svg, title,
+				 "median of 5 PSS samples after warm-up: the instance's process tree (for containers the shim and the "
+				 "container's processes), and stacked on it the PSS of the daemons a container needs, which a host pays once "
+				 "however many instances it runs (the density figure shows what each further instance costs)", err, errcap);
+	eb_buf_free(&svg);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/* A strip figure of the rows; the caption names the series' description. */
+static int figure_strip(struct eb_buf *b, const char *dir, const char *file, const char *title, const char *unit, int log,
+			struct eb_svg_row *rows, size_t n, const char *caption, char *err, size_t errcap)
+{
+	if (n == 0)
+		return 0;
+	struct eb_svg_axis ax = { .title = title, .unit = unit, .log = log };
+	struct eb_buf svg = { 0 };
+	int rc = eb_svg_strip(&svg, &ax, rows, n);
+	if (rc == 0)
+		rc = emit_figure(b, dir, file, &svg, title, caption, err, errcap);
+	eb_buf_free(&svg);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/* Paired ratios of this workload's cells to the baseline for one series, with their CIs, on a log axis. */
+static int figure_ratios(struct eb_buf *b, json_t *doc, const char *wl, const struct eb_series_def *d, const char *dir,
+			 char *err, size_t errcap)
+{
+	struct eb_svg_interval iv[FIG_ROWS];
+	char labels[FIG_ROWS][96];
+	size_t n = 0, i;
+	json_t *c;
+	const char *base = "native/native";
+	json_array_foreach(json_object_get(doc, "comparisons"), i, c) {
+		json_t *ci = json_object_get(c, "ci95");
+		if (n == FIG_ROWS || strcmp(eb_jstr(c, "workload"), wl) != 0 || strcmp(eb_jstr(c, "series"), d->name) != 0 ||
+		    json_array_size(ci) != 2)
+			continue;
+		base = eb_jstr(c, "baseline");
+		snprintf(labels[n], sizeof(labels[n]), "%s/%s", eb_jstr(c, "runtime"), eb_jstr(c, "mode"));
+		iv[n] = (struct eb_svg_interval){ labels[n], json_number_value(json_array_get(ci, 0)),
+						  json_number_value(json_object_get(c, "ratio")), json_number_value(json_array_get(ci, 1)),
+						  (size_t)json_integer_value(json_object_get(c, "n_pairs")) };
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	char title[160], file[160], cap[600], ref[96];
+	snprintf(title, sizeof(title), "%s %s: ratio to %s, paired by round", wl, d->name, base);
+	snprintf(file, sizeof(file), "%s_%s_ratio.svg", wl, d->name);
+	snprintf(ref, sizeof(ref), "%s = 1", base);
+	snprintf(cap, sizeof(cap), "%s: geometric mean of the per-round ratios to %s (each trial against the baseline's trial of the "
+		 "same round), with its 95%% bootstrap CI as the whiskers; n = pairs. %s", d->description, base,
+		 d->flags & EB_SERIES_HIGHER_BETTER ? "Above 1: more requests per second than the baseline." : "Above 1: slower than the baseline.");
+	struct eb_svg_axis ax = { .title = title, .unit = "ratio", .log = 1, .ref = 1.0, .ref_label = ref };
+	struct eb_buf svg = { 0 };
+	int rc = eb_svg_intervals(&svg, &ax, iv, n);
+	if (rc == 0)
+		rc = emit_figure(b, dir, file, &svg, title, cap, err, errcap);
+	eb_buf_free(&svg);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/*
+ * Figures per workload: every catalogued series with a chart (every
+ * sample, or its distribution), the ratios to the baseline with their
+ * CIs, and for servers memory per instance, build+start vs start and
+ * density.
+ */
 static int section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
-	json_t *cells = json_object_get(doc, "cells"), *cell;
-	eb_bprintf(b, "\n## Charts\n\n");
-	for (size_t d = 0; d < eb_series_count; d++) {
-		if (!eb_series[d].chart)
-			continue;
-		for (unsigned wi = 0; wi < eb_workload_count; wi++) {
-			const char *wl = eb_workloads[wi].name;
-			struct bar bars[64];
-			size_t nb = 0;
-			size_t i;
-			json_array_foreach(cells, i, cell) {
-				const char *st = eb_jstr(cell, "status");
-				if (nb == 64 || !st || strcmp(st, "ok") || strcmp(eb_jstr(cell, "workload"), wl))
-					continue;
-				size_t j;
-				json_t *s;
-				json_array_foreach(json_object_get(cell, "series"), j, s) {
-					if (strcmp(eb_jstr(s, "name"), eb_series[d].name) != 0 ||
-					    summarize_series(s, &bars[nb].s) < 0)
-						continue;
-					snprintf(bars[nb].label, sizeof(bars[nb].label), "%s/%s",
-						 eb_jstr(cell, "runtime"),
-						 eb_jstr(cell, "mode"));
-					nb++;
-				}
-			}
-			if (nb == 0)
+	json_t *cells = json_object_get(doc, "cells");
+	struct eb_svg_row *rows = calloc(FIG_ROWS, sizeof(*rows));
+	char (*labels)[96] = calloc(FIG_ROWS, sizeof(*labels));
+	int rc = rows && labels ? 0 : -ENOMEM;
+	for (unsigned wi = 0; wi < eb_workload_count && rc == 0; wi++) {
+		const char *wl = eb_workloads[wi].name;
+		int header = 0;
+		for (size_t d = 0; d < eb_series_count && rc == 0; d++) {
+			if (!eb_series[d].chart)
 				continue;
 			const char *shown;
 			double one = scale(eb_series[d].unit, 1.0, &shown);
-			char title[200], file[160], path[1400];
+			size_t n = gather_rows(cells, wl, eb_series[d].name, one > 0 ? 1.0 / one : 1.0, NULL, rows, labels, 0, FIG_ROWS);
+			if (n == 0)
+				continue;
+			if (!header++)
+				eb_bprintf(b, "\n## Figures: %s\n", wl);
+			char title[200], file[160], cap[600];
 			snprintf(title, sizeof(title), "%s %s", wl, eb_series[d].chart);
 			snprintf(file, sizeof(file), "%s_%s.svg", wl, eb_series[d].name);
-			snprintf(path, sizeof(path), "%s/%s", dir, file);
-			int rc = write_svg(path, title, shown, one > 0 ? 1.0 / one : 1.0, bars, nb);
-			if (rc < 0) {
-				snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-				return rc;
+			struct eb_svg_axis ax = { .title = title, .unit = shown, .log = eb_series[d].style != EB_CHART_STRIP_LINEAR };
+			struct eb_buf svg = { 0 };
+			if (eb_series[d].style == EB_CHART_CDF_LOG) {
+				rc = eb_svg_cdf(&svg, &ax, rows, n);
+				snprintf(cap, sizeof(cap), "%s: the share of requests (y) answered within x, one line per runtime/mode; n = requests.",
+					 eb_series[d].description);
+			} else {
+				rc = eb_svg_strip(&svg, &ax, rows, n);
+				snprintf(cap, sizeof(cap), "%s: every sample as a dot (spread vertically only to be seen), the black bar at the median; "
+					 "right: median and n.", eb_series[d].description);
 			}
-			eb_bprintf(b, "![%s](%s)\n\n", title, file);
+			if (rc == 0)
+				rc = emit_figure(b, dir, file, &svg, title, cap, err, errcap);
+			else if (rc == -EINVAL)
+				rc = 0;
+			eb_buf_free(&svg);
+			free_rows(rows, n);
 		}
+		if (rc == 0 && eb_workloads[wi].kind == EB_WL_SERVER) {
+			/* build + start next to start alone, for runtimes with a build step */
+			size_t n = 0;
+			json_t *cell;
+			size_t i;
+			json_array_foreach(cells, i, cell) {
+				if (n + 2 > FIG_ROWS || strcmp(eb_jstr(cell, "workload"), wl) != 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0 ||
+				    series_median(cell, "full_cold_total") < 0)
+					continue;
+				size_t m;
+				double *v;
+				cell_label(cell, labels[n], sizeof(labels[n]));
+				strncat(labels[n], " start", sizeof(labels[n]) - strlen(labels[n]) - 1);
+				if ((v = cell_samples(cell, "cold_start", 1e6, &m)))
+					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
+				cell_label(cell, labels[n], sizeof(labels[n]));
+				strncat(labels[n], " build+start", sizeof(labels[n]) - strlen(labels[n]) - 1);
+				if ((v = cell_samples(cell, "full_cold_total", 1e6, &m)))
+					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
+			}
+			char title[160], file[160];
+			snprintf(title, sizeof(title), "%s build + start vs start", wl);
+			snprintf(file, sizeof(file), "%s_build_start.svg", wl);
+			rc = figure_strip(b, dir, file, title, "ms", 1, rows, n,
+					  "\"start\": launch -> first 200 with the artifact present (cold start); \"build+start\": the "
+					  "deployable artifact rebuilt from C source (compile, package or componentize) and then started, as "
+					  "the study's Table 5; every trial a dot, the bar at the median", err, errcap);
+			free_rows(rows, n);
+			if (rc == 0)
+				rc = figure_memory(b, cells, wl, dir, err, errcap);
+			/* density: each instance's own memory with all of them side by side */
+			n = 0;
+			json_array_foreach(cells, i, cell) {
+				if (n == FIG_ROWS || strcmp(eb_jstr(cell, "workload"), wl) != 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+					continue;
+				size_t j, m;
+				json_t *s;
+				json_array_foreach(json_object_get(cell, "series"), j, s) {
+					const char *nm = eb_jstr(s, "name");
+					double *v;
+					if (strncmp(nm, "density_", 8) != 0 || !strncmp(nm, "density_newest_", 15) ||
+					    !strcmp(nm, "density_start") || !strcmp(nm, "density_cgroup_usage") ||
+					    !(v = cell_samples(cell, nm, 1048576.0, &m)))
+						continue;
+					cell_label(cell, labels[n], sizeof(labels[n]));
+					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
+					break;
+				}
+			}
+			snprintf(title, sizeof(title), "%s density: memory of each instance, all side by side", wl);
+			snprintf(file, sizeof(file), "%s_density.svg", wl);
+			if (rc == 0)
+				rc = figure_strip(b, dir, file, title, "MiB", 0, rows, n,
+						  "each instance's PSS at the end of the density sweep, with all n of them running side by "
+						  "side in a memory cgroup of ours (n = instances reached before the memory budget, a failed "
+						  "start or the cap; see the Density table)", err, errcap);
+			free_rows(rows, n);
+		}
+		/* the headline ratios: charted series, compute, build+start (the tables have all) */
+		for (size_t d = 0; d < eb_series_count && rc == 0; d++)
+			if ((eb_series[d].flags & EB_SERIES_PAIRED) &&
+			    (eb_series[d].chart || !strcmp(eb_series[d].name, "compute") || !strcmp(eb_series[d].name, "full_cold_total")))
+				rc = figure_ratios(b, doc, wl, &eb_series[d], dir, err, errcap);
 	}
-	return 0;
+	free(rows);
+	free(labels);
+	return rc;
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -911,49 +1020,69 @@ static void csv_field(struct eb_buf *b, const char *s, int last)
  * samples (raw units: ns, bytes, req/s), for spreadsheets and pandas; a cell
  * that did not run is one row with its status and error.
  */
-static int write_csv(const char *dir, json_t *doc, char *err, size_t errcap)
+static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const char *dir)
 {
-	struct eb_buf b = { 0 };
-	eb_bprintf(&b, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
+	(void)md;
+	(void)dir;
+	eb_bprintf(out, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
 	size_t i, j;
 	json_t *cell, *s;
 	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
 		const char *st = eb_jstr(cell, "status");
 		if (strcmp(st, "ok") != 0 || json_array_size(json_object_get(cell, "series")) == 0) {
-			csv_field(&b, eb_jstr(cell, "runtime"), 0);
-			csv_field(&b, eb_jstr(cell, "mode"), 0);
-			csv_field(&b, eb_jstr(cell, "workload"), 0);
-			csv_field(&b, st, 0);
-			eb_bprintf(&b, ",,,,,,,,,,,,");
-			csv_field(&b, eb_jstr(cell, "error"), 1);
+			csv_field(out, eb_jstr(cell, "runtime"), 0);
+			csv_field(out, eb_jstr(cell, "mode"), 0);
+			csv_field(out, eb_jstr(cell, "workload"), 0);
+			csv_field(out, st, 0);
+			eb_bprintf(out, ",,,,,,,,,,,,");
+			csv_field(out, eb_jstr(cell, "error"), 1);
 			continue;
 		}
 		json_array_foreach(json_object_get(cell, "series"), j, s) {
 			struct eb_summary sum;
 			if (summarize_series(s, &sum) < 0)
 				continue;
-			csv_field(&b, eb_jstr(cell, "runtime"), 0);
-			csv_field(&b, eb_jstr(cell, "mode"), 0);
-			csv_field(&b, eb_jstr(cell, "workload"), 0);
-			csv_field(&b, st, 0);
-			csv_field(&b, eb_jstr(s, "name"), 0);
-			csv_field(&b, eb_jstr(s, "unit"), 0);
-			eb_bprintf(&b, "%zu,%.17g,", sum.n, sum.median);
+			csv_field(out, eb_jstr(cell, "runtime"), 0);
+			csv_field(out, eb_jstr(cell, "mode"), 0);
+			csv_field(out, eb_jstr(cell, "workload"), 0);
+			csv_field(out, st, 0);
+			csv_field(out, eb_jstr(s, "name"), 0);
+			csv_field(out, eb_jstr(s, "unit"), 0);
+			eb_bprintf(out, "%zu,%.17g,", sum.n, sum.median);
 			if (sum.has_ci)
-				eb_bprintf(&b, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
+				eb_bprintf(out, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
 			else
-				eb_bprintf(&b, ",,");
-			eb_bprintf(&b, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
+				eb_bprintf(out, ",,");
+			eb_bprintf(out, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
 		}
 	}
-	char path[1200];
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	int rc = eb_buf_write_file(&b, path);
-	if (rc < 0)
-		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
-	eb_buf_free(&b);
-	return rc;
+	return out->failed ? -ENOMEM : 0;
 }
+
+static int render_md(struct eb_buf *out, json_t *doc, const char *md, const char *dir)
+{
+	(void)doc;
+	(void)dir;
+	eb_bprintf(out, "%s", md);
+	return 0;
+}
+
+static int render_html(struct eb_buf *out, json_t *doc, const char *md, const char *dir)
+{
+	(void)doc;
+	eb_report_html(out, md, dir, "edgebench report");
+	return 0;
+}
+
+/* One entry per file beside results.json (hyperfine's exporters, as a table). */
+static const struct exporter {
+	const char *file;
+	int (*render)(struct eb_buf *out, json_t *doc, const char *md, const char *dir);
+} exporters[] = {
+	{ "report.md", render_md },
+	{ "report.html", render_html },
+	{ "results.csv", render_csv },
+};
 
 int eb_report_write(const char *dir, char *err, size_t errcap)
 {
@@ -985,23 +1114,30 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_noise(&b, doc);
 	section_runtimes(&b, doc);
 	section_glance(&b, doc);
-	section_comparisons(&b, doc);
-	section_modes(&b, doc);
-	section_results(&b, doc);
-	section_checks(&b, doc);
 	section_study(&b, doc);
-	int rc = section_scale(&b, doc, dir, err, errcap);
+	int rc = section_charts(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = section_scale(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_curve(&b, doc, dir, err, errcap);
-	if (rc == 0)
-		rc = section_charts(&b, doc, dir, err, errcap);
-	if (rc == 0)
-		rc = write_csv(dir, doc, err, errcap);
 	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/report.md", dir);
-		rc = eb_buf_write_file(&b, path);
+		section_comparisons(&b, doc);
+		section_modes(&b, doc);
+		section_results(&b, doc);
+		section_checks(&b, doc);
+	}
+	if (rc == 0 && b.failed)
+		rc = -ENOMEM;
+	/* the exporters: every file is a function of results.json alone, written atomically */
+	for (size_t e = 0; rc == 0 && e < sizeof(exporters) / sizeof(exporters[0]); e++) {
+		struct eb_buf out = { 0 };
+		rc = exporters[e].render(&out, doc, b.p ? b.p : "", dir);
+		snprintf(path, sizeof(path), "%s/%s", dir, exporters[e].file);
+		if (rc == 0)
+			rc = eb_buf_write_file(&out, path);
 		if (rc < 0)
 			snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		eb_buf_free(&out);
 	}
 	eb_buf_free(&b);
 	json_decref(doc);

@@ -19,12 +19,20 @@ enum {
 	EB_SERIES_HIGHER_BETTER = 1 << 1,  /* throughput: a ratio above 1 is better */
 };
 
+/* How the report draws a series that has a chart (svg.h). */
+enum eb_chart_style {
+	EB_CHART_STRIP_LOG = 0,    /* every sample as a dot on a log axis, median marked */
+	EB_CHART_STRIP_LINEAR,     /* the same on a linear axis from 0 */
+	EB_CHART_CDF_LOG,          /* the distribution as a CDF, log x */
+};
+
 struct eb_series_def {
 	const char *name;
 	const char *unit;          /* "ns", "bytes", "req/s" */
 	const char *description;
 	unsigned flags;
-	const char *chart;         /* title of a bar chart per workload that has it, or NULL */
+	const char *chart;         /* title of a chart per workload that has it, or NULL */
+	enum eb_chart_style style;
 };
 
 extern const struct eb_series_def eb_series[];
