@@ -20,7 +20,8 @@ set -euo pipefail
 pidfile=/run/edgebench-dockerd.pid
 daemon_json=/etc/docker/daemon.json
 build_pkgs=(gcc make libc6-dev musl-tools libjansson-dev libcmocka-dev python3 git
-            clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev)
+            clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
+            chromium iproute2 nftables curl)   # chromium: the report.html test; ip, nft: --network veth, --firewall on; curl: --method study
 bench_pkgs=(wrk)
 docker_pkgs=(docker.io runsc)
 
