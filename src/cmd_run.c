@@ -68,7 +68,12 @@ static void run_usage(FILE *f)
 		"                       0 skips; --density N is the same)\n"
 		"  --density-budget S   ... or until their cgroup uses S of memory (default 2G)\n"
 		"  --density-time D     ... or this long per cell (default 30s)\n"
-		"  --wasm-artifacts DIR wasm32-wasi modules (default: this build's wasm/)\n");
+		"  --wasm-artifacts DIR wasm32-wasi modules (default: this build's wasm/)\n"
+		"  --network N,N        the path to the servers: loopback (default) and/or veth (the prober and load\n"
+		"                       generator in a network namespace of ours, over a veth pair in 198.18.0.0/15)\n"
+		"  --firewall F,F       off (default) and/or on: an nftables table of ours filtering input on our veth\n"
+		"  --firewall-rules N   rules the firewall walks before the benchmark port (default 50)\n"
+		"                       (each network x firewall condition is a cell of its own; servers only)\n");
 }
 
 static int num(const char *flag, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
@@ -138,6 +143,9 @@ int eb_cmd_run(int argc, char **argv)
 		{ "curve-connections", required_argument, NULL, 26 },
 		{ "p99-threshold", required_argument, NULL, 27 },
 		{ "burst", required_argument, NULL, 28 },
+		{ "network", required_argument, NULL, 31 },
+		{ "firewall", required_argument, NULL, 32 },
+		{ "firewall-rules", required_argument, NULL, 33 },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	/* the fixed options, then one --<x>-runs per batch workload (from its row) */
@@ -159,6 +167,8 @@ int eb_cmd_run(int argc, char **argv)
 	const char *modes_sel[MAX_SEL];
 	const char *out_dir = NULL;
 	char base_rt[64] = "native", base_mode[64] = "native";
+	int net_sel[2] = { 1, 0 }, fw_sel[2] = { 1, 0 };   /* [loopback, veth], [off, on] */
+	unsigned fw_rules = EB_FW_RULES_DEFAULT;
 	uint64_t x;
 	int opt;
 	optind = 1;
@@ -265,6 +275,30 @@ int eb_cmd_run(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 31:
+		case 32: {
+			/* a comma-separated list of two known words */
+			const char *const *words = opt == 31 ? (const char *const[]){ "loopback", "veth" } : (const char *const[]){ "off", "on" };
+			int *sel = opt == 31 ? net_sel : fw_sel;
+			sel[0] = sel[1] = 0;
+			const char *p = optarg;
+			while (1) {
+				size_t n = strcspn(p, ",");
+				int k = n == strlen(words[0]) && !strncmp(p, words[0], n) ? 0 :
+					n == strlen(words[1]) && !strncmp(p, words[1], n) ? 1 : -1;
+				if (k < 0) {
+					fprintf(stderr, "edgebench run: bad value '%s' for %s (%s, %s or both, comma-separated)\n", optarg,
+						opt == 31 ? "--network" : "--firewall", words[0], words[1]);
+					return 2;
+				}
+				sel[k] = 1;
+				if (!p[n])
+					break;
+				p += n + 1;
+			}
+			break;
+		}
+		case 33: if (num("--firewall-rules", optarg, 0, 10000, &x)) return 2; fw_rules = (unsigned)x; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -303,6 +337,31 @@ int eb_cmd_run(int argc, char **argv)
 		}
 	}
 
+	/* the veth path and the firewall: set up before anything is written, so
+	 * a host that cannot have them fails here with one line */
+	static struct eb_netpath net = { .ns_fd = -1, .root_fd = -1 };
+	int want_net = net_sel[1] || fw_sel[1];
+	eb_netpath_cleanup_stale();
+	if (want_net) {
+		char nerr[600];
+		if (geteuid() != 0) {
+			fprintf(stderr, "edgebench run: --network veth and --firewall on need root (network namespaces, veth, nftables)\n");
+			return 2;
+		}
+		if (eb_netpath_up(&net, fw_rules, nerr, sizeof(nerr)) < 0) {
+			fprintf(stderr, "edgebench run: cannot set up the veth path: %s\n", nerr);
+			return 2;
+		}
+		/* the firewall once, now: a ruleset nft refuses fails the run before it starts */
+		if (fw_sel[1] && (eb_netpath_firewall(&net, 1, nerr, sizeof(nerr)) < 0 ||
+				  eb_netpath_firewall(&net, 0, nerr, sizeof(nerr)) < 0)) {
+			fprintf(stderr, "edgebench run: cannot load our nftables table: %s\n", nerr);
+			eb_netpath_down(&net);
+			return 2;
+		}
+		plan.net = &net;
+	}
+
 	char dflt[256];
 	if (!out_dir) {
 		time_t now = time(NULL);   /* a directory name, not an interval */
@@ -317,6 +376,7 @@ int eb_cmd_run(int argc, char **argv)
 	if (eb_results_open(out_dir, &res, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgebench run: %s\n", err);
 		eb_results_close(&res);
+		eb_netpath_down(&net);
 		return 2;
 	}
 	char log_dir[1100];
@@ -324,6 +384,7 @@ int eb_cmd_run(int argc, char **argv)
 	if (eb_mkdirs(log_dir) < 0) {
 		fprintf(stderr, "edgebench run: cannot create %s: %s\n", log_dir, strerror(errno));
 		eb_results_close(&res);
+		eb_netpath_down(&net);
 		return 2;
 	}
 	plan.log_dir = log_dir;
@@ -372,6 +433,19 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(config, "scale_from_zero", bs);
 	json_object_set_new(config, "density_budget_bytes", json_real((double)plan.density_budget_bytes));
 	json_object_set_new(config, "density_time_seconds", json_real((double)plan.density_time_ns / 1e9));
+	json_t *nets = json_array(), *fws = json_array();
+	for (int k = 0; k < 2; k++) {
+		if (net_sel[k])
+			json_array_append_new(nets, json_string(eb_network_name((enum eb_network)k)));
+		if (fw_sel[k])
+			json_array_append_new(fws, json_string(k ? "on" : "off"));
+	}
+	json_object_set_new(config, "networks", nets);
+	json_object_set_new(config, "firewalls", fws);
+	json_object_set_new(config, "firewall_rules", json_integer(fw_rules));
+	if (want_net)
+		json_object_set_new(config, "veth", json_pack("{s:s, s:s, s:s, s:s}", "namespace", net.ns_name, "server_address",
+							      net.server_ip, "interface", net.host_if, "nft_table", net.table));
 	json_object_set_new(res.doc, "config", config);
 	/* every known runtime is listed, so a report names what was not measured */
 	json_t *rtj = json_array();
@@ -434,15 +508,25 @@ int eb_cmd_run(int argc, char **argv)
 			int want = nmode == 0;
 			for (size_t k = 0; k < nmode; k++)
 				want |= !strcmp(modes_sel[k], *m);
-			for (size_t j = 0; want && j < nwl && ncell < sizeof(specs) / sizeof(specs[0]); j++) {
-				json_t *cell = eb_results_cell(&res, rts[i]->name, *m, wls[j]->name);
-				if (prep_err[0]) {
-					json_object_set_new(cell, "status", json_string("failed"));
-					json_object_set_new(cell, "error", json_string(prep_err));
-					continue;
-				}
-				specs[ncell++] = (struct eb_cell_spec){ rts[i], *m, wls[j], cell };
-			}
+			for (size_t j = 0; want && j < nwl; j++)
+				for (int nk = 0; nk < 2; nk++)
+					for (int fk = 0; fk < 2 && ncell < sizeof(specs) / sizeof(specs[0]); fk++) {
+						/* a server is a cell per network condition; a batch program uses no network */
+						int server = wls[j]->kind == EB_WL_SERVER;
+						if (server ? !(net_sel[nk] && fw_sel[fk]) : (nk || fk))
+							continue;
+						json_t *cell = eb_results_cell(&res, rts[i]->name, *m, wls[j]->name);
+						if (server) {
+							json_object_set_new(cell, "network", json_string(eb_network_name((enum eb_network)nk)));
+							json_object_set_new(cell, "firewall", json_string(fk ? "on" : "off"));
+						}
+						if (prep_err[0]) {
+							json_object_set_new(cell, "status", json_string("failed"));
+							json_object_set_new(cell, "error", json_string(prep_err));
+							continue;
+						}
+						specs[ncell++] = (struct eb_cell_spec){ rts[i], *m, wls[j], cell, (enum eb_network)nk, fk };
+					}
 		}
 	}
 	if (!interrupted) {
@@ -468,8 +552,13 @@ int eb_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < nrt; i++)
 		if (st[i].available && rts[i]->cleanup)
 			rts[i]->cleanup();
+	eb_netpath_down(&net);
 	json_t *cmp = eb_compare_cells(res.cells, base_rt, base_mode, plan.seed, BOOTSTRAP_RESAMPLES);
 	json_object_set_new(res.doc, "comparisons", cmp ? cmp : json_array());
+	if (want_net) {
+		json_t *cc = eb_compare_conditions(res.cells, plan.seed, BOOTSTRAP_RESAMPLES);
+		json_object_set_new(res.doc, "condition_comparisons", cc ? cc : json_array());
+	}
 	json_object_set_new(res.doc, "duration_seconds", json_real((double)(eb_now_ns() - t0) / 1e9));
 	const char *status = interrupted ? "interrupted" : failed ? "failed" : "complete";
 	int rc = eb_results_finish(&res, status);

@@ -105,7 +105,8 @@ out:
 	return rc;
 }
 
-static json_t *find_ok_cell(json_t *cells, const char *rt, const char *mode, const char *wl)
+/* The ok cell of rt/mode/wl under the network condition net/fw ("" for a batch cell). */
+static json_t *find_ok_cell(json_t *cells, const char *rt, const char *mode, const char *wl, const char *net, const char *fw)
 {
 	size_t i;
 	json_t *c;
@@ -114,7 +115,9 @@ static json_t *find_ok_cell(json_t *cells, const char *rt, const char *mode, con
 		if (st && !strcmp(st, "ok") &&
 		    !strcmp(eb_jstr(c, "runtime"), rt) &&
 		    !strcmp(eb_jstr(c, "mode"), mode) &&
-		    !strcmp(eb_jstr(c, "workload"), wl))
+		    !strcmp(eb_jstr(c, "workload"), wl) &&
+		    !strcmp(eb_jstr(c, "network"), net) &&
+		    !strcmp(eb_jstr(c, "firewall"), fw))
 			return c;
 	}
 	return NULL;
@@ -131,10 +134,10 @@ static json_t *find_series(json_t *cell, const char *name)
 }
 
 /*
- * The median of each trial's samples, by trial index: med[t] for t <
+ * Percentile pct of each trial's samples, by trial index: med[t] for t <
  * *ntrials, NAN where the trial has no sample.  Caller frees.
  */
-static double *trial_medians(json_t *series, size_t *ntrials)
+static double *trial_percentiles(json_t *series, double pct, size_t *ntrials)
 {
 	json_t *samples = json_object_get(series, "samples"), *trials = json_object_get(series, "trials");
 	size_t n = json_array_size(samples);
@@ -163,7 +166,7 @@ static double *trial_medians(json_t *series, size_t *ntrials)
 			continue;
 		}
 		eb_sort_doubles(buf, k);
-		med[t] = eb_percentile(buf, k, 50);
+		med[t] = eb_percentile(buf, k, pct);
 	}
 	free(buf);
 	*ntrials = maxt;
@@ -193,9 +196,11 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 		const char *mode = eb_jstr(cell, "mode");
 		const char *wl = eb_jstr(cell, "workload");
 		const char *st = eb_jstr(cell, "status");
+		const char *net = eb_jstr(cell, "network"), *fw = eb_jstr(cell, "firewall");
 		if (!st || strcmp(st, "ok") != 0 || (!strcmp(rt, base_rt) && !strcmp(mode, base_mode)))
 			continue;
-		json_t *base = find_ok_cell(cells, base_rt, base_mode, wl);
+		/* the baseline under the same network condition */
+		json_t *base = find_ok_cell(cells, base_rt, base_mode, wl, net, fw);
 		if (!base)
 			continue;
 		size_t j;
@@ -207,7 +212,7 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 			if (!def || !(def->flags & EB_SERIES_PAIRED) || !bs)
 				continue;
 			size_t nx, nb;
-			double *mx = trial_medians(s, &nx), *mb = trial_medians(bs, &nb);
+			double *mx = trial_percentiles(s, 50, &nx), *mb = trial_percentiles(bs, 50, &nb);
 			size_t n = 0;
 			for (size_t t = 0; mx && mb && t < nx && t < nb; t++)
 				if (!isnan(mx[t]) && !isnan(mb[t]) && mx[t] > 0 && mb[t] > 0) {
@@ -218,15 +223,97 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 			struct eb_ratio r;
 			/* one seed per comparison, from its names: adding a cell changes no other CI */
 			char key[400];
-			snprintf(key, sizeof(key), "%s/%s/%s/%s", rt, mode, wl, name);
+			snprintf(key, sizeof(key), "%s/%s/%s/%s%s%s%s%s", rt, mode, wl, name, net[0] ? "@" : "", net, fw[0] ? "/" : "", fw);
 			uint64_t cseed = seed ^ fnv1a(key);
-			if (n > 0 && eb_paired_ratio(mx, mb, n, cseed, resamples, &r) == 0)
-				json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:[f, f], s:I}",
-					"workload", wl, "series", name, "runtime", rt, "mode", mode,
-					"baseline", baseline, "ratio", r.ratio, "ci95", r.ci_lo, r.ci_hi,
-					"n_pairs", (json_int_t)r.n_pairs));
+			json_t *o;
+			if (n > 0 && eb_paired_ratio(mx, mb, n, cseed, resamples, &r) == 0 &&
+			    (o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:[f, f], s:I}",
+					   "workload", wl, "series", name, "runtime", rt, "mode", mode,
+					   "baseline", baseline, "ratio", r.ratio, "ci95", r.ci_lo, r.ci_hi,
+					   "n_pairs", (json_int_t)r.n_pairs))) {
+				if (net[0]) {
+					json_object_set_new(o, "network", json_string(net));
+					json_object_set_new(o, "firewall", json_string(fw));
+				}
+				json_array_append_new(out, o);
+			}
 			free(mx);
 			free(mb);
+		}
+	}
+	return out;
+}
+
+/* What each condition comparison looks at: a series and the percentile of each trial. */
+static const struct {
+	const char *series;
+	double pct;
+	const char *figure;
+} cond_figures[] = {
+	{ "cold_start", 50, "cold start" },
+	{ "sustained_keepalive_p50", 50, "p50 latency under load" },
+	{ "sustained_keepalive_p99", 50, "p99 latency under load" },
+	{ "sustained_keepalive_throughput", 50, "throughput" },
+};
+
+/* Paired ratio of cell x over cell b for one figure (trials of the same round); 0 or -1 when nothing pairs. */
+static int cond_ratio(json_t *x, json_t *b, const char *series, double pct, uint64_t seed, unsigned resamples, struct eb_ratio *r)
+{
+	json_t *sx = find_series(x, series), *sb = find_series(b, series);
+	if (!sx || !sb)
+		return -1;
+	size_t nx, nb, n = 0;
+	double *mx = trial_percentiles(sx, pct, &nx), *mb = trial_percentiles(sb, pct, &nb);
+	for (size_t t = 0; mx && mb && t < nx && t < nb; t++)
+		if (!isnan(mx[t]) && !isnan(mb[t]) && mx[t] > 0 && mb[t] > 0) {
+			mx[n] = mx[t];
+			mb[n] = mb[t];
+			n++;
+		}
+	int rc = n > 0 && eb_paired_ratio(mx, mb, n, seed, resamples, r) == 0 ? 0 : -1;
+	free(mx);
+	free(mb);
+	return rc;
+}
+
+json_t *eb_compare_conditions(json_t *cells, uint64_t seed, unsigned resamples)
+{
+	json_t *out = json_array();
+	if (!out)
+		return NULL;
+	size_t i;
+	json_t *cell;
+	json_array_foreach(cells, i, cell) {
+		const char *net = eb_jstr(cell, "network"), *fw = eb_jstr(cell, "firewall");
+		if (!net[0] || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		/* veth against loopback (same firewall), firewall on against off (same network) */
+		struct { const char *net, *fw, *what; } ref[2] = {
+			{ "loopback", fw, "veth vs loopback" }, { net, "off", "firewall on vs off" } };
+		int applies[2] = { !strcmp(net, "veth"), !strcmp(fw, "on") };
+		for (int k = 0; k < 2; k++) {
+			if (!applies[k])
+				continue;
+			json_t *b = find_ok_cell(cells, eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), eb_jstr(cell, "workload"),
+						 ref[k].net, ref[k].fw);
+			if (!b)
+				continue;
+			for (size_t f = 0; f < sizeof(cond_figures) / sizeof(cond_figures[0]); f++) {
+				char key[400];
+				snprintf(key, sizeof(key), "%s/%s/%s/%s/%s/%s/%g", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
+					 eb_jstr(cell, "workload"), net, fw, cond_figures[f].series, cond_figures[f].pct + k * 1000);
+				struct eb_ratio r;
+				if (cond_ratio(cell, b, cond_figures[f].series, cond_figures[f].pct, seed ^ fnv1a(key), resamples, &r) < 0)
+					continue;
+				char a_cond[64], b_cond[64];
+				snprintf(a_cond, sizeof(a_cond), "%s, firewall %s", net, fw);
+				snprintf(b_cond, sizeof(b_cond), "%s, firewall %s", ref[k].net, ref[k].fw);
+				json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:f, s:[f, f], s:I}",
+					"comparison", ref[k].what, "workload", eb_jstr(cell, "workload"), "runtime", eb_jstr(cell, "runtime"),
+					"mode", eb_jstr(cell, "mode"), "series", cond_figures[f].series, "percentile", cond_figures[f].pct,
+					"figure", cond_figures[f].figure, "condition", a_cond, "reference", b_cond, "ratio", r.ratio,
+					"ci95", r.ci_lo, r.ci_hi, "n_pairs", (json_int_t)r.n_pairs));
+			}
 		}
 	}
 	return out;

@@ -52,4 +52,15 @@ int eb_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, 
 json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mode,
 			 uint64_t seed, unsigned resamples);
 
+/*
+ * The network conditions of a run compared with each other, per server
+ * cell: veth over loopback (same firewall) and firewall on over off (same
+ * network), each a paired ratio over the trials both ran (rounds of the
+ * same schedule) for cold start, p50 and p99 latency under load, and
+ * throughput.  Returns a new array of {comparison, workload, runtime, mode,
+ * series, percentile, figure, condition, reference, ratio, ci95, n_pairs}
+ * (empty when the run had one condition), or NULL on allocation failure.
+ */
+json_t *eb_compare_conditions(json_t *cells, uint64_t seed, unsigned resamples);
+
 #endif

@@ -33,46 +33,6 @@ const char *eb_docker_cli(void)
 	return access("/usr/bin/docker", X_OK) == 0 ? "/usr/bin/docker" : "docker";
 }
 
-/*
- * Run argv to completion; stdout into out, stderr's last line into err.
- * Returns the exit status (>= 0) or a negative errno (-ENOENT: not installed).
- */
-static int run_cmd(char *const argv[], char *out, size_t cap, char *err, size_t errcap, uint64_t timeout_ns)
-{
-	int efd = memfd_create("edgebench-stderr", MFD_CLOEXEC);
-	if (efd < 0)
-		return -errno;
-	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = efd };
-	struct eb_proc p;
-	char dummy[8];
-	int rc = eb_spawn(argv, &o, &p);
-	if (rc < 0) {
-		close(efd);
-		return rc;
-	}
-	/* engine commands finish even while a run unwinds after Ctrl-C: they
-	 * are how containers get removed; each has its own timeout */
-	p.cleanup = 1;
-	rc = eb_proc_wait(&p, timeout_ns, out ? out : dummy, out ? cap : sizeof(dummy), NULL);
-	if (rc < 0) {
-		eb_proc_stop(&p, 0);
-		close(efd);
-		return rc;
-	}
-	int st = p.wait_status;
-	eb_proc_stop(&p, 0);
-	if (err && errcap) {
-		char buf[2048];
-		ssize_t n = pread(efd, buf, sizeof(buf) - 1, 0);
-		buf[n > 0 ? n : 0] = '\0';
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-			buf[--n] = '\0';
-		char *nl = strrchr(buf, '\n');
-		snprintf(err, errcap, "%.*s", (int)errcap - 1, nl ? nl + 1 : buf);
-	}
-	close(efd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 /* Trim trailing blanks and separators; inner newlines become "; ". */
 static void chomp(char *s)
@@ -92,7 +52,7 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
 	char out[1024], err[512];
 	char *v[] = { (char *)cli, "version", "--format",
 		      "{{.Server.Version}}|{{range .Server.Components}}{{if ne .Name \"Engine\"}}{{.Name}} {{.Version}}, {{end}}{{end}}", NULL };
-	int rc = run_cmd(v, out, sizeof(out), err, sizeof(err), 20000000000ull);
+	int rc = eb_run_tool(v, out, sizeof(out), err, sizeof(err), 20000000000ull);
 	if (rc == -ENOENT) {
 		snprintf(st->why, sizeof(st->why), "the docker CLI is not installed");
 		snprintf(st->hint, sizeof(st->hint), "make setup (apt-get install docker.io, then starts dockerd)");
@@ -111,7 +71,7 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
 		*comps++ = '\0';
 	char cg[128] = "";
 	char *ci[] = { (char *)cli, "info", "--format", "cgroup v{{.CgroupVersion}} ({{.CgroupDriver}}); runtimes:{{range $k, $v := .Runtimes}} {{$k}}{{end}}", NULL };
-	if (run_cmd(ci, cg, sizeof(cg), NULL, 0, 20000000000ull) == 0)
+	if (eb_run_tool(ci, cg, sizeof(cg), NULL, 0, 20000000000ull) == 0)
 		chomp(cg);
 	int has_runsc = strstr(cg, " runsc") != NULL;
 	char *rt_list = strstr(cg, "; runtimes:");
@@ -125,7 +85,7 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
 		}
 		char rv[256] = "";
 		char *r[] = { "runsc", "--version", NULL };
-		if (run_cmd(r, rv, sizeof(rv), NULL, 0, 10000000000ull) != 0)
+		if (eb_run_tool(r, rv, sizeof(rv), NULL, 0, 10000000000ull) != 0)
 			snprintf(rv, sizeof(rv), "runsc (version unknown)");
 		chomp(rv);
 		snprintf(st->version, sizeof(st->version), "%.60s (default platform) via Docker Engine %.30s (%.100s); %.60s",
@@ -201,7 +161,7 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 				       "-I" EB_SOURCE_DIR "/workloads/http-hello",
 				       EB_SOURCE_DIR "/workloads/http-hello/main.c",
 				       EB_SOURCE_DIR "/workloads/http-hello/hh_core.c", "-o", dst, NULL };
-			rc = run_cmd(cc, o, sizeof(o), msg, sizeof(msg), 120000000000ull);
+			rc = eb_run_tool(cc, o, sizeof(o), msg, sizeof(msg), 120000000000ull);
 			if (rc != 0) {
 				snprintf(err, errcap, "compiling http-hello from source with %s failed: %s", EB_WL_CC, msg);
 				rc = rc < 0 ? rc : -EIO;
@@ -224,7 +184,7 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 	/* the classic builder: works offline with FROM scratch, no BuildKit pulls */
 	setenv("DOCKER_BUILDKIT", "0", 1);
 	char *b[] = { (char *)eb_docker_cli(), "build", "-q", "-t", image_tag, ctx, NULL };
-	rc = run_cmd(b, NULL, 0, msg, sizeof(msg), 300000000000ull);
+	rc = eb_run_tool(b, NULL, 0, msg, sizeof(msg), 300000000000ull);
 	if (rc != 0) {
 		snprintf(err, errcap, "docker build of %s failed: %s", image_tag, msg);
 		rc = rc < 0 ? rc : -EIO;
@@ -287,7 +247,7 @@ int eb_container_attach(struct eb_instance *in, char *err, size_t errcap)
 		return -ENOMEM;
 	char out[256] = "", msg[256] = "";
 	char *v[] = { (char *)eb_docker_cli(), "inspect", "-f", "{{.Id}} {{.State.Pid}}", in->name, NULL };
-	int rc = run_cmd(v, out, sizeof(out), msg, sizeof(msg), 20000000000ull);
+	int rc = eb_run_tool(v, out, sizeof(out), msg, sizeof(msg), 20000000000ull);
 	int pid = 0;
 	if (rc != 0 || sscanf(out, "%79s %d", d->id, &pid) != 2 || pid <= 0) {
 		snprintf(err, errcap, "docker inspect %s failed: %s", in->name, msg[0] ? msg : out);
@@ -385,7 +345,7 @@ int eb_container_shared_sample(struct eb_sample *out)
 static void rm_container(const char *name)
 {
 	char *v[] = { (char *)eb_docker_cli(), "rm", "-f", (char *)name, NULL };
-	(void)run_cmd(v, NULL, 0, NULL, 0, 60000000000ull);
+	(void)eb_run_tool(v, NULL, 0, NULL, 0, 60000000000ull);
 }
 
 void eb_container_stop(struct eb_instance *in)
@@ -413,7 +373,7 @@ void eb_container_cleanup(void)
 {
 	char out[8192] = "";
 	char *ps[] = { (char *)eb_docker_cli(), "ps", "-a", "--filter", "name=^edgebench-", "--format", "{{.Names}}", NULL };
-	if (run_cmd(ps, out, sizeof(out), NULL, 0, 30000000000ull) == 0) {
+	if (eb_run_tool(ps, out, sizeof(out), NULL, 0, 30000000000ull) == 0) {
 		char *save, *name;
 		for (name = strtok_r(out, "\n", &save); name; name = strtok_r(NULL, "\n", &save))
 			if (!owned_by_live_run(name))
@@ -421,14 +381,14 @@ void eb_container_cleanup(void)
 	}
 	char imgs[8192] = "";
 	char *im[] = { (char *)eb_docker_cli(), "images", "--filter", "reference=" IMAGE_REPO, "--format", "{{.Repository}}:{{.Tag}}", NULL };
-	if (run_cmd(im, imgs, sizeof(imgs), NULL, 0, 30000000000ull) == 0) {
+	if (eb_run_tool(im, imgs, sizeof(imgs), NULL, 0, 30000000000ull) == 0) {
 		char *save, *ref;
 		for (ref = strtok_r(imgs, "\n", &save); ref; ref = strtok_r(NULL, "\n", &save)) {
 			int pid = 0;
 			if (sscanf(ref, IMAGE_REPO ":run-%d", &pid) == 1 && pid != getpid() && kill(pid, 0) == 0)
 				continue;   /* a live run's image */
 			char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", ref, NULL };
-			(void)run_cmd(rmi, NULL, 0, NULL, 0, 60000000000ull);
+			(void)eb_run_tool(rmi, NULL, 0, NULL, 0, 60000000000ull);
 		}
 	}
 	/* build contexts of runs that died mid-build */
@@ -449,6 +409,6 @@ int eb_container_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char
 {
 	(void)mode;
 	char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", image_tag, NULL };
-	(void)run_cmd(rmi, NULL, 0, NULL, 0, 60000000000ull);
+	(void)eb_run_tool(rmi, NULL, 0, NULL, 0, 60000000000ull);
 	return build_image(ctx->artifact_dir, 1, err, errcap);
 }

@@ -11,6 +11,7 @@
  */
 #include "load.h"
 #include "clock.h"
+#include "netpath.h"
 #include "proc.h"
 
 #include <arpa/inet.h>
@@ -81,7 +82,7 @@ static int conn_write(struct loader *l, struct lconn *c);
 /* Open a connection; c->start_ns is set by the caller. */
 static int conn_open(struct loader *l, struct lconn *c)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = eb_netpath_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	int one = 1;

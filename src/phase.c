@@ -242,7 +242,7 @@ static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *rea
 {
 	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
 	if (busy != 0)
-		return fail(c, -EADDRINUSE, "port 127.0.0.1:%u is busy (another server listens there); pick another with --port",
+		return fail(c, -EADDRINUSE, "port %s:%u is busy (another server listens there); pick another with --port", c->lctx.addr,
 			    (unsigned)c->lctx.port);
 	int rc = launch(c, 0, in);
 	if (rc < 0)
@@ -267,10 +267,10 @@ static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *rea
 			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
 		else
 			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
-		fail(c, rc, "no HTTP 200 from 127.0.0.1:%u within %.1f s (%u attempts, last: %s)",
+		fail(c, rc, "no HTTP 200 from %s:%u within %.1f s (%u attempts, last: %s)", c->lctx.addr,
 		     (unsigned)c->lctx.port, (double)c->plan->start_timeout_ns / 1e9, pr.attempts, last);
 	} else if (rc != -EINTR) {
-		fail(c, rc, "probing 127.0.0.1:%u: %s", (unsigned)c->lctx.port, strerror(-rc));
+		fail(c, rc, "probing %s:%u: %s", c->lctx.addr, (unsigned)c->lctx.port, strerror(-rc));
 	}
 	stop_instance(c, in);
 	return rc;
@@ -630,6 +630,18 @@ static int ph_sustained(struct eb_cell *c, unsigned t)
 		snprintf(name, sizeof(name), "sustained_%s_latency", tag);
 		if ((rc = add(c, name, NULL, c->ws->scratch, lr.samples_len, (int32_t)t)) < 0)
 			break;
+		/* this round's p50 and p99, a figure per trial that pairs across cells */
+		if (lr.samples_len > 0) {
+			eb_sort_doubles(c->ws->scratch, lr.samples_len);
+			static const double pct[] = { 50, 99 };
+			for (int k = 0; k < 2 && rc == 0; k++) {
+				double v = eb_percentile(c->ws->scratch, lr.samples_len, pct[k]);
+				snprintf(name, sizeof(name), "sustained_%s_p%.0f", tag, pct[k]);
+				rc = add(c, name, NULL, &v, 1, (int32_t)t);
+			}
+			if (rc < 0)
+				break;
+		}
 		/* throughput per window; the last, partial window is dropped */
 		size_t nw = lr.windows_len > 1 ? lr.windows_len - 1 : lr.windows_len;
 		snprintf(name, sizeof(name), "sustained_%s_throughput", tag);
@@ -1069,12 +1081,14 @@ static int ph_batch_run(struct eb_cell *c, unsigned t)
 
 static unsigned tr_one(const struct eb_cell *c) { (void)c; return 1; }
 static unsigned tr_cold(const struct eb_cell *c) { return c->plan->cold_trials; }
-static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild ? c->plan->full_cold_trials : 0; }
+/* what measures the runtime rather than the path runs on the default path only (loopback, no firewall) */
+static int default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPBACK && !c->firewall; }
+static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
-static unsigned tr_curve(const struct eb_cell *c) { return c->plan->n_curve; }
-static unsigned tr_coldburst(const struct eb_cell *c) { return c->plan->n_burst_sizes; }
-static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max ? 1 : 0; }
+static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
+static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) ? c->plan->n_burst_sizes : 0; }
+static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max && default_path(c) ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */
@@ -1141,7 +1155,16 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 	c->w = spec->w;
 	c->json = spec->json;
 	c->stderr_fd = -1;
+	c->network = spec->network;
+	c->firewall = spec->firewall;
 	c->ip_be = htonl(INADDR_LOOPBACK);
+	c->lctx.addr = "127.0.0.1";
+	if (c->network == EB_NET_VETH) {
+		if (!plan->net || !plan->net->up)
+			return fail(c, -ENETDOWN, "the veth path is not set up");
+		c->ip_be = plan->net->server_ip_be;
+		c->lctx.addr = plan->net->server_ip;
+	}
 	c->lctx.artifact_dir = plan->artifact_dir;
 	c->lctx.wasm_dir = plan->wasm_dir;
 	c->lctx.iterations = plan->iterations;
@@ -1152,6 +1175,8 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 			return fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
 	}
 	c->lctx.port = (uint16_t)port;
+	if (c->network == EB_NET_VETH && port)
+		eb_netpath_allow_port(plan->net, (uint16_t)port);
 	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-N", (int)getpid());
 	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
 	if (rc < 0) {

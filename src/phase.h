@@ -48,6 +48,8 @@ struct eb_cell {
 	const struct eb_runtime *rt;
 	const char *mode;
 	const struct eb_workload *w;
+	enum eb_network network;    /* the path between the harness and the server */
+	int firewall;               /* our nftables table on that path */
 	json_t *json;
 	char err[1400];
 	int done;                   /* failed, unsupported or interrupted: skipped from now on */

@@ -11,6 +11,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -281,4 +282,42 @@ void eb_spawn_kill_all(void)
 			live[i] = 0;
 		}
 	}
+}
+
+/* A tool run to completion (see proc.h). */
+int eb_run_tool(char *const argv[], char *out, size_t cap, char *err, size_t errcap, uint64_t timeout_ns)
+{
+	int efd = memfd_create("edgebench-stderr", MFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = efd };
+	struct eb_proc p;
+	char dummy[8];
+	int rc = eb_spawn(argv, &o, &p);
+	if (rc < 0) {
+		close(efd);
+		return rc;
+	}
+	/* tools finish even while a run unwinds after Ctrl-C: they are how
+	 * containers, namespaces and tables get removed; each has its own timeout */
+	p.cleanup = 1;
+	rc = eb_proc_wait(&p, timeout_ns, out ? out : dummy, out ? cap : sizeof(dummy), NULL);
+	if (rc < 0) {
+		eb_proc_stop(&p, 0);
+		close(efd);
+		return rc;
+	}
+	int st = p.wait_status;
+	eb_proc_stop(&p, 0);
+	if (err && errcap) {
+		char buf[2048];
+		ssize_t n = pread(efd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';
+		char *nl = strrchr(buf, '\n');
+		snprintf(err, errcap, "%.*s", (int)errcap - 1, nl ? nl + 1 : buf);
+	}
+	close(efd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -66,4 +66,11 @@ void eb_describe_status(int wait_status, char *buf, size_t cap);
 /* Kill every still-registered group (SIGKILL) and reap them. */
 void eb_spawn_kill_all(void);
 
+/*
+ * Run a tool (docker, ip, nft) to completion, also while a run unwinds
+ * after Ctrl-C: stdout into out (may be NULL), stderr's last line into err.
+ * Returns its exit status (>= 0) or a negative errno (-ENOENT: not installed).
+ */
+int eb_run_tool(char *const argv[], char *out, size_t cap, char *err, size_t errcap, uint64_t timeout_ns);
+
 #endif

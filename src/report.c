@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FIG_ROWS 64   /* rows of one figure */
+
 /* Scale a value for display: ns -> ms/us, bytes -> MiB. */
 static double scale(const char *unit, double v, const char **shown)
 {
@@ -64,6 +66,23 @@ static double series_median(json_t *cell, const char *name)
 	return -1;
 }
 
+/* Is the cell on the default path (loopback, no firewall; or a batch cell, which has no path)? */
+static int default_path(json_t *c)
+{
+	const char *net = eb_jstr(c, "network"), *fw = eb_jstr(c, "firewall");
+	return (!net[0] || !strcmp(net, "loopback")) && (!fw[0] || !strcmp(fw, "off"));
+}
+
+/* The mode with the cell's network condition when it is not the default: "native veth+fw". */
+static const char *mode_cond(json_t *c, char *buf, size_t cap)
+{
+	if (default_path(c))
+		return eb_jstr(c, "mode");
+	snprintf(buf, cap, "%s %s%s", eb_jstr(c, "mode"), eb_jstr(c, "network"), !strcmp(eb_jstr(c, "firewall"), "on") ? "+fw" : "");
+	return buf;
+}
+
+/* The ok cell of rt/mode/wl on the default path (the other conditions have their own section). */
 static json_t *find_cell(json_t *cells, const char *rt, const char *mode, const char *wl)
 {
 	size_t i;
@@ -72,7 +91,7 @@ static json_t *find_cell(json_t *cells, const char *rt, const char *mode, const 
 		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
 		    !strcmp(eb_jstr(c, "mode"), mode) &&
 		    !strcmp(eb_jstr(c, "workload"), wl) &&
-		    !strcmp(eb_jstr(c, "status"), "ok"))
+		    !strcmp(eb_jstr(c, "status"), "ok") && default_path(c))
 			return c;
 	return NULL;
 }
@@ -85,8 +104,9 @@ void eb_report_table(FILE *f, json_t *doc)
 	fprintf(f, "%-10s %-9s %-10s %-40s %8s %10s %10s %10s %10s %10s %-6s\n",
 		"runtime", "mode", "workload", "series", "n", "median", "p90", "p99", "min", "max", "unit");
 	json_array_foreach(cells, i, cell) {
+		char mbuf[96];
 		const char *rt = eb_jstr(cell, "runtime");
-		const char *mode = eb_jstr(cell, "mode");
+		const char *mode = mode_cond(cell, mbuf, sizeof(mbuf));
 		const char *wl = eb_jstr(cell, "workload");
 		const char *status = eb_jstr(cell, "status");
 		if (strcmp(status, "ok") != 0) {
@@ -138,7 +158,7 @@ static json_t *find_comparison(json_t *doc, const char *rt, const char *mode, co
 		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
 		    !strcmp(eb_jstr(c, "mode"), mode) &&
 		    !strcmp(eb_jstr(c, "workload"), wl) &&
-		    !strcmp(eb_jstr(c, "series"), series))
+		    !strcmp(eb_jstr(c, "series"), series) && default_path(c))
 			return c;
 	return NULL;
 }
@@ -416,9 +436,10 @@ static void section_comparisons(struct eb_buf *b, json_t *doc)
 		const char *reading = ci_contains_one(c) ? "no measurable difference"
 				      : higher ? (r > 1 ? "more throughput" : "less throughput")
 				      : (r > 1 ? "slower" : "faster");
+		char mbuf[96];
 		eb_bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
 			eb_jstr(c, "workload"), series,
-			eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
+			eb_jstr(c, "runtime"), mode_cond(c, mbuf, sizeof(mbuf)),
 			eb_jstr(c, "baseline"), r,
 			json_number_value(json_array_get(ci, 0)), json_number_value(json_array_get(ci, 1)),
 			(long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
@@ -456,8 +477,9 @@ static void section_results(struct eb_buf *b, json_t *doc)
 	eb_bprintf(b, "\n## Results\n\n| runtime | mode | workload | series | n | median | 95%% CI of median | p90 | p99 | min | max | unit |\n|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
+		char mbuf[96];
 		const char *rt = eb_jstr(cell, "runtime");
-		const char *mode = eb_jstr(cell, "mode");
+		const char *mode = mode_cond(cell, mbuf, sizeof(mbuf));
 		const char *wl = eb_jstr(cell, "workload");
 		if (strcmp(eb_jstr(cell, "status"), "ok") != 0) {
 			/* an instance killed by a signal is a crash (the cell records it), said so */
@@ -494,8 +516,9 @@ static void section_checks(struct eb_buf *b, json_t *doc)
 	eb_bprintf(b, "\n## Checks and warnings\n\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
+		char mbuf[96];
 		eb_bprintf(b, "- **%s/%s/%s**:", eb_jstr(cell, "runtime"),
-			eb_jstr(cell, "mode"),
+			mode_cond(cell, mbuf, sizeof(mbuf)),
 			eb_jstr(cell, "workload"));
 		const char *key;
 		json_t *v;
@@ -718,6 +741,101 @@ static void section_study(struct eb_buf *b, json_t *doc)
 	json_decref(study);
 }
 
+/* Median of series name of a cell, shown (ms for ns); "-" when absent. */
+static void median_txt(json_t *cell, const char *name, double div, int decimals, char *out, size_t cap)
+{
+	size_t j;
+	json_t *s;
+	snprintf(out, cap, "-");
+	json_array_foreach(json_object_get(cell, "series"), j, s) {
+		struct eb_summary sum;
+		if (!strcmp(eb_jstr(s, "name"), name) && summarize_series(s, &sum) == 0) {
+			int k = snprintf(out, cap, "%.*f", decimals, sum.median / div);
+			if (k > 0 && (size_t)k < cap)
+				snprintf(out + k, cap - (size_t)k, " (n=%zu)", sum.n);
+		}
+	}
+}
+
+/*
+ * The network conditions apart (--network, --firewall): each server cell's
+ * headline figures per condition, and the paired ratios between conditions.
+ */
+static int section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	json_t *cfg = json_object_get(doc, "config"), *cells = json_object_get(doc, "cells"), *cell, *c;
+	json_t *cc = json_object_get(doc, "condition_comparisons");
+	if (json_array_size(json_object_get(cfg, "networks")) + json_array_size(json_object_get(cfg, "firewalls")) <= 2 &&
+	    !json_array_size(cc))
+		return 0;
+	json_t *veth = json_object_get(cfg, "veth");
+	eb_bprintf(b, "\n## Network path and firewall\n\n"
+		   "Each server cell ran under every network condition asked for, its trials interleaved with the other conditions' in the same rounds. "
+		   "*loopback*: prober and load generator on 127.0.0.1 (the study's only path). *veth*: they run in a network namespace of ours (`%s`), "
+		   "the servers bind %s on the root side of a veth pair (`%s`, from 198.18.0.0/15). *firewall on*: our nftables table `inet %s` "
+		   "is in place while the cell's trials run; it filters input from our veth only: established/related accepted, %lld rules that "
+		   "do not match, the benchmark ports accepted, the rest dropped. With loopback the table is present but the traffic never meets it, "
+		   "as in the study (macOS pf skipping lo0). Full cold starts, the latency curve, scale from zero and density run on loopback only.\n\n",
+		   veth ? eb_jstr(veth, "namespace") : "-", veth ? eb_jstr(veth, "server_address") : "-",
+		   veth ? eb_jstr(veth, "interface") : "-", veth ? eb_jstr(veth, "nft_table") : "-",
+		   (long long)json_integer_value(json_object_get(cfg, "firewall_rules")));
+	eb_bprintf(b, "| runtime/mode | network | firewall | status | cold start ms | p50 under load ms | p99 under load ms | keep-alive req/s |\n"
+		   "|---|---|---|---|---:|---:|---:|---:|\n");
+	size_t i;
+	json_array_foreach(cells, i, cell) {
+		if (!eb_jstr(cell, "network")[0])
+			continue;
+		char cs[64], p50[64], p99[64], tp[64];
+		median_txt(cell, "cold_start", 1e6, 3, cs, sizeof(cs));
+		median_txt(cell, "sustained_keepalive_p50", 1e6, 3, p50, sizeof(p50));
+		median_txt(cell, "sustained_keepalive_p99", 1e6, 3, p99, sizeof(p99));
+		median_txt(cell, "sustained_keepalive_throughput", 1, 0, tp, sizeof(tp));
+		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %s | %s | %s |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
+			   eb_jstr(cell, "network"), eb_jstr(cell, "firewall"), eb_jstr(cell, "status"), cs, p50, p99, tp);
+	}
+	if (!json_array_size(cc))
+		return 0;
+	eb_bprintf(b, "\nPaired differences between conditions: the geometric mean over rounds of (trial under the condition / the same "
+		   "cell's trial of the same round under the reference), 95%% bootstrap CI; p50/p99 are each round's percentiles of the "
+		   "sustained keep-alive latencies; n = pairs.\n\n"
+		   "| runtime/mode | comparison | condition | reference | figure | ratio | 95%% CI | n | reading |\n|---|---|---|---|---|---:|---|---:|---|\n");
+	struct eb_svg_interval iv[FIG_ROWS];
+	char labels[FIG_ROWS][96];
+	size_t n = 0;
+	json_array_foreach(cc, i, c) {
+		json_t *ci = json_object_get(c, "ci95");
+		double r = json_number_value(json_object_get(c, "ratio")), lo = json_number_value(json_array_get(ci, 0)),
+		       hi = json_number_value(json_array_get(ci, 1));
+		int tput = !strcmp(eb_jstr(c, "series"), "sustained_keepalive_throughput");
+		const char *reading = lo <= 1.0 && hi >= 1.0 ? "no measurable difference" :
+				      tput ? (r > 1 ? "more throughput" : "less throughput") : (r > 1 ? "slower" : "faster");
+		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n", eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
+			   eb_jstr(c, "comparison"), eb_jstr(c, "condition"), eb_jstr(c, "reference"), eb_jstr(c, "figure"), r, lo, hi,
+			   (long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
+		if (n < FIG_ROWS) {
+			snprintf(labels[n], sizeof(labels[n]), "%s %s: %s", eb_jstr(c, "runtime"),
+				 !strcmp(eb_jstr(c, "comparison"), "veth vs loopback") ? (strstr(eb_jstr(c, "condition"), "on") ? "veth/lo fw" : "veth/lo")
+										      : (strstr(eb_jstr(c, "condition"), "veth") ? "fw veth" : "fw lo"),
+				 eb_jstr(c, "figure"));
+			iv[n] = (struct eb_svg_interval){ labels[n], lo, r, hi, (size_t)json_integer_value(json_object_get(c, "n_pairs")) };
+			n++;
+		}
+	}
+	if (n == 0)
+		return 0;
+	struct eb_svg_axis ax = { .title = "http-hello: each network condition against its reference, paired by round", .unit = "ratio",
+				  .log = 1, .ref = 1.0, .ref_label = "no difference" };
+	struct eb_buf svg = { 0 };
+	int rc = eb_svg_intervals(&svg, &ax, iv, n);
+	if (rc == 0)
+		rc = emit_figure(b, dir, "http-hello_network_conditions.svg", &svg, "network conditions, paired ratios",
+				 "each row one cell and figure: veth/lo = veth over loopback, fw = firewall on over off (on the named path); "
+				 "dot: geometric mean of the per-round ratios, whiskers: 95% bootstrap CI, n = rounds paired. "
+				 "Above 1: slower (for throughput: more requests per second).", err, errcap);
+	eb_buf_free(&svg);
+	return rc == -EINVAL ? 0 : rc;
+}
+
 /* Scale from zero: all-ready time against N, and each instance's own start. */
 static int section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
@@ -758,8 +876,6 @@ static int section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *e
 	eb_buf_free(&svg);
 	return rc;
 }
-
-#define FIG_ROWS 64
 
 /* The rows of ok cells of workload wl that have series name (samples / div); returns the count. */
 static size_t gather_rows(json_t *cells, const char *wl, const char *name, double div, const char *suffix,
@@ -862,7 +978,8 @@ static int figure_ratios(struct eb_buf *b, json_t *doc, const char *wl, const st
 		    json_array_size(ci) != 2)
 			continue;
 		base = eb_jstr(c, "baseline");
-		snprintf(labels[n], sizeof(labels[n]), "%s/%s", eb_jstr(c, "runtime"), eb_jstr(c, "mode"));
+		char mbuf[96];
+		snprintf(labels[n], sizeof(labels[n]), "%s/%s", eb_jstr(c, "runtime"), mode_cond(c, mbuf, sizeof(mbuf)));
 		iv[n] = (struct eb_svg_interval){ labels[n], json_number_value(json_array_get(ci, 0)),
 						  json_number_value(json_object_get(c, "ratio")), json_number_value(json_array_get(ci, 1)),
 						  (size_t)json_integer_value(json_object_get(c, "n_pairs")) };
@@ -1116,6 +1233,8 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_glance(&b, doc);
 	section_study(&b, doc);
 	int rc = section_charts(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = section_network(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_scale(&b, doc, dir, err, errcap);
 	if (rc == 0)

@@ -117,8 +117,13 @@ int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 	const char *rt = json_string_value(json_object_get(cell, "runtime"));
 	const char *mode = json_string_value(json_object_get(cell, "mode"));
 	const char *wl = json_string_value(json_object_get(cell, "workload"));
-	char dir[1400], path[1600];
-	snprintf(dir, sizeof(dir), "%s/raw/%s/%s/%s", r->dir, rt, mode, wl);
+	const char *net = json_string_value(json_object_get(cell, "network"));
+	const char *fw = json_string_value(json_object_get(cell, "firewall"));
+	char dir[1400], path[1600], cond[64] = "";
+	/* a cell of another network condition keeps its raw logs apart */
+	if ((net && strcmp(net, "loopback") != 0) || (fw && strcmp(fw, "off") != 0))
+		snprintf(cond, sizeof(cond), "@%s-firewall-%s", net ? net : "loopback", fw ? fw : "off");
+	snprintf(dir, sizeof(dir), "%s/raw/%s/%s/%s%s", r->dir, rt, mode, wl, cond);
 	int rc = eb_mkdirs(dir);
 	if (rc < 0)
 		return rc;
@@ -128,9 +133,9 @@ int eb_results_add_series(struct eb_results *r, json_t *cell, const char *name,
 	if (!text)
 		return -ENOMEM;
 	size_t len = (size_t)snprintf(text, cap,
-				      "# edgebench raw samples\n# runtime: %s\n# mode: %s\n# workload: %s\n"
+				      "# edgebench raw samples\n# runtime: %s\n# mode: %s\n# workload: %s\n# network: %s, firewall %s\n"
 				      "# series: %s\n# unit: %s\n# description: %s\n# n: %zu\n%s# columns: %s\n",
-				      rt, mode, wl, name, unit, description, n,
+				      rt, mode, wl, net ? net : "none", fw ? fw : "off", name, unit, description, n,
 				      header_lines ? header_lines : "", trials ? "value trial" : "value");
 	for (size_t i = 0; i < n && len < cap; i++) {
 		if (trials)

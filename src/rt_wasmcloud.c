@@ -92,7 +92,7 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 	snprintf(text, sizeof(text),
 		 "# edgebench: one wash dev instance\n"
 		 "build:\n  command: \"true\"\n  component_path: %s\n"
-		 "dev:\n  address: 127.0.0.1:%u\n", comp, (unsigned)ctx->port);
+		 "dev:\n  address: %s:%u\n", comp, ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
 	if ((rc = eb_write_file_atomic(cfg, text, strlen(text))) < 0)
 		return rc;
 	return eb_argv_push(a, "env") ?: eb_argv_push(a, "HOME=%s/home", work_dir) ?:

@@ -53,6 +53,10 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
 	eb_argv_reset(a);
+	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
+		snprintf(a->why, sizeof(a->why), "its http-hello binds 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
+		return -ENOTSUP;
+	}
 	char module[1200];
 	int rc = eb_argv_push(a, "wasmedge");
 	if (!strcmp(mode, "aot")) {

@@ -91,7 +91,7 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 	}
 	rc = eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
-		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1:%u", (unsigned)ctx->port);
+		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s:%u", ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
 	if (rc == 0 && !strcmp(mode, "cache-cold")) {
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
 	} else if (rc == 0 && (!strcmp(mode, "cache-warm") || !strcmp(mode, "reuse"))) {

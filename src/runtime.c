@@ -187,7 +187,7 @@ int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ct
 	switch (w->args) {
 	case EB_WL_ARGS_SERVER:
 		if (with_addr)
-			rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "127.0.0.1");
+			rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s", ctx->addr ? ctx->addr : "127.0.0.1");
 		if (rc == 0)
 			rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
 		break;

@@ -25,7 +25,8 @@ struct eb_rt_status {
 struct eb_launch_ctx {
 	const char *artifact_dir;   /* directory holding the native workload binaries */
 	const char *wasm_dir;       /* directory holding the wasm32-wasi modules */
-	uint16_t port;              /* servers listen on 127.0.0.1:port */
+	uint16_t port;              /* servers listen on addr:port */
+	const char *addr;           /* 127.0.0.1, or the veth path's server address (NULL: 127.0.0.1) */
 	uint64_t iterations;        /* cpu-hash */
 	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
 	const char *cgroup_parent;  /* NULL, or a cgroup of ours ("/edgebench-...") the instance must join */

@@ -102,6 +102,27 @@ static void calibrate(struct suite *s)
 	json_array_append_new(s->calibration, o);
 }
 
+const char *eb_network_name(enum eb_network n)
+{
+	return n == EB_NET_VETH ? "veth" : "loopback";
+}
+
+/*
+ * Put the cell's path in place before it is measured: client sockets in
+ * the client namespace for veth, and our firewall table present exactly
+ * while a firewall-on cell runs (so the other cells run without it and
+ * without the connection tracking it switches on).
+ */
+static int use_path(struct eb_cell *c)
+{
+	struct eb_netpath *np = c->plan->net;
+	eb_netpath_use(c->network == EB_NET_VETH ? np : NULL);
+	if (!np)
+		return c->firewall || c->network == EB_NET_VETH ? -ENETDOWN : 0;
+	int rc = eb_netpath_firewall(np, c->firewall, c->err, sizeof(c->err));
+	return rc;
+}
+
 /* Run one trial of a phase for a cell, recording it in the schedule. */
 static int run_trial(struct suite *s, struct eb_cell *c, const struct eb_phase *p, unsigned t, int in_round)
 {
@@ -113,9 +134,15 @@ static int run_trial(struct suite *s, struct eb_cell *c, const struct eb_phase *
 			      in_round ? json_integer((json_int_t)s->round - 1) : json_null(),
 			      "runtime", c->rt->name, "mode", c->mode, "workload", c->w->name, "phase", p->name,
 			      "trial", (int)t, "started_ns", (json_int_t)(eb_now_ns() - s->t0));
+	if (c->w->kind == EB_WL_SERVER) {
+		json_object_set_new(e, "network", json_string(eb_network_name(c->network)));
+		json_object_set_new(e, "firewall", json_string(c->firewall ? "on" : "off"));
+	}
 	json_array_append_new(s->schedule, e);
 	c->err[0] = '\0';
-	int rc = p->run(c, t);
+	int rc = use_path(c);
+	if (rc == 0)
+		rc = p->run(c, t);
 	if (rc == 0 && p->on_instance)
 		rc = eb_cell_check_instance(c, p->name);
 	s->est_done_ns += p->estimate_ns(c);
@@ -209,7 +236,7 @@ static int run_group(struct suite *s, struct eb_cell **cells, size_t n)
 			for (size_t q = i; q < j && rc == 0 && !c->done; q++) {
 				const struct eb_phase *pq = &eb_phases[q];
 				unsigned nt = pq->trials(c);
-				if (nt && pq->on_instance && eb_cell_ensure_instance(c) < 0) {
+				if (nt && pq->on_instance && (use_path(c) < 0 || eb_cell_ensure_instance(c) < 0)) {
 					if (eb_interrupted) {
 						rc = -EINTR;
 						break;
@@ -260,9 +287,12 @@ static void mark_noise(struct suite *s, struct eb_cell *cells, size_t n)
 		json_t *en;
 		json_array_foreach(s->schedule, e, en) {
 			json_t *r = json_object_get(en, "round");
+			json_t *net = json_object_get(en, "network"), *fw = json_object_get(en, "firewall");
 			if (!json_is_integer(r) || strcmp(json_string_value(json_object_get(en, "runtime")), cells[i].rt->name) ||
 			    strcmp(json_string_value(json_object_get(en, "mode")), cells[i].mode) ||
-			    strcmp(json_string_value(json_object_get(en, "workload")), cells[i].w->name))
+			    strcmp(json_string_value(json_object_get(en, "workload")), cells[i].w->name) ||
+			    (net && strcmp(json_string_value(net), eb_network_name(cells[i].network)) != 0) ||
+			    (fw && strcmp(json_string_value(fw), cells[i].firewall ? "on" : "off") != 0))
 				continue;
 			total++;
 			json_int_t ri = json_integer_value(r);
@@ -282,7 +312,8 @@ uint64_t eb_suite_estimate_ns(const struct eb_plan *plan, const struct eb_cell_s
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct eb_cell c = { .plan = plan, .rt = specs[i].rt, .mode = specs[i].mode, .w = specs[i].w };
+		struct eb_cell c = { .plan = plan, .rt = specs[i].rt, .mode = specs[i].mode, .w = specs[i].w,
+				      .network = specs[i].network, .firewall = specs[i].firewall };
 		for (size_t p = 0; p < eb_phase_count; p++)
 			if (eb_phases[p].kind == c.w->kind)
 				total += (uint64_t)eb_phases[p].trials(&c) * eb_phases[p].estimate_ns(&c);

@@ -19,10 +19,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "netpath.h"
 #include "results.h"
 #include "runtime.h"
 #include "schedule.h"
 #include "workload.h"
+
+/* The path between the harness and a server (netpath.h). */
+enum eb_network { EB_NET_LOOPBACK = 0, EB_NET_VETH = 1 };
 
 /* A batch cell stops at its time budget only after this many timed runs. */
 #define EB_MIN_RUNS 3u
@@ -66,10 +70,14 @@ struct eb_plan {
 	uint64_t seed;                 /* shuffles the order of every round */
 	double noise_threshold;        /* calibration off its median by more than this marks a round */
 	const char *log_dir;           /* workload stderr goes here */
+	struct eb_netpath *net;        /* the veth path and firewall, when a cell uses them (else NULL) */
 	/* where to say what is being measured (NULL: nowhere); the suite itself never prints */
 	void (*progress)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* a live line */
 	void (*note)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* a line that stays */
 };
+
+/* "loopback" or "veth". */
+const char *eb_network_name(enum eb_network n);
 
 /* The plan with the study's numbers. */
 void eb_plan_defaults(struct eb_plan *p);
@@ -80,6 +88,8 @@ struct eb_cell_spec {
 	const char *mode;
 	const struct eb_workload *w;
 	json_t *json;
+	enum eb_network network;
+	int firewall;
 };
 
 /*
