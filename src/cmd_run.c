@@ -552,9 +552,17 @@ int eb_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < nrt; i++)
 		if (st[i].available && rts[i]->cleanup)
 			rts[i]->cleanup();
+	uint64_t rxp, txp;
+	int have_counters = want_net && eb_netpath_counters(&net, &rxp, &txp) == 0;
 	eb_netpath_down(&net);
 	json_t *cmp = eb_compare_cells(res.cells, base_rt, base_mode, plan.seed, BOOTSTRAP_RESAMPLES);
 	json_object_set_new(res.doc, "comparisons", cmp ? cmp : json_array());
+	if (have_counters) {
+		/* what crossed the pair: the proof that veth cells' traffic took it */
+		json_t *v = json_object_get(json_object_get(res.doc, "config"), "veth");
+		json_object_set_new(v, "server_side_rx_packets", json_integer((json_int_t)rxp));
+		json_object_set_new(v, "server_side_tx_packets", json_integer((json_int_t)txp));
+	}
 	if (want_net) {
 		json_t *cc = eb_compare_conditions(res.cells, plan.seed, BOOTSTRAP_RESAMPLES);
 		json_object_set_new(res.doc, "condition_comparisons", cc ? cc : json_array());

@@ -206,6 +206,31 @@ int eb_netpath_socket(int domain, int type, int protocol)
 	return fd;
 }
 
+static int read_u64(const char *path, uint64_t *v)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	unsigned long long x;
+	int ok = fscanf(f, "%llu", &x) == 1;
+	fclose(f);
+	*v = x;
+	return ok ? 0 : -EINVAL;
+}
+
+int eb_netpath_counters(const struct eb_netpath *np, uint64_t *rx_packets, uint64_t *tx_packets)
+{
+	char p[128];
+	int rc;
+	if (!np->up)
+		return -ENODEV;
+	snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/rx_packets", np->host_if);
+	if ((rc = read_u64(p, rx_packets)) < 0)
+		return rc;
+	snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/tx_packets", np->host_if);
+	return read_u64(p, tx_packets);
+}
+
 void eb_netpath_down(struct eb_netpath *np)
 {
 	if (current == np)

@@ -66,6 +66,9 @@ void eb_netpath_use(const struct eb_netpath *np);
 /* socket(2) in the namespace chosen by eb_netpath_use(); -1 with errno on failure. */
 int eb_netpath_socket(int domain, int type, int protocol);
 
+/* Packets received and sent by the servers' end of the pair so far; 0 or -errno. */
+int eb_netpath_counters(const struct eb_netpath *np, uint64_t *rx_packets, uint64_t *tx_packets);
+
 /* Remove the table, the veth pair and the namespace (every path, also after Ctrl-C). */
 void eb_netpath_down(struct eb_netpath *np);
 
