@@ -23,6 +23,7 @@
 #include "fsutil.h"
 #include "results.h"
 #include "runtime.h"
+#include "study.h"
 #include "suite.h"
 
 #define MAX_SEL 32
@@ -73,7 +74,9 @@ static void run_usage(FILE *f)
 		"                       generator in a network namespace of ours, over a veth pair in 198.18.0.0/15)\n"
 		"  --firewall F,F       off (default) and/or on: an nftables table of ours filtering input on our veth\n"
 		"  --firewall-rules N   rules the firewall walks before the benchmark port (default 50)\n"
-		"                       (each network x firewall condition is a cell of its own; servers only)\n");
+		"                       (each network x firewall condition is a cell of its own; servers only)\n"
+		"  --method M           edgebench (default), or study: also measure every server as the study did\n"
+		"                       (curl every 10 ms until a 200, a curl process per request) next to edgebench's\n");
 }
 
 static int num(const char *flag, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
@@ -146,6 +149,7 @@ int eb_cmd_run(int argc, char **argv)
 		{ "network", required_argument, NULL, 31 },
 		{ "firewall", required_argument, NULL, 32 },
 		{ "firewall-rules", required_argument, NULL, 33 },
+		{ "method", required_argument, NULL, 34 },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	/* the fixed options, then one --<x>-runs per batch workload (from its row) */
@@ -299,6 +303,16 @@ int eb_cmd_run(int argc, char **argv)
 			break;
 		}
 		case 33: if (num("--firewall-rules", optarg, 0, 10000, &x)) return 2; fw_rules = (unsigned)x; break;
+		case 34:
+			if (!strcmp(optarg, "study") || !strcmp(optarg, "edgebench,study") || !strcmp(optarg, "study,edgebench"))
+				plan.study_method = 1;
+			else if (!strcmp(optarg, "edgebench"))
+				plan.study_method = 0;
+			else {
+				fprintf(stderr, "edgebench run: bad value '%s' for --method (edgebench or study)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
@@ -337,6 +351,10 @@ int eb_cmd_run(int argc, char **argv)
 		}
 	}
 
+	if (plan.study_method && !eb_study_available()) {
+		fprintf(stderr, "edgebench run: --method study needs curl on PATH (apt-get install curl)\n");
+		return 2;
+	}
 	/* the veth path and the firewall: set up before anything is written, so
 	 * a host that cannot have them fails here with one line */
 	static struct eb_netpath net = { .ns_fd = -1, .root_fd = -1 };
@@ -443,6 +461,7 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(config, "networks", nets);
 	json_object_set_new(config, "firewalls", fws);
 	json_object_set_new(config, "firewall_rules", json_integer(fw_rules));
+	json_object_set_new(config, "method", json_string(plan.study_method ? "edgebench+study" : "edgebench"));
 	if (want_net)
 		json_object_set_new(config, "veth", json_pack("{s:s, s:s, s:s, s:s}", "namespace", net.ns_name, "server_address",
 							      net.server_ip, "interface", net.host_if, "nft_table", net.table));

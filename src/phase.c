@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "series.h"
 #include "stats.h"
+#include "study.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -408,6 +409,72 @@ static int sampler_series(struct eb_cell *c, struct fp_sampler *s, const char *p
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- the study's instrument (--method study) -------------------------- */
+
+static void study_url(const struct eb_cell *c, char *url, size_t cap)
+{
+	snprintf(url, cap, "http://%s:%u/", c->lctx.addr, (unsigned)c->lctx.port);
+}
+
+/* cold start as the study timed it: curl every 10 ms until a 200 */
+static int ph_study_cold(struct eb_cell *c, unsigned t)
+{
+	struct eb_instance in;
+	int rc = eb_port_in_use(c->ip_be, c->lctx.port);
+	if (rc != 0)
+		return fail(c, -EADDRINUSE, "port %s:%u is busy", c->lctx.addr, (unsigned)c->lctx.port);
+	if ((rc = launch(c, 0, &in)) < 0)
+		return rc;
+	char url[96];
+	study_url(c, url, sizeof(url));
+	uint64_t ready;
+	unsigned attempts;
+	rc = eb_study_poll(url, &in.proc, in.proc.launch_ns + c->plan->start_timeout_ns, &ready, &attempts);
+	stop_instance(c, &in);
+	if (rc == -ENOENT)
+		return fail(c, rc, "--method study needs curl on PATH (apt-get install curl)");
+	if (rc == -ECHILD)
+		return fail(c, rc, "server exited before curl got a 200 (study method)");
+	if (rc == -ETIMEDOUT)
+		return fail(c, rc, "curl got no 200 within %.1f s (%u attempts, study method)", (double)c->plan->start_timeout_ns / 1e9, attempts);
+	if (rc < 0)
+		return rc == -EINTR ? rc : fail(c, rc, "study method: %s", strerror(-rc));
+	double v = (double)ready, a = attempts;
+	return add(c, "study_cold_start", NULL, &v, 1, (int32_t)t) ?: add(c, "study_cold_start_attempts", NULL, &a, 1, (int32_t)t);
+}
+
+/* warm latency and throughput as the study timed them: a curl process per request */
+static int ph_study_requests(struct eb_cell *c, unsigned t)
+{
+	(void)t;
+	const struct eb_plan *pl = c->plan;
+	char url[96];
+	study_url(c, url, sizeof(url));
+	int rc = 0;
+	for (unsigned i = 0; i < pl->warmup_requests + pl->warm_requests && rc == 0; i++) {
+		struct eb_study_get g;
+		if ((rc = eb_study_get(url, 10000000000ull, &g)) < 0)
+			return rc == -EINTR ? rc : fail(c, rc, "study method: curl: %s", strerror(-rc));
+		if (g.status != 200)
+			return fail(c, -EPROTO, "study method: curl got HTTP %d", g.status);
+		if (i < pl->warmup_requests)
+			continue;
+		double wall = (double)g.wall_ns, tt = g.time_total_s * 1e9;
+		rc = add(c, "study_latency", NULL, &wall, 1, -1) ?: add(c, "study_curl_time_total", NULL, &tt, 1, -1);
+	}
+	for (unsigned b = 0; b < pl->bursts && rc == 0; b++) {
+		uint64_t el;
+		unsigned ok;
+		if ((rc = eb_study_burst(url, pl->burst_requests, pl->burst_concurrency, 120000000000ull, &el, &ok)) < 0)
+			return rc == -EINTR ? rc : fail(c, rc, "study method: curl burst: %s", strerror(-rc));
+		if (ok != pl->burst_requests)
+			return fail(c, -EPROTO, "study method: %u of %u curl requests got 200", ok, pl->burst_requests);
+		double v = el > 0 ? (double)pl->burst_requests * 1e9 / (double)el : 0;
+		rc = add(c, "study_throughput", NULL, &v, 1, (int32_t)b);
+	}
+	return rc;
 }
 
 /* ---- the phases ----------------------------------------------------- */
@@ -1085,6 +1152,8 @@ static unsigned tr_cold(const struct eb_cell *c) { return c->plan->cold_trials; 
 static int default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPBACK && !c->firewall; }
 static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
+static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? c->plan->cold_trials : 0; }
+static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
 static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) ? c->plan->n_burst_sizes : 0; }
@@ -1094,6 +1163,12 @@ static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workl
 /* Rough costs, for the estimate and the ETA only. */
 static uint64_t est_start(const struct eb_cell *c) { (void)c; return 250000000ull; }
 static uint64_t est_full_cold(const struct eb_cell *c) { (void)c; return 2500000000ull; }
+static uint64_t est_study_cold(const struct eb_cell *c) { (void)c; return 300000000ull; }
+static uint64_t est_study(const struct eb_cell *c)
+{
+	return (uint64_t)(c->plan->warmup_requests + c->plan->warm_requests) * 8000000ull +
+	       (uint64_t)c->plan->bursts * c->plan->burst_requests * 4000000ull;
+}
 static uint64_t est_short(const struct eb_cell *c) { (void)c; return 150000000ull; }
 static uint64_t est_sustained(const struct eb_cell *c)
 {
@@ -1119,11 +1194,13 @@ static uint64_t est_run(const struct eb_cell *c)
 const struct eb_phase eb_phases[] = {
 	{ "prime", EB_WL_SERVER, 0, 0, tr_one, ph_prime, est_start, 0, 0 },
 	{ "cold_start", EB_WL_SERVER, 1, 0, tr_cold, ph_cold_start, est_start, 0, 0 },
+	{ "study_cold_start", EB_WL_SERVER, 1, 0, tr_study_cold, ph_study_cold, est_study_cold, 0, 0 },
 	{ "full_cold", EB_WL_SERVER, 1, 0, tr_full_cold, ph_full_cold, est_full_cold, 0, 0 },
 	{ "warmup", EB_WL_SERVER, 0, 1, tr_one, ph_warmup, est_start, 0, 0 },
 	{ "sequential", EB_WL_SERVER, 0, 1, tr_one, ph_sequential, est_short, 0, 0 },
 	{ "state", EB_WL_SERVER, 0, 1, tr_one, ph_state, est_short, 0, 0 },
 	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short, 0, 0 },
+	{ "study_requests", EB_WL_SERVER, 0, 1, tr_study, ph_study_requests, est_study, 0, 0 },
 	{ "sustained", EB_WL_SERVER, 1, 0, tr_rounds, ph_sustained, est_sustained, 0, 0 },
 	{ "latency_curve", EB_WL_SERVER, 1, 0, tr_curve, ph_curve, est_curve, 0, 0 },
 	{ "scale_from_zero", EB_WL_SERVER, 1, 0, tr_coldburst, ph_coldburst, est_coldburst, 0, 0 },

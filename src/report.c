@@ -1118,6 +1118,65 @@ static int section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *
 	return rc;
 }
 
+/*
+ * --method study: the study's curl instrument next to ours for the same
+ * cells, and what the instrument alone adds.
+ */
+static int section_method(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	size_t i;
+	int any = 0;
+	json_array_foreach(cells, i, cell)
+		any |= series_median(cell, "study_cold_start") > 0;
+	if (!any)
+		return 0;
+	eb_bprintf(b, "\n## The study's instrument on this machine (--method study)\n\n"
+		   "The same servers measured twice in this run: by edgebench (in-process probe every %.0f us, in-process keep-alive "
+		   "client) and by the study's instrument (a `curl` process per attempt with `sleep 0.01` between attempts; a `curl` "
+		   "process per request, timed from its launch to its exit; %lld requests with %lld `curl` processes at a time). "
+		   "Medians in ms (throughput in req/s), n in parentheses; \"curl time_total\" is what curl itself reports for the "
+		   "same requests. The difference between the two columns of a pair is the instrument, not the runtime.\n\n"
+		   "| runtime/mode | cold start: edgebench | cold start: curl loop | GET / p50: edgebench | GET / p50: curl process | curl time_total | burst req/s: edgebench | burst req/s: curl processes |\n"
+		   "|---|---:|---:|---:|---:|---:|---:|---:|\n",
+		   json_number_value(json_object_get(json_object_get(doc, "config"), "probe_spacing_us")),
+		   (long long)json_integer_value(json_object_get(json_object_get(doc, "config"), "burst_requests")),
+		   (long long)json_integer_value(json_object_get(json_object_get(doc, "config"), "burst_concurrency")));
+	struct eb_svg_row rows[FIG_ROWS];
+	char labels[FIG_ROWS][96];
+	size_t n = 0;
+	json_array_foreach(cells, i, cell) {
+		if (series_median(cell, "study_cold_start") <= 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+			continue;
+		char v[8][64];
+		median_txt(cell, "cold_start", 1e6, 3, v[0], sizeof(v[0]));
+		median_txt(cell, "study_cold_start", 1e6, 3, v[1], sizeof(v[1]));
+		median_txt(cell, "warm_latency", 1e6, 3, v[2], sizeof(v[2]));
+		median_txt(cell, "study_latency", 1e6, 3, v[3], sizeof(v[3]));
+		median_txt(cell, "study_curl_time_total", 1e6, 3, v[4], sizeof(v[4]));
+		median_txt(cell, "burst_throughput", 1, 0, v[5], sizeof(v[5]));
+		median_txt(cell, "study_throughput", 1, 0, v[6], sizeof(v[6]));
+		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %s | %s | %s |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
+			   v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+		static const char *const which[2][2] = { { "cold_start", "edgebench" }, { "study_cold_start", "curl loop" } };
+		for (int k = 0; k < 2 && n < FIG_ROWS; k++) {
+			size_t m;
+			double *s = cell_samples(cell, which[k][0], 1e6, &m);
+			if (!s)
+				continue;
+			snprintf(labels[n], sizeof(labels[n]), "%s/%s %s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), which[k][1]);
+			rows[n] = (struct eb_svg_row){ labels[n], s, m };
+			n++;
+		}
+	}
+	int rc = figure_strip(b, dir, "http-hello_method_cold_start.svg", "http-hello cold start: edgebench's probe vs the study's curl loop",
+			      "ms", 1, rows, n,
+			      "every cold-start trial of each server, timed by edgebench (in-process probe) and by the study's instrument "
+			      "(curl every 10 ms) in the same rounds; the bar is the median, n at the right", err, errcap);
+	free_rows(rows, n);
+	return rc;
+}
+
 /* A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
 static void csv_field(struct eb_buf *b, const char *s, int last)
 {
@@ -1232,7 +1291,9 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	section_runtimes(&b, doc);
 	section_glance(&b, doc);
 	section_study(&b, doc);
-	int rc = section_charts(&b, doc, dir, err, errcap);
+	int rc = section_method(&b, doc, dir, err, errcap);
+	if (rc == 0)
+		rc = section_charts(&b, doc, dir, err, errcap);
 	if (rc == 0)
 		rc = section_network(&b, doc, dir, err, errcap);
 	if (rc == 0)

@@ -41,6 +41,14 @@ const struct eb_series_def eb_series[] = {
 	{ "density_cgroup_usage", "bytes", "the memory cgroup of the density sweep after each start (what the instances cost the host together)", 0, NULL, 0 },
 	{ "density_newest_%s", "bytes", "%s of the newest instance right after its start, one per step of the sweep (falls as pages are shared)", 0, NULL, 0 },
 	{ "density_%s", "bytes", "%s of each instance, all running side by side at the end of the sweep", 0, NULL, 0 },
+	/* the study's instrument (--method study) */
+	{ "study_cold_start", "ns", "the study's instrument: launch -> exit of the first `curl` that got HTTP 200, one `curl` per attempt and `sleep 0.01` between attempts",
+	  EB_SERIES_PAIRED, NULL, 0 },
+	{ "study_cold_start_attempts", "count", "curl processes the study's cold-start loop ran before the 200", 0, NULL, 0 },
+	{ "study_latency", "ns", "the study's instrument: launch -> exit of one `curl` process per sequential GET / (after warm_up requests)", 0, NULL, 0 },
+	{ "study_curl_time_total", "ns", "curl's own %{time_total} of the same requests", 0, NULL, 0 },
+	{ "study_throughput", "req/s", "the study's instrument: burst_requests GET / with burst_concurrency `curl` processes at a time, requests / (first launch -> last exit)",
+	  EB_SERIES_HIGHER_BETTER, NULL, 0 },
 	/* batch workloads */
 	{ "run", "ns", "launch -> exit of a fresh process (after one unmeasured warm-up run)", EB_SERIES_PAIRED,
 	  "run time (launch -> exit), every run", EB_CHART_STRIP_LOG },

@@ -71,6 +71,7 @@ struct eb_plan {
 	double noise_threshold;        /* calibration off its median by more than this marks a round */
 	const char *log_dir;           /* workload stderr goes here */
 	struct eb_netpath *net;        /* the veth path and firewall, when a cell uses them (else NULL) */
+	int study_method;              /* also measure servers with the study's curl instrument (study.h) */
 	/* where to say what is being measured (NULL: nowhere); the suite itself never prints */
 	void (*progress)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* a live line */
 	void (*note)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));       /* a line that stays */

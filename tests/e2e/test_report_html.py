@@ -91,7 +91,7 @@ class ReportHtml(unittest.TestCase):
         cls.result = eb("run", *rts, "--out", cls.out, "--trials", "5", "--bursts", "1", "--duration", "500ms",
                      "--rounds", "2", "--hash-runs", "3", "--hello-runs", "5", "--iterations", "200000",
                      "--curve", "50", "--curve-duration", "300ms", "--burst", "1,2", "--density-max", "3",
-                     "--full-cold-trials", "1")
+                     "--full-cold-trials", "1", "--method", "study")
 
     @classmethod
     def tearDownClass(cls):
@@ -101,6 +101,31 @@ class ReportHtml(unittest.TestCase):
         self.assertEqual(self.result.returncode, 0, self.result.stderr[-2000:])
         for f in ("report.md", "report.html", "results.csv", "results.json"):
             self.assertTrue(os.path.getsize(os.path.join(self.out, f)) > 0, f)
+
+    def test_method_study_next_to_ours(self):
+        """--method study: the study's curl instrument measured the same cells, and the report sets it beside ours."""
+        self.assertEqual(self.result.returncode, 0, self.result.stderr[-2000:])
+        with open(os.path.join(self.out, "results.json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["config"]["method"], "edgebench+study")
+        cell = next(c for c in doc["cells"] if c["runtime"] == "native" and c["workload"] == "http-hello")
+        s = {x["name"]: x for x in cell["series"]}
+        self.assertEqual(len(s["study_cold_start"]["samples"]), 5)
+        self.assertEqual(len(s["study_latency"]["samples"]), 50)
+        self.assertEqual(len(s["study_throughput"]["samples"]), 1)
+        # a curl process lives longer than the request it reports
+        for wall, own in zip(s["study_latency"]["samples"], s["study_curl_time_total"]["samples"]):
+            self.assertLess(own, wall)
+        # the instrument dominates: a process per request vs an in-process keep-alive GET
+        med = lambda v: sorted(v)[len(v) // 2]
+        self.assertGreater(med(s["study_latency"]["samples"]), 10 * med(s["warm_latency"]["samples"]))
+        with open(os.path.join(self.out, "report.md")) as f:
+            md = f.read()
+        self.assertIn("## The study's instrument on this machine (--method study)", md)
+        self.assertIn("http-hello_method_cold_start.svg", md)
+        r = eb("run", "--method", "curl")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(), "edgebench run: bad value 'curl' for --method (edgebench or study)")
 
     def test_report_regenerates_byte_for_byte(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr[-2000:])
