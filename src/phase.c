@@ -1289,8 +1289,10 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 			json_object_set_new(values(c), "iterations", json_integer((json_int_t)plan->iterations));
 		}
 	}
-	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s/%s-%s-%s.stderr", plan->log_dir, c->rt->name,
-		 c->mode, c->w->name);
+	/* a cell of another network condition has its own log */
+	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s/%s-%s-%s%s%s%s.stderr", plan->log_dir, c->rt->name,
+		 c->mode, c->w->name, default_path(c) ? "" : "@", default_path(c) ? "" : eb_network_name(c->network),
+		 c->firewall ? "-firewall-on" : "");
 	c->stderr_fd = open(c->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (c->stderr_fd < 0)
 		return fail(c, -errno, "cannot open %s: %s", c->stderr_path, strerror(errno));

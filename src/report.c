@@ -1,7 +1,10 @@
 /*
- * report: a fixed-width table for the terminal, a Markdown report with the
- * environment and one results table, and hand-written SVG charts (median
- * bar, min..max line, p90 tick: the spread, not just a central value).
+ * report: a fixed-width table for the terminal, and the exporters that
+ * write, from results.json alone, report.md (sections of tables and
+ * figures), report.html (the same Markdown as one page, report_html.c),
+ * results.csv and the SVG charts (svg.c: every sample, distributions,
+ * ratios with their CIs).  Nothing here measures; every figure is
+ * recomputed from the kept samples.
  */
 #include "report.h"
 #include "fsutil.h"
@@ -1200,7 +1203,7 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 {
 	(void)md;
 	(void)dir;
-	eb_bprintf(out, "runtime,mode,workload,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
+	eb_bprintf(out, "runtime,mode,workload,network,firewall,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
 	size_t i, j;
 	json_t *cell, *s;
 	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
@@ -1209,6 +1212,8 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 			csv_field(out, eb_jstr(cell, "runtime"), 0);
 			csv_field(out, eb_jstr(cell, "mode"), 0);
 			csv_field(out, eb_jstr(cell, "workload"), 0);
+			csv_field(out, eb_jstr(cell, "network"), 0);
+			csv_field(out, eb_jstr(cell, "firewall"), 0);
 			csv_field(out, st, 0);
 			eb_bprintf(out, ",,,,,,,,,,,,");
 			csv_field(out, eb_jstr(cell, "error"), 1);
@@ -1221,6 +1226,8 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 			csv_field(out, eb_jstr(cell, "runtime"), 0);
 			csv_field(out, eb_jstr(cell, "mode"), 0);
 			csv_field(out, eb_jstr(cell, "workload"), 0);
+			csv_field(out, eb_jstr(cell, "network"), 0);
+			csv_field(out, eb_jstr(cell, "firewall"), 0);
 			csv_field(out, st, 0);
 			csv_field(out, eb_jstr(s, "name"), 0);
 			csv_field(out, eb_jstr(s, "unit"), 0);
