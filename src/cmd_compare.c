@@ -54,7 +54,12 @@ static json_t *find_cell(json_t *doc, json_t *like)
 	json_t *c;
 	json_array_foreach(json_object_get(doc, "cells"), i, c)
 		if (!strcmp(eb_jstr(c, "runtime"), eb_jstr(like, "runtime")) && !strcmp(eb_jstr(c, "mode"), eb_jstr(like, "mode")) &&
-		    !strcmp(eb_jstr(c, "workload"), eb_jstr(like, "workload")))
+		    !strcmp(eb_jstr(c, "workload"), eb_jstr(like, "workload")) &&
+		    /* the same network condition (a run without conditions is loopback, firewall off) */
+		    !strcmp(eb_jstr(c, "network")[0] ? eb_jstr(c, "network") : "loopback",
+			    eb_jstr(like, "network")[0] ? eb_jstr(like, "network") : "loopback") &&
+		    !strcmp(eb_jstr(c, "firewall")[0] ? eb_jstr(c, "firewall") : "off",
+			    eb_jstr(like, "firewall")[0] ? eb_jstr(like, "firewall") : "off"))
 			return c;
 	return NULL;
 }
@@ -173,7 +178,10 @@ static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *fla
 		json_array_foreach(json_object_get(docs[0], "cells"), i, ca) {
 			json_t *cb = find_cell(docs[r], ca);
 			char label[200];
-			snprintf(label, sizeof(label), "%s/%s/%s", eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"));
+			snprintf(label, sizeof(label), "%s/%s/%s%s%s%s", eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"),
+				 eb_jstr(ca, "network")[0] && strcmp(eb_jstr(ca, "network"), "loopback") ? " " : "",
+				 eb_jstr(ca, "network")[0] && strcmp(eb_jstr(ca, "network"), "loopback") ? eb_jstr(ca, "network") : "",
+				 !strcmp(eb_jstr(ca, "firewall"), "on") ? "+fw" : "");
 			if (!cb) {
 				json_array_append_new(missing, json_sprintf("%s: not in %s", label, dirs[r]));
 				continue;
