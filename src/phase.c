@@ -500,9 +500,21 @@ static int ph_cold_start(struct eb_cell *c, unsigned t)
 	int rc = start_server(c, &in, &ready);
 	if (rc < 0)
 		return rc;
+	/* the stages a multi-process deployment reported, from the same launch */
+	struct eb_mark marks[16];
+	size_t nm = eb_rt_start_marks(c->rt, &in, marks, sizeof(marks) / sizeof(marks[0]));
 	stop_instance(c, &in);
 	double v = (double)ready;
-	return add(c, "cold_start", NULL, &v, 1, (int32_t)t);
+	rc = add(c, "cold_start", NULL, &v, 1, (int32_t)t);
+	for (size_t i = 0; i < nm && rc == 0; i++) {
+		if (marks[i].at_ns < in.proc.launch_ns)
+			continue;
+		char name[80];
+		snprintf(name, sizeof(name), "cold_start_phase_%.31s", marks[i].name);
+		double d = (double)(marks[i].at_ns - in.proc.launch_ns);
+		rc = add(c, name, marks[i].name, &d, 1, (int32_t)t);
+	}
+	return rc;
 }
 
 /* full cold: the deployable artifact rebuilt from source before the start */
@@ -1156,8 +1168,16 @@ static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_m
 static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
-static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) ? c->plan->n_burst_sizes : 0; }
-static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max && default_path(c) ? 1 : 0; }
+/* a mode whose instance is a whole deployment (wasmcloud lattice) is not started many times side by side */
+static int deployment(const struct eb_cell *c)
+{
+	for (const char *const *m = c->rt->deployment_modes; m && *m; m++)
+		if (!strcmp(*m, c->mode))
+			return 1;
+	return 0;
+}
+static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) && !deployment(c) ? c->plan->n_burst_sizes : 0; }
+static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max && default_path(c) && !deployment(c) ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */

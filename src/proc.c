@@ -90,8 +90,11 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
+	/* a workload's stdout is never ours (results go there): the pipe, or its log */
 	if (opts->capture_stdout)
 		posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	else
+		posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull, STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull,
 					 STDERR_FILENO);
 	sigemptyset(&none);

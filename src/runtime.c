@@ -117,6 +117,11 @@ int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err,
 	return rt->attach ? rt->attach(in, err, errcap) : 0;
 }
 
+size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap)
+{
+	return rt->start_marks ? rt->start_marks(in, marks, cap) : 0;
+}
+
 int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap)
 {
 	int n = snprintf(out, cap, "%s/%s.wasm", ctx->wasm_dir, w->binary);

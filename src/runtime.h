@@ -17,7 +17,7 @@
 
 struct eb_rt_status {
 	int available;
-	char version[256];
+	char version[512];
 	char why[256];      /* when not available */
 	char hint[256];     /* how to make it available */
 };
@@ -30,6 +30,12 @@ struct eb_launch_ctx {
 	uint64_t iterations;        /* cpu-hash */
 	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
 	const char *cgroup_parent;  /* NULL, or a cgroup of ours ("/edgebench-...") the instance must join */
+};
+
+/* A stage of a start, as the instance reported it. */
+struct eb_mark {
+	char name[32];              /* [a-z0-9_] */
+	uint64_t at_ns;             /* CLOCK_MONOTONIC */
 };
 
 /* A launched workload: the process we started plus the runtime's own view. */
@@ -80,6 +86,10 @@ struct eb_runtime {
 	const char *const *modes;   /* NULL-terminated; the first is the default */
 	const char *const *mode_notes; /* optional, parallel to modes: what each mode is */
 	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
+	/* modes whose one instance is a whole deployment of several processes
+	 * (NULL-terminated; optional): scale from zero and density, which start
+	 * many instances side by side, skip them */
+	const char *const *deployment_modes;
 	int joins_cgroup_parent;    /* command() places the instance in ctx->cgroup_parent itself
 				     * (containers: --cgroup-parent); otherwise the suite moves its pid */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
@@ -110,6 +120,12 @@ struct eb_runtime {
 	 * the caller), so the next launch starts from a fresh build.
 	 */
 	int (*rebuild)(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
+	/*
+	 * Stages of a start the instance itself reported (a deployment that
+	 * brings up several processes): up to cap {name, CLOCK_MONOTONIC ns}
+	 * into marks, read once it answered.  Returns how many; default none.
+	 */
+	size_t (*start_marks)(struct eb_instance *in, struct eb_mark *marks, size_t cap);
 };
 
 /* "<wasm_dir>/<workload>.wasm" into out; 0 or -ENAMETOOLONG. */
@@ -164,6 +180,7 @@ int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);
 void eb_rt_stop(const struct eb_runtime *rt, struct eb_instance *in);
 int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_sample *out);
 int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap);
+size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap);
 
 /* NULL-terminated table of every runtime edgebench knows. */
 extern const struct eb_runtime *const eb_runtimes[];

@@ -11,6 +11,8 @@ const struct eb_series_def eb_series[] = {
 	/* server workloads */
 	{ "cold_start", "ns", "launch -> first HTTP 200 on GET /, a fresh instance per trial (artifact present, after one unmeasured priming start)",
 	  EB_SERIES_PAIRED, "cold start (launch -> first 200), every trial", EB_CHART_STRIP_LOG },
+	{ "cold_start_phase_%s", "ns", "launch -> the deployment reported its stage %s (a multi-process deployment: wasmcloud lattice)",
+	  EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_build", "ns", "rebuild of the deployable artifact from source (compile + package)", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_start", "ns", "launch -> first HTTP 200 right after the rebuild", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_total", "ns", "build + start", EB_SERIES_PAIRED, NULL, 0 },

@@ -1,0 +1,354 @@
+//! eb-wasmcloud1: edgebench's wasmCloud 1.x stack in one multi-call binary.
+//!
+//! Called by the name it is started under (setup makes the symlinks):
+//!   wasmcloud-host   a wasmCloud host on `wasmcloud-host` 0.25.1 (the library
+//!                    tagged with host 1.8.0), configured like the released
+//!                    binary from WASMCLOUD_* variables
+//!   wadm             wadm 0.21.0 (`wadm --version` says so), its own CLI
+//!   eb-wasmcloud1 par      a provider archive (.par.gz) from a provider binary
+//!   eb-wasmcloud1 lattice  the study's deployment, for one edgebench instance:
+//!                    NATS with JetStream, a host, wadm, then the application
+//!                    (the C wasi:http component + the HTTP server provider,
+//!                    linked) put and deployed through wadm's NATS API; it
+//!                    writes when each stage was reached (CLOCK_MONOTONIC ns)
+//!                    to a phases file, and on SIGTERM stops every process it
+//!                    started and removes the JetStream store.
+//!   eb-wasmcloud1 --version
+//!
+//! Written for edgebench; nothing here is copied from wasmCloud's sources.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Parser;
+use futures::StreamExt;
+
+const HOST_VERSION_AS: &str = "1.8.0";
+const VERSIONS: &str = "eb-wasmcloud1: wasmcloud-host 0.25.1 (the library tagged with host 1.8.0; wasmtime 26, \
+                        where the released 1.8.0 binary carried wasmtime 31), wadm 0.21.0, \
+                        wasmcloud-provider-http-server 0.27.1, provider-archive 0.16.0";
+
+fn mono_ns() -> u128 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the struct it is given
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128
+}
+
+fn main() -> Result<()> {
+    let argv0 = std::env::args().next().unwrap_or_default();
+    let name = Path::new(&argv0).file_name().and_then(|s| s.to_str()).unwrap_or("").to_string();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match name.as_str() {
+        "wasmcloud-host" => rt.block_on(host_main()),
+        "wadm" => rt.block_on(wadm_main()),
+        _ => {
+            let args: Vec<String> = std::env::args().collect();
+            match args.get(1).map(String::as_str) {
+                Some("--version") | Some("version") => {
+                    println!("{VERSIONS}");
+                    Ok(())
+                }
+                Some("par") => rt.block_on(par_main(&args[2..])),
+                Some("lattice") => rt.block_on(lattice_main()),
+                _ => bail!("usage: eb-wasmcloud1 par|lattice|--version (or run as wasmcloud-host, wadm)"),
+            }
+        }
+    }
+}
+
+async fn signal_or(fut: impl std::future::Future<Output = ()>) {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+        _ = fut => {}
+    }
+}
+
+/// A wasmCloud host, configured from the variables the released binary reads.
+async fn host_main() -> Result<()> {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let nats = format!("nats://{}:{}", env("WASMCLOUD_RPC_HOST", "127.0.0.1"), env("WASMCLOUD_RPC_PORT", "4222"));
+    let ctl = format!("nats://{}:{}", env("WASMCLOUD_CTL_HOST", "127.0.0.1"), env("WASMCLOUD_CTL_PORT", "4222"));
+    let timeout_ms: u64 = env("WASMCLOUD_RPC_TIMEOUT_MS", "2000").parse().context("WASMCLOUD_RPC_TIMEOUT_MS")?;
+    let cfg = wasmcloud_host::WasmbusHostConfig {
+        ctl_nats_url: url::Url::parse(&ctl)?,
+        rpc_nats_url: url::Url::parse(&nats)?,
+        rpc_timeout: Duration::from_millis(timeout_ms),
+        lattice: env("WASMCLOUD_LATTICE", "default").into(),
+        allow_file_load: env("WASMCLOUD_ALLOW_FILE_LOAD", "false") == "true",
+        version: HOST_VERSION_AS.to_string(),
+        ..Default::default()
+    };
+    let (_host, shutdown) = wasmcloud_host::wasmbus::Host::new(cfg).await.context("failed to start the host")?;
+    eprintln!("wasmcloud-host: up ({VERSIONS})");
+    signal_or(std::future::pending()).await;
+    shutdown.await.context("host shutdown")
+}
+
+/// wadm with its own command line.
+async fn wadm_main() -> Result<()> {
+    let cfg = wadm::config::WadmConfig::parse();
+    let mut tasks = wadm::start_wadm(cfg).await.context("failed to start wadm")?;
+    signal_or(async {
+        let _ = tasks.join_next().await;
+    })
+    .await;
+    tasks.abort_all();
+    Ok(())
+}
+
+/// `par --binary FILE --out FILE.par.gz`: the provider as the host loads it from a file.
+async fn par_main(args: &[String]) -> Result<()> {
+    let mut binary = None;
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--binary" => binary = it.next().cloned(),
+            "--out" => out = it.next().cloned(),
+            _ => bail!("par: unknown argument {a}"),
+        }
+    }
+    let binary = binary.ok_or_else(|| anyhow!("par: --binary FILE"))?;
+    let out = out.ok_or_else(|| anyhow!("par: --out FILE.par.gz"))?;
+    let bytes = std::fs::read(&binary).with_context(|| format!("reading {binary}"))?;
+    let mut par = provider_archive::ProviderArchive::new("http-server", "edgebench", Some(1), Some("0.27.1".into()));
+    par.add_library(&format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS), &bytes)
+        .map_err(|e| anyhow!("{e}"))?;
+    par.write(&out, &nkeys::KeyPair::new_account(), &nkeys::KeyPair::new_service(), true)
+        .await
+        .map_err(|e| anyhow!("writing {out}: {e}"))?;
+    Ok(())
+}
+
+#[derive(Parser, Debug)]
+struct LatticeArgs {
+    /// nats-server binary (2.10 or later: wadm needs stream subject transforms)
+    #[arg(long)]
+    nats_server: PathBuf,
+    #[arg(long)]
+    nats_port: u16,
+    /// where the HTTP server provider listens (127.0.0.1)
+    #[arg(long)]
+    http_port: u16,
+    #[arg(long, default_value = "127.0.0.1")]
+    http_addr: String,
+    /// the wasi:http component (.wasm)
+    #[arg(long)]
+    component: PathBuf,
+    /// the provider archive (.par.gz)
+    #[arg(long)]
+    provider_par: PathBuf,
+    /// scratch directory of this instance (JetStream store, phases file); removed at the end
+    #[arg(long)]
+    work: PathBuf,
+    /// the component's `instances` (a bound on concurrent invocations on the host)
+    #[arg(long, default_value_t = 100)]
+    instances: u32,
+    #[arg(long, default_value = "edgebench")]
+    lattice: String,
+}
+
+struct Stack {
+    children: Vec<(String, Child)>,
+    work: PathBuf,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        // SIGTERM every process we started, newest first, then SIGKILL what is left
+        for (_, c) in self.children.iter().rev() {
+            // SAFETY: kill on a pid we own
+            unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        for (_, c) in self.children.iter_mut().rev() {
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
+
+fn mark(phases: &mut std::fs::File, name: &str) -> Result<()> {
+    writeln!(phases, "{name} {}", mono_ns())?;
+    phases.flush()?;
+    Ok(())
+}
+
+fn sibling(name: &str) -> Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    Ok(me.with_file_name(name))
+}
+
+async fn lattice_main() -> Result<()> {
+    let a = LatticeArgs::parse_from(std::env::args().skip(1));
+    std::fs::create_dir_all(a.work.join("js"))?;
+    let mut stack = Stack { children: Vec::new(), work: a.work.clone() };
+    let mut phases = std::fs::File::create(a.work.join("phases"))?;
+    mark(&mut phases, "launched")?;
+    let nats_url = format!("127.0.0.1:{}", a.nats_port);
+
+    // 1. NATS with JetStream, its store in our scratch directory
+    let nats = Command::new(&a.nats_server)
+        .args(["-js", "-a", "127.0.0.1", "-p", &a.nats_port.to_string(), "-sd"])
+        .arg(a.work.join("js"))
+        .stdin(Stdio::null())
+        .spawn()
+        .context("starting nats-server")?;
+    stack.children.push(("nats-server".into(), nats));
+    let t0 = Instant::now();
+    loop {
+        if std::net::TcpStream::connect(&nats_url).is_ok() {
+            break;
+        }
+        if t0.elapsed() > Duration::from_secs(30) {
+            bail!("nats-server did not accept connections on {nats_url} within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    mark(&mut phases, "nats_accepting")?;
+    let client = async_nats::connect(&nats_url).await.context("connecting to NATS")?;
+    let mut events = client.subscribe(format!("wasmbus.evt.{}.>", a.lattice)).await?;
+
+    // 2. the host
+    let host = Command::new(sibling("wasmcloud-host")?)
+        .env("WASMCLOUD_RPC_HOST", "127.0.0.1")
+        .env("WASMCLOUD_RPC_PORT", a.nats_port.to_string())
+        .env("WASMCLOUD_CTL_HOST", "127.0.0.1")
+        .env("WASMCLOUD_CTL_PORT", a.nats_port.to_string())
+        .env("WASMCLOUD_LATTICE", &a.lattice)
+        .env("WASMCLOUD_ALLOW_FILE_LOAD", "true")
+        .stdin(Stdio::null())
+        .spawn()
+        .context("starting the host")?;
+    stack.children.push(("wasmcloud-host".into(), host));
+    wait_event(&mut events, &["host_started", "host_heartbeat"], Duration::from_secs(60)).await?;
+    mark(&mut phases, "host_heartbeat")?;
+
+    // 3. wadm, ready when its API answers
+    let wadm = Command::new(sibling("wadm")?)
+        .args(["--nats-server", &nats_url])
+        .stdin(Stdio::null())
+        .arg0("wadm")
+        .spawn()
+        .context("starting wadm")?;
+    stack.children.push(("wadm".into(), wadm));
+    let api = format!("wadm.api.{}", a.lattice);
+    let t0 = Instant::now();
+    loop {
+        let r = tokio::time::timeout(Duration::from_millis(250), client.request(format!("{api}.model.get"), "".into())).await;
+        if let Ok(Ok(_)) = r {
+            break;
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            bail!("wadm's API did not answer within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    mark(&mut phases, "wadm_ready")?;
+
+    // 4. the application, put and deployed through wadm's API
+    let manifest = manifest(&a);
+    let put = client.request(format!("{api}.model.put"), manifest.into()).await.context("model.put")?;
+    check_reply(&put.payload, "model.put")?;
+    let dep = client
+        .request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into())
+        .await
+        .context("model.deploy")?;
+    check_reply(&dep.payload, "model.deploy")?;
+    mark(&mut phases, "manifest_deployed")?;
+
+    // 5. the provider started (the component may be scaled before or after)
+    wait_event(&mut events, &["provider_started"], Duration::from_secs(120)).await?;
+    mark(&mut phases, "provider_up")?;
+    drop(phases);
+
+    // up until edgebench stops us; Stack's drop ends every process and the store
+    signal_or(std::future::pending()).await;
+    drop(stack);
+    Ok(())
+}
+
+fn check_reply(payload: &[u8], what: &str) -> Result<()> {
+    let v: serde_json::Value = serde_json::from_slice(payload).with_context(|| format!("{what}: a reply that is not JSON"))?;
+    let result = v.get("result").and_then(|r| r.as_str()).unwrap_or("");
+    if result == "error" {
+        bail!("{what}: {}", v.get("message").and_then(|m| m.as_str()).unwrap_or("error"));
+    }
+    Ok(())
+}
+
+async fn wait_event(sub: &mut async_nats::Subscriber, kinds: &[&str], within: Duration) -> Result<()> {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = next_with_timeout(sub, left).await.ok_or_else(|| anyhow!("no {kinds:?} event within {within:?}"))?;
+        if kinds.iter().any(|k| msg.subject.as_str().ends_with(&format!(".{k}"))) {
+            return Ok(());
+        }
+    }
+}
+
+fn manifest(a: &LatticeArgs) -> String {
+    let mut props = HashMap::new();
+    props.insert("address", format!("{}:{}", a.http_addr, a.http_port));
+    format!(
+        r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: edgebench-http-hello
+  annotations:
+    version: v0.0.1
+    description: edgebench http-hello on the wasmCloud 1.x HTTP server provider
+spec:
+  components:
+    - name: http-hello
+      type: component
+      properties:
+        image: file://{component}
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: {instances}
+    - name: httpserver
+      type: capability
+      properties:
+        image: file://{par}
+      traits:
+        - type: link
+          properties:
+            namespace: wasi
+            package: http
+            interfaces: [incoming-handler]
+            target:
+              name: http-hello
+            source:
+              config:
+                - name: edgebench-http-address
+                  properties:
+                    address: {address}
+"#,
+        component = a.component.display(),
+        instances = a.instances,
+        par = a.provider_par.display(),
+        address = props["address"]
+    )
+}
+
+async fn next_with_timeout(sub: &mut async_nats::Subscriber, t: Duration) -> Option<async_nats::Message> {
+    tokio::time::timeout(t, sub.next()).await.ok().flatten()
+}
