@@ -63,6 +63,13 @@ struct pp {
 
 int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *out)
 {
+	return eb_footprint_tree_each(proc_root, root, out, NULL, NULL);
+}
+
+int eb_footprint_tree_each(const char *proc_root, pid_t root, struct eb_footprint *out,
+			   void (*each)(void *arg, pid_t pid, const char *comm, uint64_t rss_bytes, uint64_t pss_bytes),
+			   void *arg)
+{
 	memset(out, 0, sizeof(*out));
 	DIR *d = opendir(proc_root);
 	if (!d)
@@ -128,6 +135,13 @@ int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *ou
 			continue;
 		out->rss_bytes += rss;
 		out->pss_bytes += pss;
+		if (each) {
+			char comm[64] = "";
+			snprintf(path, sizeof(path), "%s/%d/comm", proc_root, (int)tree[i]);
+			if (eb_read_small(path, comm, sizeof(comm)) > 0)
+				comm[strcspn(comm, "\n")] = '\0';
+			each(arg, tree[i], comm, rss, pss);
+		}
 		out->user_ns += u * (1000000000ull / (uint64_t)hz);
 		out->sys_ns += s * (1000000000ull / (uint64_t)hz);
 		out->nprocs++;

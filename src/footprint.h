@@ -39,6 +39,12 @@ int eb_parse_proc_stat(const char *text, pid_t *ppid, uint64_t *utime_ticks, uin
 __attribute__((warn_unused_result))
 int eb_footprint_tree(const char *proc_root, pid_t root, struct eb_footprint *out);
 
+/* The same, and each process of the tree to each() (its comm, RSS and PSS) as it is added. */
+__attribute__((warn_unused_result))
+int eb_footprint_tree_each(const char *proc_root, pid_t root, struct eb_footprint *out,
+			   void (*each)(void *arg, pid_t pid, const char *comm, uint64_t rss_bytes, uint64_t pss_bytes),
+			   void *arg);
+
 /*
  * PSS/RSS summed over every process under proc_root whose comm is one of
  * names (NULL-terminated), e.g. a container engine's daemons.  0, or

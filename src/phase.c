@@ -62,6 +62,18 @@ static int fail(struct eb_cell *c, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* what measures the runtime rather than the path runs on the default path only (loopback, no firewall) */
+static int default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPBACK && !c->firewall; }
+
+/* a mode whose instance is a whole deployment (wasmcloud lattice) is not started many times side by side */
+static int deployment(const struct eb_cell *c)
+{
+	for (const char *const *m = c->rt->deployment_modes; m && *m; m++)
+		if (!strcmp(*m, c->mode))
+			return 1;
+	return 0;
+}
+
 static json_t *values(struct eb_cell *c)
 {
 	return json_object_get(c->json, "values");
@@ -477,6 +489,12 @@ static int ph_study_requests(struct eb_cell *c, unsigned t)
 	return rc;
 }
 
+static void note_process(void *arg, pid_t pid, const char *comm, uint64_t rss_bytes, uint64_t pss_bytes)
+{
+	json_array_append_new((json_t *)arg, json_pack("{s:s, s:i, s:I, s:I}", "name", comm, "pid", (int)pid,
+						      "rss_bytes", (json_int_t)rss_bytes, "pss_bytes", (json_int_t)pss_bytes));
+}
+
 /* ---- the phases ----------------------------------------------------- */
 
 /* 0. one unmeasured start: page cache, and the runtime's compilation cache
@@ -570,6 +588,15 @@ static int ph_warmup(struct eb_cell *c, unsigned t)
 		     (shared->n ? sampler_series(c, shared, "shared_%s_after_warmup", -1) : 0);
 	free(fs);
 	free(shared);
+	/* a deployment of several processes: each one apart (the study summed them) */
+	if (rc == 0 && deployment(c)) {
+		json_t *procs = json_array();
+		struct eb_footprint sum;
+		if (eb_footprint_tree_each("/proc", c->in.proc.pid, &sum, note_process, procs) == 0)
+			json_object_set_new(values(c), "processes", procs);
+		else
+			json_decref(procs);
+	}
 	return rc;
 }
 
@@ -1160,22 +1187,12 @@ static int ph_batch_run(struct eb_cell *c, unsigned t)
 
 static unsigned tr_one(const struct eb_cell *c) { (void)c; return 1; }
 static unsigned tr_cold(const struct eb_cell *c) { return c->plan->cold_trials; }
-/* what measures the runtime rather than the path runs on the default path only (loopback, no firewall) */
-static int default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPBACK && !c->firewall; }
 static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? c->plan->cold_trials : 0; }
 static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
-/* a mode whose instance is a whole deployment (wasmcloud lattice) is not started many times side by side */
-static int deployment(const struct eb_cell *c)
-{
-	for (const char *const *m = c->rt->deployment_modes; m && *m; m++)
-		if (!strcmp(*m, c->mode))
-			return 1;
-	return 0;
-}
 static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) && !deployment(c) ? c->plan->n_burst_sizes : 0; }
 static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max && default_path(c) && !deployment(c) ? 1 : 0; }
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }

@@ -277,10 +277,27 @@ async fn lattice_main() -> Result<()> {
     mark(&mut phases, "provider_up")?;
     drop(phases);
 
-    // up until edgebench stops us; Stack's drop ends every process and the store
-    signal_or(std::future::pending()).await;
+    // up until edgebench stops us, or until a process of the stack dies (then
+    // we exit too, so edgebench sees the deployment gone); Stack's drop ends
+    // every process and the store
+    let mut died: Option<String> = None;
+    signal_or(async {
+        loop {
+            for (name, c) in stack.children.iter_mut() {
+                if let Ok(Some(st)) = c.try_wait() {
+                    died = Some(format!("{name} exited ({st})"));
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
     drop(stack);
-    Ok(())
+    match died {
+        Some(what) => bail!("the lattice lost a process: {what}"),
+        None => Ok(()),
+    }
 }
 
 fn check_reply(payload: &[u8], what: &str) -> Result<()> {

@@ -1,0 +1,129 @@
+"""wasmCloud 1.x as the study deployed it (runtime wasmcloud, mode lattice).
+
+Runs only where `scripts/setup.sh wasmcloud1` has built the stack (it takes
+~20 minutes once; CI does not build it, and says so when it skips). Checks
+that a deployment (NATS + JetStream, host, wadm, the HTTP server provider,
+the application deployed through wadm) answers, that its stages are
+recorded in order, that its footprint is the sum over its processes, and
+that nothing is left afterwards: no process of the stack, no JetStream
+store -- also when the host is killed in the middle of a run.
+"""
+import glob
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
+EDGEBENCH = os.path.join(BUILD, "edgebench")
+STACK = sorted(glob.glob("/var/cache/edgebench/wasmcloud1-*/bin/eb-wasmcloud1"), key=os.path.getmtime)
+NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
+READY = bool(STACK) and os.access(NATS, os.X_OK) and os.path.exists(
+    os.path.join(BUILD, "wasm", "http-hello.component.wasm"))
+WHY = "the wasmCloud 1.x stack is not built here (scripts/setup.sh wasmcloud1: ~20 min of cargo once)"
+SMALL = ["--runtime", "wasmcloud", "--mode", "lattice", "--workload", "http-hello", "--trials", "3", "--bursts", "1",
+         "--duration", "900ms", "--rounds", "1", "--curve", "none", "--full-cold-trials", "0", "--start-timeout", "60s"]
+STAGES = ["nats_accepting", "host_heartbeat", "wadm_ready", "manifest_deployed", "provider_up"]
+NAMES = ("nats-server", "wasmcloud-host", "wadm", "eb-wasmcloud1", "http-server-pro")
+
+
+def eb(*args, timeout=900):
+    return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def stack_processes():
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if comm in NAMES or comm.startswith("http-server"):
+            out.append((int(p), comm))
+    return out
+
+
+@unittest.skipUnless(READY, WHY)
+class Lattice(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="edgebench-test-lattice-")
+        cls.out = os.path.join(cls.tmp.name, "run")
+        cls.before = stack_processes()
+        cls.result = eb("run", *SMALL, "--out", cls.out)
+        with open(os.path.join(cls.out, "results.json")) as f:
+            cls.doc = json.load(f)
+        cls.cell = next(c for c in cls.doc["cells"] if c["mode"] == "lattice")
+        cls.series = {s["name"]: s for s in cls.cell.get("series", [])}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_deploys_and_answers(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr[-3000:])
+        self.assertEqual(self.cell["status"], "ok", self.cell.get("error"))
+        self.assertEqual(len(self.series["cold_start"]["samples"]), 3)
+        self.assertIn("lattice", self.cell["command"])
+        self.assertEqual(self.cell["values"]["sustained_keepalive_errors"]["non_2xx"], 0)
+        v = next(r for r in self.doc["runtimes"] if r["name"] == "wasmcloud")["version"]
+        self.assertIn("wasmcloud-host 0.25.1", v)
+        self.assertIn("wadm 0.21.0", v)
+        self.assertIn("v2.11.3", v)
+
+    def test_stages_in_order(self):
+        cold = self.series["cold_start"]["samples"]
+        per_trial = []
+        for st in STAGES:
+            s = self.series[f"cold_start_phase_{st}"]
+            self.assertEqual(len(s["samples"]), len(cold), st)
+            per_trial.append(s["samples"])
+        for t in range(len(cold)):
+            times = [p[t] for p in per_trial]
+            self.assertEqual(times, sorted(times))
+            self.assertLessEqual(times[-1], cold[t] + 1)   # the provider is up before the first 200
+
+    def test_footprint_sums_the_stack(self):
+        pss = self.series["pss_after_warmup"]["summary"]["median"]
+        # four processes and the supervisor: tens of MB, not one small process
+        self.assertGreater(pss, 20 * 2**20)
+
+    def test_nothing_left(self):
+        self.assertEqual([p for p in stack_processes() if p not in self.before], [])
+        self.assertEqual(glob.glob("/tmp/edgebench-wasmcloud-*"), [])
+
+    def test_host_killed_mid_run(self):
+        out = os.path.join(self.tmp.name, "killed")
+        p = subprocess.Popen([EDGEBENCH, "run", *SMALL, "--duration", "60s", "--out", out], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # the warm instance's host: the first one that lives 8 s (a cold-start trial's lives ~seconds)
+        victim, seen = None, {}
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and victim is None and p.poll() is None:
+            now = time.monotonic()
+            for pid, comm in stack_processes():
+                if comm == "wasmcloud-host":
+                    seen.setdefault(pid, now)
+                    if now - seen[pid] > 8:
+                        victim = pid
+            time.sleep(0.2)
+        self.assertIsNotNone(victim, "no wasmcloud-host process appeared")
+        os.kill(victim, signal.SIGKILL)
+        _, err = p.communicate(timeout=600)
+        self.assertNotEqual(p.returncode, 0)
+        with open(os.path.join(out, "results.json")) as f:
+            cell = next(c for c in json.load(f)["cells"] if c["mode"] == "lattice")
+        self.assertEqual(cell["status"], "failed")
+        self.assertEqual(len(cell["error"].splitlines()), 1)
+        self.assertEqual([q for q in stack_processes() if q not in self.before], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
