@@ -139,7 +139,8 @@ wasmcloud1() {
   [ -x "$d/bin/eb-wasmcloud1" ] && [ -f "$d/bin/http-server.par.gz" ] && return 0
   command -v cargo >/dev/null || { echo "setup.sh: cargo is needed to build the wasmCloud 1.x stack; install Rust (rustup) first" >&2; return 1; }
   echo "setup.sh: building the wasmCloud 1.x stack (wasmcloud-host 0.25.1, wadm 0.21.0, http-server provider 0.27.1) into $d (once per machine; ~20 min on 2 cores)" >&2
-  cargo build --release --locked --manifest-path "$src/Cargo.toml" --target-dir "$cache/wasmcloud1-target" >&2 || return 1
+  # RUSTC_BOOTSTRAP: the unstable profile-rustflags of wasmcloud1/Cargo.toml (see there)
+  RUSTC_BOOTSTRAP=1 cargo build --release --locked --manifest-path "$src/Cargo.toml" --target-dir "$cache/wasmcloud1-target" >&2 || return 1
   rm -rf "$d.tmp" && mkdir -p "$d.tmp/bin" &&
     cp "$cache/wasmcloud1-target/release/eb-wasmcloud1" "$cache/wasmcloud1-target/release/http-server-provider" "$d.tmp/bin/" &&
     ln -s eb-wasmcloud1 "$d.tmp/bin/wasmcloud-host" && ln -s eb-wasmcloud1 "$d.tmp/bin/wadm" &&

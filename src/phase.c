@@ -1186,11 +1186,16 @@ static int ph_batch_run(struct eb_cell *c, unsigned t)
 /* ---- the phase table ------------------------------------------------ */
 
 static unsigned tr_one(const struct eb_cell *c) { (void)c; return 1; }
-static unsigned tr_cold(const struct eb_cell *c) { return c->plan->cold_trials; }
+/* a whole deployment per start (tens of seconds): a few cold starts are enough to see it */
+#define DEPLOYMENT_COLD_TRIALS 5u
+static unsigned tr_cold(const struct eb_cell *c)
+{
+	return deployment(c) && c->plan->cold_trials > DEPLOYMENT_COLD_TRIALS ? DEPLOYMENT_COLD_TRIALS : c->plan->cold_trials;
+}
 static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
-static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? c->plan->cold_trials : 0; }
-static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) ? 1 : 0; }
+static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && default_path(c) && !deployment(c) ? c->plan->cold_trials : 0; }
+static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) && !deployment(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
 static unsigned tr_coldburst(const struct eb_cell *c) { return default_path(c) && !deployment(c) ? c->plan->n_burst_sizes : 0; }
@@ -1198,7 +1203,7 @@ static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_ma
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */
-static uint64_t est_start(const struct eb_cell *c) { (void)c; return 250000000ull; }
+static uint64_t est_start(const struct eb_cell *c) { return deployment(c) ? 32000000000ull : 250000000ull; }
 static uint64_t est_full_cold(const struct eb_cell *c) { (void)c; return 2500000000ull; }
 static uint64_t est_study_cold(const struct eb_cell *c) { (void)c; return 300000000ull; }
 static uint64_t est_study(const struct eb_cell *c)

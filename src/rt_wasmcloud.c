@@ -194,10 +194,11 @@ static size_t wc_start_marks(struct eb_instance *in, struct eb_mark *marks, size
 	if (!f)
 		return 0;
 	size_t n = 0;
-	char name[32];
+	char line[128], name[32];
 	unsigned long long ns;
-	while (n < cap && fscanf(f, "%31s %llu", name, &ns) == 2) {
-		if (!strcmp(name, "launched"))
+	while (n < cap && fgets(line, sizeof(line), f)) {
+		/* "name ns" lines; "# ..." lines are notes */
+		if (line[0] == '#' || sscanf(line, "%31s %llu", name, &ns) != 2 || !strcmp(name, "launched"))
 			continue;
 		snprintf(marks[n].name, sizeof(marks[n].name), "%s", name);
 		marks[n++].at_ns = (uint64_t)ns;

@@ -40,7 +40,14 @@ fn mono_ns() -> u128 {
     ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128
 }
 
+/// Logs to stderr (edgebench's log of the instance), at RUST_LOG's level (default warn).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+}
+
 fn main() -> Result<()> {
+    init_logs();
     let argv0 = std::env::args().next().unwrap_or_default();
     let name = Path::new(&argv0).file_name().and_then(|s| s.to_str()).unwrap_or("").to_string();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -198,6 +205,19 @@ async fn lattice_main() -> Result<()> {
     let a = LatticeArgs::parse_from(std::env::args().skip(1));
     std::fs::create_dir_all(a.work.join("js"))?;
     let mut stack = Stack { children: Vec::new(), work: a.work.clone() };
+    // SIGTERM/SIGINT at any stage (edgebench stops an instance that way)
+    // ends the bring-up; Stack's drop then stops every process it started
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let res = tokio::select! {
+        r = lattice_run(&a, &mut stack) => r,
+        _ = term.recv() => Ok(()),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    };
+    drop(stack);
+    res
+}
+
+async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
     let mut phases = std::fs::File::create(a.work.join("phases"))?;
     mark(&mut phases, "launched")?;
     let nats_url = format!("127.0.0.1:{}", a.nats_port);
@@ -224,22 +244,7 @@ async fn lattice_main() -> Result<()> {
     let client = async_nats::connect(&nats_url).await.context("connecting to NATS")?;
     let mut events = client.subscribe(format!("wasmbus.evt.{}.>", a.lattice)).await?;
 
-    // 2. the host
-    let host = Command::new(sibling("wasmcloud-host")?)
-        .env("WASMCLOUD_RPC_HOST", "127.0.0.1")
-        .env("WASMCLOUD_RPC_PORT", a.nats_port.to_string())
-        .env("WASMCLOUD_CTL_HOST", "127.0.0.1")
-        .env("WASMCLOUD_CTL_PORT", a.nats_port.to_string())
-        .env("WASMCLOUD_LATTICE", &a.lattice)
-        .env("WASMCLOUD_ALLOW_FILE_LOAD", "true")
-        .stdin(Stdio::null())
-        .spawn()
-        .context("starting the host")?;
-    stack.children.push(("wasmcloud-host".into(), host));
-    wait_event(&mut events, &["host_started", "host_heartbeat"], Duration::from_secs(60)).await?;
-    mark(&mut phases, "host_heartbeat")?;
-
-    // 3. wadm, ready when its API answers
+    // 2. wadm, ready when its API answers
     let wadm = Command::new(sibling("wadm")?)
         .args(["--nats-server", &nats_url])
         .stdin(Stdio::null())
@@ -261,8 +266,24 @@ async fn lattice_main() -> Result<()> {
     }
     mark(&mut phases, "wadm_ready")?;
 
+    // 3. the host (after wadm, which learns of hosts from their start event;
+    //    a host it missed is only seen at its next heartbeat, 30 s later)
+    let host = Command::new(sibling("wasmcloud-host")?)
+        .env("WASMCLOUD_RPC_HOST", "127.0.0.1")
+        .env("WASMCLOUD_RPC_PORT", a.nats_port.to_string())
+        .env("WASMCLOUD_CTL_HOST", "127.0.0.1")
+        .env("WASMCLOUD_CTL_PORT", a.nats_port.to_string())
+        .env("WASMCLOUD_LATTICE", &a.lattice)
+        .env("WASMCLOUD_ALLOW_FILE_LOAD", "true")
+        .stdin(Stdio::null())
+        .spawn()
+        .context("starting the host")?;
+    stack.children.push(("wasmcloud-host".into(), host));
+    wait_event(&mut events, &["host_started", "host_heartbeat"], Duration::from_secs(60)).await?;
+    mark(&mut phases, "host_heartbeat")?;
+
     // 4. the application, put and deployed through wadm's API
-    let manifest = manifest(&a);
+    let manifest = manifest(a);
     let put = client.request(format!("{api}.model.put"), manifest.into()).await.context("model.put")?;
     check_reply(&put.payload, "model.put")?;
     let dep = client
@@ -272,31 +293,54 @@ async fn lattice_main() -> Result<()> {
     check_reply(&dep.payload, "model.deploy")?;
     mark(&mut phases, "manifest_deployed")?;
 
+    // wadm learns of the host from its start event, which it may process
+    // after the deploy; its scalers then wait for "hosts" until the host's
+    // first heartbeat, 30 s later.  Like an operator who sees "Lattice
+    // contains no hosts", deploy again until wadm schedules the application.
+    let t0 = Instant::now();
+    let mut redeploys = 0u32;
+    loop {
+        let r = client.request(format!("{api}.model.get"), "".into()).await.context("model.get")?;
+        let v: serde_json::Value = serde_json::from_slice(&r.payload).unwrap_or_default();
+        let model = v["models"].as_array().and_then(|m| m.iter().find(|m| m["name"] == "edgebench-http-hello")).cloned();
+        let status = model.as_ref().map(|m| m["detailed_status"]["status"].clone()).unwrap_or_default();
+        let kind = status["type"].as_str().unwrap_or("");
+        let msg = status["message"].as_str().unwrap_or("");
+        if kind != "waiting" && kind != "undeployed" && !kind.is_empty() {
+            break;
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            bail!("wadm did not schedule the application within 60 s (status {kind}: {msg})");
+        }
+        if msg.contains("no hosts") {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let dep = client
+                .request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into())
+                .await
+                .context("model.deploy")?;
+            check_reply(&dep.payload, "model.deploy")?;
+            redeploys += 1;
+        } else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    mark(&mut phases, "scheduled")?;
+    writeln!(phases, "# redeploys {redeploys}")?;
+
     // 5. the provider started (the component may be scaled before or after)
     wait_event(&mut events, &["provider_started"], Duration::from_secs(120)).await?;
     mark(&mut phases, "provider_up")?;
     drop(phases);
 
-    // up until edgebench stops us, or until a process of the stack dies (then
-    // we exit too, so edgebench sees the deployment gone); Stack's drop ends
-    // every process and the store
-    let mut died: Option<String> = None;
-    signal_or(async {
-        loop {
-            for (name, c) in stack.children.iter_mut() {
-                if let Ok(Some(st)) = c.try_wait() {
-                    died = Some(format!("{name} exited ({st})"));
-                    return;
-                }
+    // up until edgebench stops us (the caller's select), or until a process
+    // of the stack dies: then we exit too, so edgebench sees the deployment gone
+    loop {
+        for (name, c) in stack.children.iter_mut() {
+            if let Ok(Some(st)) = c.try_wait() {
+                bail!("the lattice lost a process: {name} exited ({st})");
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-    })
-    .await;
-    drop(stack);
-    match died {
-        Some(what) => bail!("the lattice lost a process: {what}"),
-        None => Ok(()),
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
