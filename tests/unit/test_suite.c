@@ -77,7 +77,7 @@ static int run_suite(struct run *r, struct eb_plan *plan, const char *const *mod
 	r->n = 0;
 	for (const char *const *m = modes; *m; m++) {
 		r->cells[r->n] = eb_results_cell(&r->res, "fake", *m, wl);
-		specs[r->n] = (struct eb_cell_spec){ &fake, *m, eb_workload_find(wl), r->cells[r->n] };
+		specs[r->n] = (struct eb_cell_spec){ .rt = &fake, .mode = *m, .w = eb_workload_find(wl), .json = r->cells[r->n] };
 		r->n++;
 	}
 	return eb_suite_run(plan, specs, r->n, &r->res, &r->failed);
