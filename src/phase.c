@@ -250,6 +250,18 @@ static int sample_instance(struct eb_cell *c, struct eb_instance *in, struct eb_
 	return eb_rt_sample(c->rt, in, out);
 }
 
+/*
+ * How long a start may take: --start-timeout, and for a whole deployment at
+ * least 90 s (a wasmCloud lattice can wait for its host's first heartbeat,
+ * 30 s after the host starts).
+ */
+#define DEPLOYMENT_START_TIMEOUT_NS 90000000000ull
+static uint64_t start_timeout(const struct eb_cell *c)
+{
+	uint64_t t = c->plan->start_timeout_ns;
+	return deployment(c) && t < DEPLOYMENT_START_TIMEOUT_NS ? DEPLOYMENT_START_TIMEOUT_NS : t;
+}
+
 /* Start a server instance and wait for its first 200; *ready_ns on success. */
 static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *ready_ns)
 {
@@ -263,7 +275,7 @@ static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *rea
 	struct eb_proc *p = &in->proc;
 	struct eb_probe_result pr;
 	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
-			       p->launch_ns + c->plan->start_timeout_ns, c->plan->probe_spacing_ns, &pr);
+			       p->launch_ns + start_timeout(c), c->plan->probe_spacing_ns, &pr);
 	if (rc == 0) {
 		*ready_ns = pr.ready_ns - p->launch_ns;
 		return 0;
@@ -281,7 +293,7 @@ static int start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *rea
 		else
 			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
 		fail(c, rc, "no HTTP 200 from %s:%u within %.1f s (%u attempts, last: %s)", c->lctx.addr,
-		     (unsigned)c->lctx.port, (double)c->plan->start_timeout_ns / 1e9, pr.attempts, last);
+		     (unsigned)c->lctx.port, (double)start_timeout(c) / 1e9, pr.attempts, last);
 	} else if (rc != -EINTR) {
 		fail(c, rc, "probing %s:%u: %s", c->lctx.addr, (unsigned)c->lctx.port, strerror(-rc));
 	}

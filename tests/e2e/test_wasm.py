@@ -153,7 +153,7 @@ class WasmCloud(unittest.TestCase):
     def setUpClass(cls):
         if AVAIL.get("wasmcloud", "unknown") is not None:
             raise unittest.SkipTest(f"wasmcloud not available: {AVAIL.get('wasmcloud')}")
-        cls.tmp, cls.result, cls.doc = run_suite("wasmcloud", "--workload", "http-hello", "--density", "3")
+        cls.tmp, cls.result, cls.doc = run_suite("wasmcloud", "--mode", "dev", "--workload", "http-hello", "--density", "3")
 
     @classmethod
     def tearDownClass(cls):
