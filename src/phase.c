@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -505,6 +506,52 @@ static void note_process(void *arg, pid_t pid, const char *comm, uint64_t rss_by
 {
 	json_array_append_new((json_t *)arg, json_pack("{s:s, s:i, s:I, s:I}", "name", comm, "pid", (int)pid,
 						      "rss_bytes", (json_int_t)rss_bytes, "pss_bytes", (json_int_t)pss_bytes));
+}
+
+/* How many "undeployed" marks the running deployment has reported, and the last one's time. */
+static unsigned undeploy_marks(struct eb_cell *c, uint64_t *last_ns)
+{
+	struct eb_mark marks[32];
+	size_t n = eb_rt_start_marks(c->rt, &c->in, marks, sizeof(marks) / sizeof(marks[0]));
+	unsigned k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(marks[i].name, "undeployed")) {
+			k++;
+			*last_ns = marks[i].at_ns;
+		}
+	return k;
+}
+
+/*
+ * deploy cold start (a deployment mode): on the running lattice, the
+ * application undeployed and deployed again (the supervisor does it on
+ * SIGUSR1 and marks when the old provider stopped listening); from that
+ * mark to the first 200 is what a running platform pays per new application.
+ */
+static int ph_deploy_cold(struct eb_cell *c, unsigned t)
+{
+	uint64_t at = 0;
+	unsigned before = undeploy_marks(c, &at);
+	if (kill(c->in.proc.pid, SIGUSR1) < 0)
+		return fail(c, -errno, "cannot signal the deployment: %s", strerror(errno));
+	uint64_t deadline = eb_now_ns() + DEPLOYMENT_START_TIMEOUT_NS;
+	while (undeploy_marks(c, &at) == before) {
+		if (eb_interrupted)
+			return -EINTR;
+		if (eb_proc_exited(&c->in.proc))
+			return fail(c, -ECHILD, "the deployment exited while its application was undeployed");
+		if (eb_now_ns() > deadline)
+			return fail(c, -ETIMEDOUT, "the deployment did not undeploy its application within %.0f s",
+				    (double)DEPLOYMENT_START_TIMEOUT_NS / 1e9);
+		eb_sleep_ns(2000000ull);
+	}
+	struct eb_probe_result pr;
+	int rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", &c->in.proc, at + DEPLOYMENT_START_TIMEOUT_NS,
+				   c->plan->probe_spacing_ns, &pr);
+	if (rc < 0)
+		return rc == -EINTR ? rc : fail(c, rc, "no HTTP 200 after the redeploy (%s)", strerror(-rc));
+	double v = (double)(pr.ready_ns - at);
+	return add(c, "deploy_cold_start", NULL, &v, 1, (int32_t)t);
 }
 
 /* ---- the phases ----------------------------------------------------- */
@@ -1207,6 +1254,7 @@ static unsigned tr_cold(const struct eb_cell *c)
 static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && default_path(c) && !deployment(c) ? c->plan->cold_trials : 0; }
+static unsigned tr_deploy(const struct eb_cell *c) { return deployment(c) && default_path(c) ? 3 : 0; }
 static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && default_path(c) && !deployment(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return default_path(c) ? c->plan->n_curve : 0; }
@@ -1255,6 +1303,7 @@ const struct eb_phase eb_phases[] = {
 	{ "state", EB_WL_SERVER, 0, 1, tr_one, ph_state, est_short, 0, 0 },
 	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short, 0, 0 },
 	{ "study_requests", EB_WL_SERVER, 0, 1, tr_study, ph_study_requests, est_study, 0, 0 },
+	{ "deploy_cold_start", EB_WL_SERVER, 0, 1, tr_deploy, ph_deploy_cold, est_start, 0, 0 },
 	{ "sustained", EB_WL_SERVER, 1, 0, tr_rounds, ph_sustained, est_sustained, 0, 0 },
 	{ "latency_curve", EB_WL_SERVER, 1, 0, tr_curve, ph_curve, est_curve, 0, 0 },
 	{ "scale_from_zero", EB_WL_SERVER, 1, 0, tr_coldburst, ph_coldburst, est_coldburst, 0, 0 },

@@ -13,6 +13,8 @@ const struct eb_series_def eb_series[] = {
 	  EB_SERIES_PAIRED, "cold start (launch -> first 200), every trial", EB_CHART_STRIP_LOG },
 	{ "cold_start_phase_%s", "ns", "launch -> the deployment reported its stage %s (a multi-process deployment: wasmcloud lattice)",
 	  EB_SERIES_PAIRED, NULL, 0 },
+	{ "deploy_cold_start", "ns", "a running deployment (wasmcloud lattice): the application undeployed, then deployed again through wadm -> first 200 (what a running platform pays per new application)",
+	  0, NULL, 0 },
 	{ "full_cold_build", "ns", "rebuild of the deployable artifact from source (compile + package)", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_start", "ns", "launch -> first HTTP 200 right after the rebuild", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_total", "ns", "build + start", EB_SERIES_PAIRED, NULL, 0 },

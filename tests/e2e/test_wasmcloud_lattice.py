@@ -90,6 +90,12 @@ class Lattice(unittest.TestCase):
             self.assertEqual(times, sorted(times))
             self.assertLessEqual(times[-1], cold[t] + 1)   # the provider is up before the first 200
 
+    def test_deploy_cold_start(self):
+        """The lattice up, the application undeployed and deployed again: deploy -> first 200."""
+        d = self.series["deploy_cold_start"]["samples"]
+        self.assertEqual(len(d), 3)
+        self.assertTrue(all(0 < v < 90e9 for v in d))
+
     def test_footprint_sums_the_stack(self):
         pss = self.series["pss_after_warmup"]["summary"]["median"]
         # four processes and the supervisor: tens of MB, not one small process

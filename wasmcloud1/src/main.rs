@@ -330,17 +330,41 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
     // 5. the provider started (the component may be scaled before or after)
     wait_event(&mut events, &["provider_started"], Duration::from_secs(120)).await?;
     mark(&mut phases, "provider_up")?;
-    drop(phases);
 
     // up until edgebench stops us (the caller's select), or until a process
-    // of the stack dies: then we exit too, so edgebench sees the deployment gone
+    // of the stack dies: then we exit too, so edgebench sees the deployment gone.
+    // SIGUSR1 asks for a deploy cold start on the running lattice: undeploy,
+    // wait until the provider no longer listens, write "undeployed <ns>",
+    // deploy again (edgebench times deploy -> first 200 from that mark).
+    let mut usr1 = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1())?;
+    let http = format!("{}:{}", a.http_addr, a.http_port);
     loop {
         for (name, c) in stack.children.iter_mut() {
             if let Ok(Some(st)) = c.try_wait() {
                 bail!("the lattice lost a process: {name} exited ({st})");
             }
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+            _ = usr1.recv() => {
+                let r = client.request(format!("{api}.model.undeploy.edgebench-http-hello"), "{}".into()).await.context("model.undeploy")?;
+                check_reply(&r.payload, "model.undeploy")?;
+                let t0 = Instant::now();
+                while std::net::TcpStream::connect(&http).is_ok() {
+                    if t0.elapsed() > Duration::from_secs(60) {
+                        bail!("the provider still listens on {http} 60 s after the undeploy");
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                mark(&mut phases, "undeployed")?;
+                let dep = client
+                    .request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into())
+                    .await
+                    .context("model.deploy")?;
+                check_reply(&dep.payload, "model.deploy")?;
+                mark(&mut phases, "redeployed")?;
+            }
+        }
     }
 }
 
