@@ -56,6 +56,16 @@ OHA_VERSION=1.16.0             # crates.io oha: open-loop reference (--latency-c
 VEGETA_VERSION=v12.13.0        # Go module proxy: github.com/tsenart/vegeta/v12
 NATS_VERSION=v2.11.3           # Go module proxy: the nats-server wash 0.42 (the study's) runs
 
+go_tool() {   # go_tool MODULE@VERSION DIR BIN: go install once into the cache
+  local mod=$1 dir=$2 bin=$3
+  [ -x "$dir/bin/$bin" ] && return 0
+  command -v go >/dev/null || { echo "setup.sh: go is needed to build $bin; install Go first" >&2; return 1; }
+  echo "setup.sh: building $mod with go into $dir (once per machine; ~30-90 s)" >&2
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin" &&
+    GOBIN="$dir.tmp/bin" go install "$mod" >&2 &&
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
 cargo_tool() {   # cargo_tool CRATE VERSION DIR: cargo install once into the cache
   local crate=$1 version=$2 dir=$3 bin=$4
   [ -x "$dir/bin/$bin" ] && return 0
@@ -108,14 +118,7 @@ wasm_tools() {
 # (bench/vs-oha-vegeta.sh); not needed by make bench or make test.
 load_tools() {
   cargo_tool oha "$OHA_VERSION" "$cache/oha-$OHA_VERSION" oha
-  local v="$cache/vegeta-$VEGETA_VERSION"
-  if [ ! -x "$v/bin/vegeta" ]; then
-    command -v go >/dev/null || { echo "setup.sh: go is needed to build vegeta; install Go first" >&2; return 1; }
-    echo "setup.sh: building vegeta $VEGETA_VERSION with go into $v (once per machine; ~30 s)" >&2
-    rm -rf "$v.tmp" && mkdir -p "$v.tmp/bin" &&
-      GOBIN="$v.tmp/bin" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" >&2 &&
-      rm -rf "$v" && mv "$v.tmp" "$v"
-  fi
+  go_tool "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" "$cache/vegeta-$VEGETA_VERSION" vegeta
 }
 
 # The reference study's wasmCloud 1.x stack (mode wasmcloud/lattice):
@@ -124,14 +127,7 @@ load_tools() {
 # provider, Cargo.lock committed) built into a directory named after the
 # hash of its sources, with the provider archive the host loads.
 wasmcloud1() {
-  local n="$cache/nats-server-$NATS_VERSION"
-  if [ ! -x "$n/bin/nats-server" ]; then
-    command -v go >/dev/null || { echo "setup.sh: go is needed to build nats-server; install Go first" >&2; return 1; }
-    echo "setup.sh: building nats-server $NATS_VERSION with go into $n (once per machine; ~90 s)" >&2
-    rm -rf "$n.tmp" && mkdir -p "$n.tmp/bin" &&
-      GOBIN="$n.tmp/bin" go install "github.com/nats-io/nats-server/v2@$NATS_VERSION" >&2 &&
-      rm -rf "$n" && mv "$n.tmp" "$n"
-  fi
+  go_tool "github.com/nats-io/nats-server/v2@$NATS_VERSION" "$cache/nats-server-$NATS_VERSION" nats-server || return 1
   local src id d
   src="$(cd "$(dirname "$0")/.." && pwd)/wasmcloud1"
   id=$(cd "$src" && cat Cargo.toml Cargo.lock src/*.rs src/bin/*.rs | sha256sum | cut -c1-12)
@@ -145,7 +141,12 @@ wasmcloud1() {
     cp "$cache/wasmcloud1-target/release/eb-wasmcloud1" "$cache/wasmcloud1-target/release/http-server-provider" "$d.tmp/bin/" &&
     ln -s eb-wasmcloud1 "$d.tmp/bin/wasmcloud-host" && ln -s eb-wasmcloud1 "$d.tmp/bin/wadm" &&
     "$d.tmp/bin/eb-wasmcloud1" par --binary "$d.tmp/bin/http-server-provider" --out "$d.tmp/bin/http-server.par.gz" &&
-    rm -rf "$d" && mv "$d.tmp" "$d"
+    rm -rf "$d" && mv "$d.tmp" "$d" || return 1
+  # stacks of earlier sources go (the build directory stays, for incremental builds)
+  local old
+  for old in "$cache"/wasmcloud1-*; do
+    case "$old" in "$d"|"$cache/wasmcloud1-target") ;; *) rm -rf "$old" ;; esac
+  done
 }
 
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }

@@ -64,27 +64,6 @@ static json_t *find_cell(json_t *doc, json_t *like)
 	return NULL;
 }
 
-/* The samples of a named series as doubles (caller frees), or NULL. */
-static double *samples(json_t *cell, const char *name, size_t *n)
-{
-	size_t i;
-	json_t *s;
-	*n = 0;
-	json_array_foreach(json_object_get(cell, "series"), i, s) {
-		if (strcmp(eb_jstr(s, "name"), name) != 0)
-			continue;
-		json_t *arr = json_object_get(s, "samples");
-		size_t k = json_array_size(arr);
-		double *v = k ? malloc(k * sizeof(*v)) : NULL;
-		if (!v)
-			return NULL;
-		for (size_t j = 0; j < k; j++)
-			v[j] = json_number_value(json_array_get(arr, j));
-		*n = k;
-		return v;
-	}
-	return NULL;
-}
 
 static void fingerprints(struct eb_buf *t, json_t **docs, char **dirs, int n)
 {
@@ -196,7 +175,7 @@ static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *fla
 			json_array_foreach(json_object_get(ca, "series"), j, s) {
 				size_t na, nb;
 				const char *name = eb_jstr(s, "name"), *unit = eb_jstr(s, "unit");
-				double *a = samples(ca, name, &na), *b = samples(cb, name, &nb);
+				double *a = eb_series_samples(ca, name, 1.0, &na), *b = eb_series_samples(cb, name, 1.0, &nb);
 				struct eb_ratio q;
 				if (a && b && eb_ratio_of_medians(a, na, b, nb, 0x5eed ^ (uint64_t)(i * 131 + j), RESAMPLES, &q) == 0) {
 					double div = !strcmp(unit, "ns") ? 1e6 : !strcmp(unit, "bytes") ? 1048576.0 : 1;

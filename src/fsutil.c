@@ -145,3 +145,17 @@ void eb_workdir_cleanup(const char *tag)
 	}
 	closedir(d);
 }
+
+int eb_find_in_path(const char *name, char *out, size_t cap)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path ? path : "");
+	char *save, *dir;
+	for (dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(out, cap, "%s/%s", dir, name);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}

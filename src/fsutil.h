@@ -32,4 +32,7 @@ __attribute__((warn_unused_result))
 int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap);
 void eb_workdir_cleanup(const char *tag);
 
+/* The first executable name in $PATH's directories into out; 0, or -ENOENT when there is none. */
+int eb_find_in_path(const char *name, char *out, size_t cap);
+
 #endif

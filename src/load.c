@@ -400,6 +400,9 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 	l.interval_ns = l.open_loop ? (uint64_t)(1e9 / cfg->rate_per_s) : 0;
 	if (l.open_loop && l.interval_ns == 0)
 		l.interval_ns = 1;
+	/* the client side of a veth cell: one switch for the whole run, none per connection */
+	if ((rc = eb_netpath_enter()) < 0)
+		goto out;
 	l.t0 = eb_now_ns();
 	l.next_due_ns = l.t0;
 	uint64_t deadline = cfg->duration_ns ? l.t0 + cfg->duration_ns : UINT64_MAX;
@@ -460,7 +463,10 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		if (l.open_loop && (rc = dispatch(&l, now)) < 0)
 			goto out;
 		if (now >= next_tick) {
+			eb_netpath_leave();   /* the sampler may start a tool: in our namespace */
 			cfg->on_tick(cfg->tick_arg);
+			if ((rc = eb_netpath_enter()) < 0)
+				goto out;
 			next_tick += cfg->tick_ns;
 			if (next_tick <= now)
 				next_tick = now + cfg->tick_ns;
@@ -480,6 +486,7 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 	out->elapsed_ns = (cfg->duration_ns ? end : l.last_done_ns) - l.t0;
 	rc = 0;
 out:
+	eb_netpath_leave();
 	if (l.conns)
 		for (unsigned i = 0; i < cfg->connections; i++)
 			if (l.conns[i].fd >= 0)

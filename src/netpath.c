@@ -22,6 +22,7 @@
 #define TOOL_TIMEOUT_NS 20000000000ull
 
 static const struct eb_netpath *current;   /* NULL: sockets in our own namespace */
+static int inside;                         /* this thread is in current's namespace (eb_netpath_enter) */
 
 static int tool(char *err, size_t errcap, const char *what, char *const argv[])
 {
@@ -192,7 +193,7 @@ void eb_netpath_use(const struct eb_netpath *np)
 
 int eb_netpath_socket(int domain, int type, int protocol)
 {
-	if (!current)
+	if (!current || inside)
 		return socket(domain, type, protocol);
 	if (setns(current->ns_fd, CLONE_NEWNET) < 0)
 		return -1;
@@ -231,10 +232,31 @@ int eb_netpath_counters(const struct eb_netpath *np, uint64_t *rx_packets, uint6
 	return read_u64(p, tx_packets);
 }
 
+int eb_netpath_enter(void)
+{
+	if (!current || inside)
+		return 0;
+	if (setns(current->ns_fd, CLONE_NEWNET) < 0)
+		return -errno;
+	inside = 1;
+	return 0;
+}
+
+void eb_netpath_leave(void)
+{
+	if (!inside)
+		return;
+	if (setns(current->root_fd, CLONE_NEWNET) < 0)
+		abort();   /* nothing after this may run in the wrong namespace */
+	inside = 0;
+}
+
 void eb_netpath_down(struct eb_netpath *np)
 {
-	if (current == np)
+	if (current == np) {
+		eb_netpath_leave();
 		current = NULL;
+	}
 	if (np->fw_on) {
 		char *del[] = { "nft", "delete", "table", "inet", np->table, NULL };
 		(void)tool(NULL, 0, "nft", del);
@@ -247,13 +269,11 @@ void eb_netpath_down(struct eb_netpath *np)
 		/* the namespace takes its end of the pair, and the pair goes with it */
 		char *del_ns[] = { "ip", "netns", "del", np->ns_name, NULL };
 		char *del_link[] = { "ip", "link", "del", np->host_if, NULL };
+		char p[64];
 		(void)tool(NULL, 0, "ip", del_ns);
-		if (access("/sys/class/net", F_OK) == 0) {
-			char p[64];
-			snprintf(p, sizeof(p), "/sys/class/net/%s", np->host_if);
-			if (access(p, F_OK) == 0)
-				(void)tool(NULL, 0, "ip", del_link);
-		}
+		snprintf(p, sizeof(p), "/sys/class/net/%s", np->host_if);
+		if (access(p, F_OK) == 0)   /* only if the namespace did not take it along */
+			(void)tool(NULL, 0, "ip", del_link);
 		np->up = 0;
 	}
 	if (np->root_fd >= 0)
@@ -281,31 +301,27 @@ static int gone(int pid)
 	return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-void eb_netpath_cleanup_stale(void)
+/* `ip OBJ del NAME` for every entry of dir named prefix<pid>suffix whose run is gone. */
+static void remove_stale(const char *dir, const char *prefix, const char *suffix, char *obj)
 {
-	DIR *d = opendir("/run/netns");
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		if (!gone(pid_of(e->d_name, "edgebench-", "-client")))
+		if (!gone(pid_of(e->d_name, prefix, suffix)))
 			continue;
 		char name[300];
 		snprintf(name, sizeof(name), "%s", e->d_name);
-		char *del[] = { "ip", "netns", "del", name, NULL };
+		char *del[] = { "ip", obj, "del", name, NULL };
 		(void)tool(NULL, 0, "ip", del);
 	}
 	if (d)
 		closedir(d);
-	d = opendir("/sys/class/net");
-	while (d && (e = readdir(d))) {
-		if (!gone(pid_of(e->d_name, "ebh", "")))
-			continue;
-		char name[300];
-		snprintf(name, sizeof(name), "%s", e->d_name);
-		char *del[] = { "ip", "link", "del", name, NULL };
-		(void)tool(NULL, 0, "ip", del);
-	}
-	if (d)
-		closedir(d);
+}
+
+void eb_netpath_cleanup_stale(void)
+{
+	remove_stale("/run/netns", "edgebench-", "-client", "netns");
+	remove_stale("/sys/class/net", "ebh", "", "link");
 	char out[8192] = "";
 	char *list[] = { "nft", "list", "tables", NULL };
 	if (eb_run_tool(list, out, sizeof(out), NULL, 0, TOOL_TIMEOUT_NS) != 0)

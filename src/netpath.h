@@ -66,6 +66,16 @@ void eb_netpath_use(const struct eb_netpath *np);
 /* socket(2) in the namespace chosen by eb_netpath_use(); -1 with errno on failure. */
 int eb_netpath_socket(int domain, int type, int protocol);
 
+/*
+ * For a stretch of socket work that starts no process (a load run): put
+ * the calling thread in that namespace once, so eb_netpath_socket() makes
+ * sockets there without a switch each (no setns inside a timed request).
+ * eb_netpath_leave() returns to ours; both do nothing when not needed.
+ */
+__attribute__((warn_unused_result))
+int eb_netpath_enter(void);
+void eb_netpath_leave(void);
+
 /* Packets received and sent by the servers' end of the pair so far; 0 or -errno. */
 int eb_netpath_counters(const struct eb_netpath *np, uint64_t *rx_packets, uint64_t *tx_packets);
 

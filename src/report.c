@@ -216,27 +216,6 @@ static int emit_figure(struct eb_buf *md, const char *dir, const char *file, con
 	return 0;
 }
 
-/* The samples of a cell's named series divided by div (malloc'd; NULL when absent or empty). */
-static double *cell_samples(json_t *cell, const char *name, double div, size_t *n)
-{
-	size_t j;
-	json_t *s;
-	*n = 0;
-	json_array_foreach(json_object_get(cell, "series"), j, s) {
-		if (strcmp(eb_jstr(s, "name"), name) != 0)
-			continue;
-		json_t *arr = json_object_get(s, "samples");
-		size_t m = json_array_size(arr);
-		double *v = m ? malloc(m * sizeof(*v)) : NULL;
-		if (!v)
-			return NULL;
-		for (size_t k = 0; k < m; k++)
-			v[k] = json_number_value(json_array_get(arr, k)) / div;
-		*n = m;
-		return v;
-	}
-	return NULL;
-}
 
 static void section_environment(struct eb_buf *b, json_t *doc)
 {
@@ -890,7 +869,7 @@ static size_t gather_rows(json_t *cells, const char *wl, const char *name, doubl
 		if (n == cap || strcmp(eb_jstr(cell, "status"), "ok") != 0 || strcmp(eb_jstr(cell, "workload"), wl) != 0)
 			continue;
 		size_t m;
-		double *v = cell_samples(cell, name, div, &m);
+		double *v = eb_series_samples(cell, name, div, &m);
 		if (!v)
 			continue;
 		cell_label(cell, labels[n], sizeof(labels[n]));
@@ -1065,11 +1044,11 @@ static int section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *
 				double *v;
 				cell_label(cell, labels[n], sizeof(labels[n]));
 				strncat(labels[n], " start", sizeof(labels[n]) - strlen(labels[n]) - 1);
-				if ((v = cell_samples(cell, "cold_start", 1e6, &m)))
+				if ((v = eb_series_samples(cell, "cold_start", 1e6, &m)))
 					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
 				cell_label(cell, labels[n], sizeof(labels[n]));
 				strncat(labels[n], " build+start", sizeof(labels[n]) - strlen(labels[n]) - 1);
-				if ((v = cell_samples(cell, "full_cold_total", 1e6, &m)))
+				if ((v = eb_series_samples(cell, "full_cold_total", 1e6, &m)))
 					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
 			}
 			char title[160], file[160];
@@ -1094,7 +1073,7 @@ static int section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *
 					double *v;
 					if (strncmp(nm, "density_", 8) != 0 || !strncmp(nm, "density_newest_", 15) ||
 					    !strcmp(nm, "density_start") || !strcmp(nm, "density_cgroup_usage") ||
-					    !(v = cell_samples(cell, nm, 1048576.0, &m)))
+					    !(v = eb_series_samples(cell, nm, 1048576.0, &m)))
 						continue;
 					cell_label(cell, labels[n], sizeof(labels[n]));
 					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
@@ -1164,7 +1143,7 @@ static int section_method(struct eb_buf *b, json_t *doc, const char *dir, char *
 		static const char *const which[2][2] = { { "cold_start", "edgebench" }, { "study_cold_start", "curl loop" } };
 		for (int k = 0; k < 2 && n < FIG_ROWS; k++) {
 			size_t m;
-			double *s = cell_samples(cell, which[k][0], 1e6, &m);
+			double *s = eb_series_samples(cell, which[k][0], 1e6, &m);
 			if (!s)
 				continue;
 			snprintf(labels[n], sizeof(labels[n]), "%s/%s %s", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), which[k][1]);

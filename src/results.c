@@ -169,3 +169,24 @@ void eb_results_close(struct eb_results *r)
 	json_decref(r->doc);
 	r->cells = r->doc = NULL;
 }
+
+double *eb_series_samples(json_t *cell, const char *name, double div, size_t *n)
+{
+	size_t j;
+	json_t *s;
+	*n = 0;
+	json_array_foreach(json_object_get(cell, "series"), j, s) {
+		if (strcmp(eb_jstr(s, "name"), name) != 0)
+			continue;
+		json_t *arr = json_object_get(s, "samples");
+		size_t m = json_array_size(arr);
+		double *v = m ? malloc(m * sizeof(*v)) : NULL;
+		if (!v)
+			return NULL;
+		for (size_t k = 0; k < m; k++)
+			v[k] = json_number_value(json_array_get(arr, k)) / div;
+		*n = m;
+		return v;
+	}
+	return NULL;
+}

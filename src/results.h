@@ -74,4 +74,11 @@ static inline const char *eb_jstr(const json_t *obj, const char *key)
 	return eb_jsv(json_object_get(obj, key));
 }
 
+/*
+ * The samples of a cell's series called name, each divided by div, in a
+ * malloc'd array of *n (the caller frees); NULL when the series is absent,
+ * empty, or memory ran out.
+ */
+double *eb_series_samples(json_t *cell, const char *name, double div, size_t *n);
+
 #endif

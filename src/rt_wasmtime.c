@@ -44,15 +44,8 @@ static const char *wasmtime_bin(void)
 {
 	if (wt_bin[0])
 		return wt_bin;
-	const char *path = getenv("PATH");
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path ? path : "");
-	char *save, *dir;
-	for (dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		snprintf(wt_bin, sizeof(wt_bin), "%s/wasmtime", dir);
-		if (access(wt_bin, X_OK) == 0)
-			return wt_bin;
-	}
+	if (eb_find_in_path("wasmtime", wt_bin, sizeof(wt_bin)) == 0)
+		return wt_bin;
 	snprintf(wt_bin, sizeof(wt_bin), "%s", WASMTIME_PINNED);
 	return wt_bin;
 }

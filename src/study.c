@@ -3,6 +3,7 @@
  */
 #include "study.h"
 #include "clock.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -36,16 +37,8 @@ static int curl_argv(const char *url, char *const **argv_out)
 
 int eb_study_available(void)
 {
-	const char *path = getenv("PATH");
-	char buf[1024];
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(buf, sizeof(buf), "%.*s/curl", (int)n, p);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		p += n + (p[n] == ':');
-	}
-	return 0;
+	char path[1100];
+	return eb_find_in_path("curl", path, sizeof(path)) == 0;
 }
 
 static void parse(const char *out, struct eb_study_get *g)

@@ -166,6 +166,21 @@ static void row_label(struct eb_buf *b, const char *s, double y)
 	eb_bprintf(b, "</text>\n");
 }
 
+/* A chart of n rows over a value axis: canvas (extra_h more pixels below), title, axis and reference line. */
+static void rows_frame(struct eb_buf *b, const struct eb_svg_axis *ax, const struct axis *a, size_t n, int extra_h)
+{
+	double y0 = TOP - 6, y1 = TOP + (double)n * ROW_H;
+	head(b, ax, TOP + (int)n * ROW_H + BOTTOM + extra_h);
+	axis_draw(b, a, y0, y1, ax->unit);
+	ref_line(b, a, ax, y0, y1);
+}
+
+/* The y of row r's centre. */
+static double row_y(size_t r)
+{
+	return TOP + (double)r * ROW_H + ROW_H / 2.0;
+}
+
 /* The range of the values (positive ones only on a log axis); -EINVAL when none. */
 static int range(const struct eb_svg_row *rows, size_t n, int log_scale, double *lo, double *hi)
 {
@@ -200,13 +215,9 @@ int eb_svg_strip(struct eb_buf *b, const struct eb_svg_axis *ax, const struct eb
 	if (n == 0 || range(rows, n, ax->log, &lo, &hi) < 0 ||
 	    axis_fit(&a, ax->log, ax->log ? lo : 0, hi, PLOT_X0, PLOT_X1) < 0)
 		return -EINVAL;
-	int h = TOP + (int)n * ROW_H + BOTTOM;
-	double y0 = TOP - 6, y1 = TOP + (double)n * ROW_H;
-	head(b, ax, h);
-	axis_draw(b, &a, y0, y1, ax->unit);
-	ref_line(b, &a, ax, y0, y1);
+	rows_frame(b, ax, &a, n, 0);
 	for (size_t r = 0; r < n; r++) {
-		double yc = TOP + (double)r * ROW_H + ROW_H / 2.0;
+		double yc = row_y(r);
 		const char *col = colour[r % N_COLOUR];
 		row_label(b, rows[r].label, yc);
 		size_t stride = rows[r].n > STRIP_MAX_DOTS ? (rows[r].n + STRIP_MAX_DOTS - 1) / STRIP_MAX_DOTS : 1;
@@ -298,13 +309,9 @@ int eb_svg_intervals(struct eb_buf *b, const struct eb_svg_axis *ax, const struc
 	struct axis a;
 	if (n == 0 || !(hi >= lo) || axis_fit(&a, ax->log, ax->log ? lo : 0, hi, PLOT_X0, PLOT_X1) < 0)
 		return -EINVAL;
-	int h = TOP + (int)n * ROW_H + BOTTOM;
-	double y0 = TOP - 6, y1 = TOP + (double)n * ROW_H;
-	head(b, ax, h);
-	axis_draw(b, &a, y0, y1, ax->unit);
-	ref_line(b, &a, ax, y0, y1);
+	rows_frame(b, ax, &a, n, 0);
 	for (size_t r = 0; r < n; r++) {
-		double yc = TOP + (double)r * ROW_H + ROW_H / 2.0;
+		double yc = row_y(r);
 		row_label(b, iv[r].label, yc);
 		if (!isfinite(iv[r].mid) || (ax->log && iv[r].mid <= 0))
 			continue;
@@ -332,11 +339,9 @@ int eb_svg_stacked(struct eb_buf *b, const struct eb_svg_axis *ax, const char *o
 	if (n == 0 || !(hi > 0) || axis_fit(&a, 0, 0, hi, PLOT_X0, PLOT_X1) < 0)
 		return -EINVAL;
 	int h = TOP + (int)n * ROW_H + BOTTOM + 16;
-	double y0 = TOP - 6, y1 = TOP + (double)n * ROW_H;
-	head(b, ax, h);
-	axis_draw(b, &a, y0, y1, ax->unit);
+	rows_frame(b, ax, &a, n, 16);   /* the stacked chart takes no reference line (ax->ref is 0) */
 	for (size_t r = 0; r < n; r++) {
-		double yc = TOP + (double)r * ROW_H + ROW_H / 2.0;
+		double yc = row_y(r);
 		row_label(b, st[r].label, yc);
 		double own = isfinite(st[r].own) && st[r].own > 0 ? st[r].own : 0;
 		double sh = isfinite(st[r].shared) && st[r].shared > 0 ? st[r].shared : 0;
