@@ -19,13 +19,14 @@ static const struct {
 	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts" },
 	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)" },
 	{ "serve", eb_cmd_serve, "keep one http-hello instance up under a runtime (for wrk, curl...)" },
+	{ "wasmcloud-operator", eb_cmd_operator, "one wasmCloud 2.x host deployment, operated over NATS (run uses it)" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: edgebench COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'edgebench COMMAND --help' describes a command's options.\n");
 }
 

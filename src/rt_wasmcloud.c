@@ -29,9 +29,15 @@
  * The launch is `env HOME=... wash dev ...` (env execs wash in place).
  */
 #include "runtime.h"
+#include "clock.h"
+#include "footprint.h"
 #include "fsutil.h"
 #include "probe.h"
 #include "results.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <signal.h>
 
 #include <errno.h>
 #include <glob.h>
@@ -44,16 +50,18 @@
 
 #define WASH_PINNED_GLOB "/var/cache/edgebench/wash-2.10.4/wash_cli/wash"
 
-static const char *const wc_modes[] = { "dev", "lattice", NULL };
+static const char *const wc_modes[] = { "dev", "lattice", "host", NULL };
 static const char *const wc_notes[] = {
 	"wash dev: wasmCloud 2.x's development server, a host and the component in one process; the HTTP server is the host's",
 	"lattice: the study's wasmCloud 1.x deployment, NATS + JetStream, host, wadm and the HTTP server provider, the "
 	"application deployed through wadm per start (edgebench's build of wasmcloud-host 0.25.1, the library of host 1.8.0, "
 	"with wasmtime 26 where the released binary had 31)",
+	"host: a wasmCloud 2.x cluster host (`wash host`) on its own NATS, edgebench as its operator: the component "
+	"pulled from a local OCI registry and started as a workload over NATS per start, requests routed by Host",
 	NULL,
 };
 
-static const char *const wc_deployment_modes[] = { "lattice", NULL };
+static const char *const wc_deployment_modes[] = { "lattice", "host", NULL };
 
 #define STACK_GLOB "/var/cache/edgebench/wasmcloud1-*/bin/eb-wasmcloud1"
 #define NATS_SERVER "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
@@ -106,6 +114,11 @@ static int lattice_ready(char *why, size_t cap)
 static char wash_bin[1024];
 static char work_dir[128];
 
+/* mode host: the registry this run pushed the component to */
+static struct eb_proc registry = { .pid = -1, .pidfd = -1, .stdout_fd = -1 };
+static char registry_image[160];
+static char registry_err[300];
+
 static const char *find_wash(void)
 {
 	if (wash_bin[0])
@@ -123,6 +136,21 @@ static const char *find_wash(void)
 	}
 	snprintf(wash_bin, sizeof(wash_bin), "wash");
 	return wash_bin;
+}
+
+/* mode host needs wash (2.x), nats-server and Debian's docker-registry */
+static int host_ready(char *why, size_t cap)
+{
+	char reg[512];
+	if (access(NATS_SERVER, X_OK) != 0) {
+		snprintf(why, cap, "nats-server v2.11.3 is not built (scripts/setup.sh wasmcloud2: go install, ~90 s)");
+		return 0;
+	}
+	if (eb_find_in_path("docker-registry", reg, sizeof(reg)) < 0) {
+		snprintf(why, cap, "Debian's docker-registry is not installed (scripts/setup.sh wasmcloud2: apt-get install docker-registry)");
+		return 0;
+	}
+	return 1;
 }
 
 static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -151,9 +179,101 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		return;
 	}
 	st->available = 1;
-	snprintf(st->version, sizeof(st->version), "%.40s (wasmCloud 2.x, `wash dev`, %.100s); %.300s", v, wash_bin,
-		 lattice ? stack_version : lwhy);
+	char hwhy[300], rv[64] = "";
+	int host = host_ready(hwhy, sizeof(hwhy));
+	if (host) {
+		char *ra[] = { "docker-registry", "--version", NULL };
+		(void)eb_first_line_of(ra, rv, sizeof(rv));
+	}
+	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, `wash dev` and `wash host`, %.60s); host: %.100s; %.200s",
+		 v, wash_bin, host ? rv : hwhy, lattice ? stack_version : lwhy);
 }
+
+/* ---- mode host ------------------------------------------------------------ */
+
+/*
+ * One registry per run, started before the first host cell: Debian's
+ * docker-registry with our own config (127.0.0.1, a free port, storage in
+ * our work directory; a docker-registry service of the package's own, if
+ * one runs, is left alone), the component pushed with `wash oci push
+ * --insecure`.  It serves only the deploys, so its memory is reported apart
+ * (runtime_setup.wasmcloud.registry), not in any instance's footprint.
+ */
+static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	char why[300] = "", comp[1024], dir[300], cfg[400], text[800], bin[512], home[400], ref[160];
+	registry_err[0] = registry_image[0] = '\0';
+	if (!host_ready(why, sizeof(why)) || eb_find_in_path("docker-registry", bin, sizeof(bin)) < 0 ||
+	    eb_component_path(ctx, comp, sizeof(comp)) < 0 || access(comp, R_OK) != 0) {
+		snprintf(registry_err, sizeof(registry_err), "%.250s", why[0] ? why : "the wasi:http component is not built");
+		return 0;   /* mode host says why when it runs; dev and lattice do not need a registry */
+	}
+	int rc, port = eb_free_port();
+	if (port < 0) {
+		snprintf(registry_err, sizeof(registry_err), "no free port for the OCI registry");
+		goto fail;
+	}
+	snprintf(dir, sizeof(dir), "%s/registry", work_dir);
+	snprintf(cfg, sizeof(cfg), "%s/config.yml", dir);
+	snprintf(text, sizeof(text),
+		 "# edgebench: the OCI registry mode wasmcloud/host pulls from, this run only\n"
+		 "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
+		 "storage:\n  filesystem:\n    rootdirectory: %s/data\n"
+		 "http:\n  addr: 127.0.0.1:%d\n", dir, port);
+	if (eb_mkdirs(dir) < 0 || eb_write_file_atomic(cfg, text, strlen(text)) < 0) {
+		snprintf(registry_err, sizeof(registry_err), "cannot write %.250s", cfg);
+		goto fail;
+	}
+	char *argv[] = { bin, "serve", cfg, NULL };
+	struct eb_spawn_opts so = { .stderr_fd = -1 };
+	if ((rc = eb_spawn(argv, &so, &registry)) < 0) {
+		registry.pid = -1;
+		snprintf(registry_err, sizeof(registry_err), "cannot start docker-registry: %s", strerror(-rc));
+		goto fail;
+	}
+	struct eb_probe_result pr;
+	uint64_t t0 = eb_now_ns();
+	rc = eb_probe_until_ok(htonl(0x7f000001u), (uint16_t)port, "/v2/", &registry, t0 + 30000000000ull, 1000000ull, &pr);
+	if (rc < 0) {
+		snprintf(registry_err, sizeof(registry_err), "docker-registry did not answer GET /v2/ on port %d: %s", port,
+			 rc == -ECHILD ? "it exited" : strerror(-rc));
+		goto fail;
+	}
+	uint64_t up_ns = eb_now_ns() - t0;
+	snprintf(ref, sizeof(ref), "127.0.0.1:%d/edgebench/http-hello:run", port);
+	snprintf(home, sizeof(home), "HOME=%s/home", work_dir);
+	char *push[] = { "env", home, (char *)find_wash(), "oci", "push", "--insecure", ref, comp, NULL };
+	char perr[256] = "";
+	t0 = eb_now_ns();
+	rc = eb_run_tool(push, NULL, 0, perr, sizeof(perr), 60000000000ull);
+	if (rc != 0) {
+		snprintf(registry_err, sizeof(registry_err), "wash oci push --insecure %s failed: %s", ref,
+			 perr[0] ? perr : rc < 0 ? strerror(-rc) : "non-zero exit");
+		goto fail;
+	}
+	uint64_t push_ns = eb_now_ns() - t0;
+	snprintf(registry_image, sizeof(registry_image), "%s", ref);
+	char rv[64] = "";
+	char *va[] = { bin, "--version", NULL };
+	(void)eb_first_line_of(va, rv, sizeof(rv));
+	struct eb_footprint fp;
+	json_t *r = json_pack("{s:s, s:s, s:f, s:f}", "version", rv, "image", ref, "start_ms", (double)up_ns / 1e6,
+			      "push_ms", (double)push_ns / 1e6);
+	if (r && eb_footprint_tree("/proc", registry.pid, &fp) == 0) {
+		json_object_set_new(r, "rss_bytes_after_push", json_integer((json_int_t)fp.rss_bytes));
+		json_object_set_new(r, "pss_bytes_after_push", json_integer((json_int_t)fp.pss_bytes));
+	}
+	if (r)
+		json_object_set_new(info, "registry", r);
+	return 1;
+fail:
+	snprintf(err, errcap, "wasmcloud host mode: %s", registry_err);
+	if (registry.pid > 0)
+		eb_proc_stop(&registry, 2000000000ull);
+	registry.pid = -1;
+	return -1;
+}
+
 
 /* eb-wasmcloud1 lattice ...: one deployment of the study's stack */
 static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
@@ -185,7 +305,33 @@ static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 	       eb_argv_push(a, "--work") ?: eb_argv_push(a, "%s", work);
 }
 
-/* The stages the lattice wrote to <work>/phases ("name ns" lines). */
+/* edgebench wasmcloud-operator ...: one 2.x host deployment, operated by us (wc_operator.h) */
+static int host_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
+{
+	char why[300], self[1024], work[256];
+	if (!host_ready(why, sizeof(why)) || !registry_image[0]) {
+		snprintf(a->why, sizeof(a->why), "%.250s", registry_err[0] ? registry_err : why);
+		return -ENOTSUP;
+	}
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	snprintf(work, sizeof(work), "%s/%s", work_dir, ctx->instance);
+	int nats_port = eb_free_port();
+	if (nats_port < 0)
+		return nats_port;
+	return eb_argv_push(a, "%s", self) ?: eb_argv_push(a, "wasmcloud-operator") ?:
+	       eb_argv_push(a, "--nats-server") ?: eb_argv_push(a, "%s", NATS_SERVER) ?:
+	       eb_argv_push(a, "--nats-port") ?: eb_argv_push(a, "%d", nats_port) ?:
+	       eb_argv_push(a, "--wash") ?: eb_argv_push(a, "%s", find_wash()) ?:
+	       eb_argv_push(a, "--http-addr") ?: eb_argv_push(a, "%s", ctx->addr ? ctx->addr : "127.0.0.1") ?:
+	       eb_argv_push(a, "--http-port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port) ?:
+	       eb_argv_push(a, "--image") ?: eb_argv_push(a, "%s", registry_image) ?:
+	       eb_argv_push(a, "--work") ?: eb_argv_push(a, "%s", work);
+}
+
+/* The stages the deployment wrote to <work>/phases ("name ns" lines). */
 static size_t wc_start_marks(struct eb_instance *in, struct eb_mark *marks, size_t cap)
 {
 	char path[400];
@@ -221,6 +367,8 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 	}
 	if (!strcmp(mode, "lattice"))
 		return lattice_command(ctx, a);
+	if (!strcmp(mode, "host"))
+		return host_command(ctx, a);
 	char comp[1024], cfg[256], text[1500];
 	int rc = eb_component_path(ctx, comp, sizeof(comp));
 	if (rc < 0)
@@ -240,16 +388,59 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 
 static int wc_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	(void)ctx;
 	int rc = eb_workdir("wasmcloud", work_dir, sizeof(work_dir), err, errcap);
 	if (rc < 0)
 		return rc;
 	json_object_set_new(info, "work_dir", json_string(work_dir));
-	return 0;
+	return start_registry(ctx, info, err, errcap) < 0 ? -EIO : 0;
+}
+
+/*
+ * Processes started for a run of ours that no longer exists (edgebench
+ * killed with SIGKILL): their command lines name that run's work directory
+ * (/tmp/edgebench-wasmcloud-<pid>/...).  With own = 1, this run's too (at
+ * its end every instance is already stopped; only the registry is left).
+ */
+static void kill_leftovers(int own)
+{
+	static const char marker[] = "/tmp/edgebench-wasmcloud-";
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end, path[300], cmd[4096];
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		int n = eb_read_small(path, cmd, sizeof(cmd));
+		if (n <= 0)
+			continue;
+		for (int i = 0; i < n - 1; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		char *m = strstr(cmd, marker);
+		if (!m)
+			continue;
+		long owner = strtol(m + sizeof(marker) - 1, &end, 10);
+		if (end == m + sizeof(marker) - 1 || *end != '/')
+			continue;
+		int dead = owner != getpid() && kill((pid_t)owner, 0) < 0 && errno == ESRCH;
+		if (dead || (own && owner == getpid()))
+			kill((pid_t)pid, SIGKILL);
+	}
+	closedir(d);
 }
 
 static void wc_cleanup(void)
 {
+	if (registry.pid > 0) {
+		eb_proc_stop(&registry, 2000000000ull);
+		registry.pid = -1;
+	}
+	registry_image[0] = '\0';
+	kill_leftovers(work_dir[0] != '\0');
 	eb_workdir_cleanup("wasmcloud");
 }
 
