@@ -12,7 +12,9 @@
 #                                 wasi:http@0.2.0 WIT from a pinned crate
 #   scripts/setup.sh wasmcloud1   nats-server (go) and the wasmCloud 1.x stack of wasmcloud1/
 #                                 (cargo, ~20 min once) for mode wasmcloud/lattice
-#   scripts/setup.sh all          build + wrk + wasm + wasmcloud1 + docker-up
+#   scripts/setup.sh wasmcloud2   nats-server (go) and Debian's docker-registry for mode
+#                                 wasmcloud/host (wash itself comes with `wasm`)
+#   scripts/setup.sh all          build + wrk + wasm + wasmcloud2 + wasmcloud1 + docker-up
 #
 # Only missing packages are installed (Debian 12 pins their versions); a
 # second run does nothing.  Without root it names what is missing and how to
@@ -121,6 +123,15 @@ load_tools() {
   go_tool "github.com/tsenart/vegeta/v12@$VEGETA_VERSION" "$cache/vegeta-$VEGETA_VERSION" vegeta
 }
 
+# wasmCloud 2.x as a cluster host (mode wasmcloud/host): nats-server from the
+# Go module proxy and Debian's docker-registry (edgebench runs its own, with
+# its own config and port, per run; if the package starts a service of its
+# own on :5000, that one is left alone).
+wasmcloud2() {
+  go_tool "github.com/nats-io/nats-server/v2@$NATS_VERSION" "$cache/nats-server-$NATS_VERSION" nats-server || return 1
+  need docker-registry
+}
+
 # The reference study's wasmCloud 1.x stack (mode wasmcloud/lattice):
 # nats-server from the Go module proxy, and wasmcloud1/ (our Cargo package on
 # the crates.io libraries of host 1.8.0, wadm 0.21.0 and the HTTP server
@@ -220,11 +231,13 @@ case "${1:-all}" in
   docker-down) docker_down ;;
   wasm) wasm_tools ;;
   wasmcloud1) wasmcloud1 ;;
+  wasmcloud2) wasmcloud2 ;;
   all)
     need "${build_pkgs[@]}" "${bench_pkgs[@]}"
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
+    wasmcloud2 || echo "setup.sh: wasmcloud's host mode will be reported as not available" >&2
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|wasm|wasmcloud1|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|wasm|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

@@ -39,6 +39,15 @@ int eb_cmd_list(int argc, char **argv)
 			printf("  %-10s available      modes=%s  version: %s\n", (*r)->name, modes, st.version);
 			if ((*r)->unsupported)
 				printf("  %-10s note: %s\n", "", (*r)->unsupported);
+			for (const char *const *m = (*r)->modes; (*r)->mode_detect && *m; m++) {
+				struct eb_rt_status ms;
+				memset(&ms, 0, sizeof(ms));
+				(*r)->mode_detect(&ctx, *m, &ms);
+				if (ms.available)
+					printf("  %-10s mode %-8s available: %s\n", "", *m, ms.version);
+				else
+					printf("  %-10s mode %-8s not available: %s, install with: %s\n", "", *m, ms.why, ms.hint);
+			}
 		}
 		else
 			printf("  %-10s not available: %s, install with: %s\n", (*r)->name, st.why, st.hint);

@@ -189,6 +189,45 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		 v, wash_bin, host ? rv : hwhy, lattice ? stack_version : lwhy);
 }
 
+static void wc_mode_detect(const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st)
+{
+	char v[128] = "", why[300];
+	char *wa[] = { (char *)find_wash(), "--version", NULL };
+	(void)eb_first_line_of(wa, v, sizeof(v));
+	(void)ctx;
+	st->available = 0;
+	if (!strcmp(mode, "dev")) {
+		st->available = 1;
+		snprintf(st->version, sizeof(st->version), "%.60s `wash dev` (one process: host + component)", v);
+	} else if (!strcmp(mode, "lattice")) {
+		if (!lattice_ready(why, sizeof(why))) {
+			snprintf(st->why, sizeof(st->why), "%.250s", why);
+			snprintf(st->hint, sizeof(st->hint), "scripts/setup.sh wasmcloud1 (nats-server by go install, the stack by cargo, ~20 min once)");
+			return;
+		}
+		char nv[64] = "", sv[300] = "";
+		char *na[] = { NATS_SERVER, "--version", NULL };
+		char *sa[] = { stack_bin, "--version", NULL };
+		(void)eb_first_line_of(na, nv, sizeof(nv));
+		(void)eb_first_line_of(sa, sv, sizeof(sv));
+		st->available = 1;
+		snprintf(st->version, sizeof(st->version), "%.40s; %.400s", nv, sv);
+	} else if (!strcmp(mode, "host")) {
+		if (!host_ready(why, sizeof(why))) {
+			snprintf(st->why, sizeof(st->why), "%.250s", why);
+			snprintf(st->hint, sizeof(st->hint), "scripts/setup.sh wasmcloud2 (nats-server by go install ~90 s, apt-get install docker-registry)");
+			return;
+		}
+		char nv[64] = "", rv[100] = "";
+		char *na[] = { NATS_SERVER, "--version", NULL };
+		char *ra[] = { "docker-registry", "--version", NULL };
+		(void)eb_first_line_of(na, nv, sizeof(nv));
+		(void)eb_first_line_of(ra, rv, sizeof(rv));
+		st->available = 1;
+		snprintf(st->version, sizeof(st->version), "%.60s `wash host`; %.40s; registry: %.100s (serves the deploys only)", v, nv, rv);
+	}
+}
+
 /* ---- mode host ------------------------------------------------------------ */
 
 /*
@@ -253,11 +292,12 @@ static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *e
 	}
 	uint64_t push_ns = eb_now_ns() - t0;
 	snprintf(registry_image, sizeof(registry_image), "%s", ref);
-	char rv[64] = "";
+	char rv[160] = "";
 	char *va[] = { bin, "--version", NULL };
 	(void)eb_first_line_of(va, rv, sizeof(rv));
+	char *rvs = strncmp(rv, bin, strlen(bin)) == 0 ? rv + strlen(bin) + (rv[strlen(bin)] == ' ') : rv;
 	struct eb_footprint fp;
-	json_t *r = json_pack("{s:s, s:s, s:f, s:f}", "version", rv, "image", ref, "start_ms", (double)up_ns / 1e6,
+	json_t *r = json_pack("{s:s, s:s, s:f, s:f}", "version", rvs, "image", ref, "start_ms", (double)up_ns / 1e6,
 			      "push_ms", (double)push_ns / 1e6);
 	if (r && eb_footprint_tree("/proc", registry.pid, &fp) == 0) {
 		json_object_set_new(r, "rss_bytes_after_push", json_integer((json_int_t)fp.rss_bytes));
@@ -427,8 +467,12 @@ static void kill_leftovers(int own)
 		if (end == m + sizeof(marker) - 1 || *end != '/')
 			continue;
 		int dead = owner != getpid() && kill((pid_t)owner, 0) < 0 && errno == ESRCH;
-		if (dead || (own && owner == getpid()))
-			kill((pid_t)pid, SIGKILL);
+		if (!dead && !(own && owner == getpid()))
+			continue;
+		/* an operator leads its group (nats-server and wash host are in it) */
+		if (getpgid((pid_t)pid) == (pid_t)pid)
+			kill(-(pid_t)pid, SIGKILL);
+		kill((pid_t)pid, SIGKILL);
 	}
 	closedir(d);
 }
@@ -451,6 +495,7 @@ const struct eb_runtime eb_rt_wasmcloud = {
 	.mode_notes = wc_notes,
 	.unsupported = "cpu-hash and hello are command-line programs; wasmCloud runs http-hello only",
 	.detect = wc_detect,
+	.mode_detect = wc_mode_detect,
 	.command = wc_command,
 	.prepare = wc_prepare,
 	.cleanup = wc_cleanup,

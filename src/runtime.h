@@ -93,6 +93,9 @@ struct eb_runtime {
 	int joins_cgroup_parent;    /* command() places the instance in ctx->cgroup_parent itself
 				     * (containers: --cgroup-parent); otherwise the suite moves its pid */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
+	/* Optional, for runtimes whose modes need different things (wasmcloud):
+	 * one mode's availability and exact versions, after detect said available. */
+	void (*mode_detect)(const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st);
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,
 		       const struct eb_workload *w, struct eb_argv *out);
