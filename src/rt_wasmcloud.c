@@ -357,6 +357,12 @@ static int host_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 	if (n <= 0)
 		return -errno;
 	self[n] = '\0';
+	/* rebuilt under a running edgebench (make): the new file at the same path
+	 * is the same program; the kernel only marks the old inode deleted */
+	static const char deleted[] = " (deleted)";
+	size_t dl = sizeof(deleted) - 1;
+	if ((size_t)n > dl && !strcmp(self + n - dl, deleted))
+		self[n - dl] = '\0';
 	snprintf(work, sizeof(work), "%s/%s", work_dir, ctx->instance);
 	int nats_port = eb_free_port();
 	if (nats_port < 0)

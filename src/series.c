@@ -11,9 +11,9 @@ const struct eb_series_def eb_series[] = {
 	/* server workloads */
 	{ "cold_start", "ns", "launch -> first HTTP 200 on GET /, a fresh instance per trial (artifact present, after one unmeasured priming start)",
 	  EB_SERIES_PAIRED, "cold start (launch -> first 200), every trial", EB_CHART_STRIP_LOG },
-	{ "cold_start_phase_%s", "ns", "launch -> the deployment reported its stage %s (a multi-process deployment: wasmcloud lattice)",
+	{ "cold_start_phase_%s", "ns", "launch -> the deployment reported its stage %s (a multi-process deployment: wasmcloud lattice, host)",
 	  EB_SERIES_PAIRED, NULL, 0 },
-	{ "deploy_cold_start", "ns", "a running deployment (wasmcloud lattice): the application undeployed, then deployed again through wadm -> first 200 (what a running platform pays per new application)",
+	{ "deploy_cold_start", "ns", "a running deployment (wasmcloud lattice: through wadm; host: workload.stop/start over NATS, pull cache emptied): the application undeployed, then deployed again -> first 200 (what a running platform pays per new application)",
 	  0, NULL, 0 },
 	{ "full_cold_build", "ns", "rebuild of the deployable artifact from source (compile + package)", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_start", "ns", "launch -> first HTTP 200 right after the rebuild", EB_SERIES_PAIRED, NULL, 0 },
