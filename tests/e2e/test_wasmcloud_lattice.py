@@ -50,6 +50,14 @@ def stack_processes():
     return out
 
 
+def provider_cache():
+    """What the 1.x host extracted under /tmp/wasmcloudcache (its default temp dir)."""
+    try:
+        return set(os.listdir("/tmp/wasmcloudcache"))
+    except FileNotFoundError:
+        return set()
+
+
 @unittest.skipUnless(READY, WHY)
 class Lattice(unittest.TestCase):
     @classmethod
@@ -57,6 +65,7 @@ class Lattice(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory(prefix="edgebench-test-lattice-")
         cls.out = os.path.join(cls.tmp.name, "run")
         cls.before = stack_processes()
+        cls.cache_before = provider_cache()
         cls.result = eb("run", *SMALL, "--out", cls.out)
         with open(os.path.join(cls.out, "results.json")) as f:
             cls.doc = json.load(f)
@@ -104,6 +113,8 @@ class Lattice(unittest.TestCase):
     def test_nothing_left(self):
         self.assertEqual([p for p in stack_processes() if p not in self.before], [])
         self.assertEqual(glob.glob("/tmp/edgebench-wasmcloud-*"), [])
+        # the host's provider extractions go to the instance's scratch dir (TMPDIR), not /tmp
+        self.assertEqual(provider_cache() - self.cache_before, set())
 
     def test_host_killed_mid_run(self):
         out = os.path.join(self.tmp.name, "killed")

@@ -204,6 +204,9 @@ fn sibling(name: &str) -> Result<PathBuf> {
 async fn lattice_main() -> Result<()> {
     let a = LatticeArgs::parse_from(std::env::args().skip(1));
     std::fs::create_dir_all(a.work.join("js"))?;
+    // the host extracts each provider archive under temp_dir()/wasmcloudcache/<key>/ and
+    // never removes it: in our scratch directory it goes with the instance
+    std::fs::create_dir_all(a.work.join("tmp"))?;
     let mut stack = Stack { children: Vec::new(), work: a.work.clone() };
     // SIGTERM/SIGINT at any stage (edgebench stops an instance that way)
     // ends the bring-up; Stack's drop then stops every process it started
@@ -275,6 +278,7 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
         .env("WASMCLOUD_CTL_PORT", a.nats_port.to_string())
         .env("WASMCLOUD_LATTICE", &a.lattice)
         .env("WASMCLOUD_ALLOW_FILE_LOAD", "true")
+        .env("TMPDIR", a.work.join("tmp"))
         .stdin(Stdio::null())
         .spawn()
         .context("starting the host")?;
