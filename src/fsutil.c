@@ -121,6 +121,54 @@ int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap)
 	return rc;
 }
 
+void eb_last_line(const char *path, char *out, size_t cap)
+{
+	char buf[4096];
+	out[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	off_t size = lseek(fd, 0, SEEK_END);
+	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	char *nl = strrchr(buf, '\n');
+	snprintf(out, cap, "%s", nl ? nl + 1 : buf);
+}
+
+/* SIGKILL every process whose command line contains dir followed by '/' or its end */
+static void kill_users(const char *dir)
+{
+	size_t dl = strlen(dir);
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end, path[300], cmd[4096];
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		int n = eb_read_small(path, cmd, sizeof(cmd));
+		for (int i = 0; i < n - 1; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		const char *m = n > 0 ? strstr(cmd, dir) : NULL;
+		if (!m || (m[dl] != '/' && m[dl] != ' ' && m[dl] != '\0'))
+			continue;
+		if (getpgid((pid_t)pid) == (pid_t)pid)
+			kill(-(pid_t)pid, SIGKILL);
+		kill((pid_t)pid, SIGKILL);
+	}
+	closedir(d);
+}
+
 void eb_workdir_cleanup(const char *tag)
 {
 	char prefix[64];
@@ -141,6 +189,7 @@ void eb_workdir_cleanup(const char *tag)
 			continue;   /* a live run's */
 		char path[300];
 		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		kill_users(path);
 		eb_rm_tree(path);
 	}
 	closedir(d);

@@ -22,11 +22,16 @@ int eb_mkdirs(const char *path);
 /* rm -r of a directory we own (no symlinks followed). */
 void eb_rm_tree(const char *dir);
 
+/* The last non-empty line of a (log) file, from its last 4 KB, into out ("" when none). */
+void eb_last_line(const char *path, char *out, size_t cap);
+
 /*
  * Per-run scratch directories: /tmp/edgebench-<tag>-<pid>.  eb_workdir()
  * creates ours (on failure out is emptied and err says why);
  * eb_workdir_cleanup() removes ours and those of runs whose process is gone
- * (a crash), never a live run's.
+ * (a crash), never a live run's, and first SIGKILLs the processes whose
+ * command line still names such a directory (what a SIGKILLed run left
+ * running: a whole process group when the process leads one).
  */
 __attribute__((warn_unused_result))
 int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap);

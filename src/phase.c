@@ -5,6 +5,7 @@
  * it.  The scheduler (suite.c) decides when.  Nothing here prints.
  */
 #include "phase.h"
+#include "fsutil.h"
 #include "cgroup.h"
 #include "clock.h"
 #include "footprint.h"
@@ -184,22 +185,7 @@ int eb_cell_flush(struct eb_cell *c)
 /* Last non-empty line of the workload's stderr log, for error messages. */
 static void last_stderr_line(struct eb_cell *c, char *out, size_t cap)
 {
-	out[0] = '\0';
-	int fd = open(c->stderr_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	char buf[2048];
-	off_t size = lseek(fd, 0, SEEK_END);
-	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	char *nl = strrchr(buf, '\n');
-	snprintf(out, cap, "%.*s", (int)(cap - 1), nl ? nl + 1 : buf);
+	eb_last_line(c->stderr_path, out, cap);
 }
 
 static unsigned launch_seq;

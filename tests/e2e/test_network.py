@@ -17,16 +17,11 @@ import tempfile
 import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
-EDGEBENCH = os.path.join(BUILD, "edgebench")
+from test_native import EDGEBENCH, ROOT, eb, our_processes
+
 CAN = os.geteuid() == 0 and shutil.which("ip") and shutil.which("nft")
 SMALL = ["--runtime", "native", "--workload", "http-hello", "--trials", "4", "--bursts", "1", "--duration", "900ms",
          "--rounds", "3", "--curve", "none", "--burst", "none", "--density-max", "0", "--full-cold-trials", "0"]
-
-
-def eb(*args, timeout=300):
-    return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
 def ours(pid=None):
@@ -41,17 +36,10 @@ def ours(pid=None):
 
 def kill_servers():
     """The native servers a SIGKILLed harness left on the veth address (each in its own process group)."""
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open(f"/proc/{p}/cmdline", "rb") as f:
-                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if "build/native/http-hello" in cmd and "198.18." in cmd:
+    for pid, cmd in our_processes("build/native/http-hello"):
+        if "198.18." in cmd:
             try:
-                os.kill(int(p), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 

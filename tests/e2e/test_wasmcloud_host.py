@@ -19,15 +19,13 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
-EDGEBENCH = os.path.join(BUILD, "edgebench")
+from test_native import BUILD, EDGEBENCH, ROOT, eb, free_port, our_processes
+
 NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
 WASH = "/var/cache/edgebench/wash-2.10.4/wash_cli/wash"
 COMPONENT = os.path.join(BUILD, "wasm", "http-hello.component.wasm")
@@ -40,33 +38,11 @@ SMALL = ["--runtime", "wasmcloud", "--mode", "host", "--workload", "http-hello",
 STAGES = ["nats_accepting", "host_heartbeat", "workload_running"]
 
 
-def eb(*args, timeout=600):
-    return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
 def ours():
     """Processes of the host deployment and registry: (pid, command line)."""
-    out = []
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open(f"/proc/{p}/cmdline", "rb") as f:
-                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if ("wash host " in cmd or "wasmcloud-operator" in cmd or "docker-registry serve /tmp/edgebench-" in cmd
-                or (cmd.startswith(NATS) and "-js" not in cmd)):
-            out.append((int(p), cmd))
-    return out
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return [(pid, cmd) for pid, cmd in our_processes("")
+            if "wash host " in cmd or "wasmcloud-operator" in cmd or "docker-registry serve /tmp/edgebench-" in cmd
+            or (cmd.startswith(NATS) and "-js" not in cmd)]
 
 
 def get(port, host=None, path="/"):
@@ -85,7 +61,7 @@ class Host(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory(prefix="edgebench-test-host-")
         cls.out = os.path.join(cls.tmp.name, "run")
         cls.before = ours()
-        cls.result = eb("run", *SMALL, "--out", cls.out)
+        cls.result = eb("run", *SMALL, "--out", cls.out, timeout=600)
         with open(os.path.join(cls.out, "results.json")) as f:
             cls.doc = json.load(f)
         cls.cell = next(c for c in cls.doc["cells"] if c["mode"] == "host")
@@ -281,7 +257,8 @@ class Host(unittest.TestCase):
         p.communicate(timeout=60)
         left = [q for q in ours() if q not in self.before]
         self.assertTrue(left, "SIGKILL of edgebench should have left its deployment (else this test proves nothing)")
-        r = eb("run", *SMALL, "--trials", "1", "--duration", "300ms", "--out", os.path.join(self.tmp.name, "next"))
+        r = eb("run", *SMALL, "--trials", "1", "--duration", "300ms", "--out", os.path.join(self.tmp.name, "next"),
+               timeout=600)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
         time.sleep(0.5)
         self.assertEqual([q for q in ours() if q not in self.before], [])

@@ -17,9 +17,8 @@ import tempfile
 import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, os.environ.get("EDGEBENCH_BUILD", "build"))
-EDGEBENCH = os.path.join(BUILD, "edgebench")
+from test_native import BUILD, EDGEBENCH, ROOT, eb
+
 STACK = sorted(glob.glob("/var/cache/edgebench/wasmcloud1-*/bin/eb-wasmcloud1"), key=os.path.getmtime)
 NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
 READY = bool(STACK) and os.access(NATS, os.X_OK) and os.path.exists(
@@ -29,10 +28,6 @@ SMALL = ["--runtime", "wasmcloud", "--mode", "lattice", "--workload", "http-hell
          "--duration", "900ms", "--rounds", "1", "--curve", "none", "--full-cold-trials", "0", "--start-timeout", "60s"]
 STAGES = ["nats_accepting", "wadm_ready", "host_heartbeat", "manifest_deployed", "scheduled", "provider_up"]
 NAMES = ("nats-server", "wasmcloud-host", "wadm", "eb-wasmcloud1", "http-server-pro")
-
-
-def eb(*args, timeout=900):
-    return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
 def stack_processes():
@@ -66,7 +61,7 @@ class Lattice(unittest.TestCase):
         cls.out = os.path.join(cls.tmp.name, "run")
         cls.before = stack_processes()
         cls.cache_before = provider_cache()
-        cls.result = eb("run", *SMALL, "--out", cls.out)
+        cls.result = eb("run", *SMALL, "--out", cls.out, timeout=900)
         with open(os.path.join(cls.out, "results.json")) as f:
             cls.doc = json.load(f)
         cls.cell = next(c for c in cls.doc["cells"] if c["mode"] == "lattice")
