@@ -2,9 +2,12 @@
  * cmd_compare: `edgebench compare DIR_A DIR_B [DIR...]`, runs set side by
  * side: machines (an edge box, a cloud VM, a laptop) or runtime versions.
  * Each later run is compared with the first: for every cell and series both
- * hold, the ratio of medians with a bootstrap CI over the two independent
- * sample sets (runs on different machines are not paired), flagged when the
- * CI excludes 1.0.  Fingerprints, configs, schema versions and missing
+ * hold, on the unit that repeats within a run (the trial: one cold start,
+ * one sustained round's median; a request is not a repeat), the ratio of
+ * the geometric means of the trial figures with Welch's t interval (the
+ * runs are independent, not paired), flagged when it has EB_MIN_PAIRS
+ * trials a side and the CI excludes 1.0.  A series with one value per run
+ * (no trials) is shown with its medians and no claim.  Fingerprints, configs, schema versions and missing
  * cells are shown plainly; nothing differing is compared silently.  The
  * result is Markdown on stdout (or --out FILE).
  */
@@ -24,7 +27,6 @@
 #include "textbuf.h"
 
 #define MAX_RUNS 8
-#define RESAMPLES 2000u
 
 /* A results directory's document, or NULL with a one-line reason. */
 static json_t *load_run(const char *dir, char *err, size_t cap)
@@ -144,13 +146,15 @@ static void config_diff(struct eb_buf *t, json_t **docs, char **dirs, int n)
 		eb_bprintf(t, "\nThe plans (config) are the same, the seed apart.\n");
 }
 
-static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *flagged)
+static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *flagged, int *compared)
 {
 	for (int r = 1; r < n; r++) {
-		eb_bprintf(t, "\n## %s against %s\n\nRatio of medians (%s / %s) with a 95%% bootstrap CI (%u resamples of each run's samples; "
-		       "the runs are independent, not paired). **bold**: the CI excludes 1.0.\n\n"
-		       "| runtime/mode | workload | series | n | median A | median B | unit | B/A | 95%% CI |\n|---|---|---|---:|---:|---:|---|---:|---|\n",
-		    dirs[r], dirs[0], dirs[r], dirs[0], RESAMPLES);
+		eb_bprintf(t, "\n## %s against %s\n\nB/A = %s / %s: the ratio of the geometric means of each run's per-trial figures (a trial's "
+		       "median: one cold start, one sustained round), with Welch's 95%% t interval on their logarithms (the runs are independent, "
+		       "not paired; the interval covers trial-to-trial variation within each run, so a drift of the machine between the runs "
+		       "shows as a difference). A claim needs %d trials a side. **bold**: the CI excludes 1.0. Medians are of every sample.\n\n"
+		       "| runtime/mode | workload | series | trials | samples | median A | median B | unit | B/A | 95%% CI |\n|---|---|---|---:|---:|---:|---:|---|---:|---|\n",
+		    dirs[r], dirs[0], dirs[r], dirs[0], EB_MIN_PAIRS);
 		size_t i;
 		json_t *ca;
 		json_t *missing = json_array();
@@ -173,24 +177,42 @@ static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *fla
 			size_t j;
 			json_t *s;
 			json_array_foreach(json_object_get(ca, "series"), j, s) {
-				size_t na, nb;
 				const char *name = eb_jstr(s, "name"), *unit = eb_jstr(s, "unit");
+				json_t *sb = eb_find_series(cb, name);
+				if (!sb) {
+					json_array_append_new(missing, json_sprintf("%s: series %s not in %s", label, name, dirs[r]));
+					continue;
+				}
+				size_t na = 0, nb = 0, ta = 0, tb = 0;
 				double *a = eb_series_samples(ca, name, 1.0, &na), *b = eb_series_samples(cb, name, 1.0, &nb);
+				double *fa = eb_trial_figures(s, 50, &ta), *fb = eb_trial_figures(sb, 50, &tb);
 				struct eb_ratio q;
-				if (a && b && eb_ratio_of_medians(a, na, b, nb, 0x5eed ^ (uint64_t)(i * 131 + j), RESAMPLES, &q) == 0) {
+				if (a && b) {
 					double div = !strcmp(unit, "ns") ? 1e6 : !strcmp(unit, "bytes") ? 1048576.0 : 1;
 					const char *shown = !strcmp(unit, "ns") ? "ms" : !strcmp(unit, "bytes") ? "MiB" : unit;
-					int sig = q.ci_lo > 1.0 || q.ci_hi < 1.0;
-					*flagged += sig;
 					double ma = eb_median_inplace(a, na), mb = eb_median_inplace(b, nb);
-					eb_bprintf(t, "| %s/%s | %s | %s | %zu/%zu | %.4g | %.4g | %s | %s%.3f%s | %.3f\u2013%.3f |\n",
-					    eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"), name, na, nb,
-					    ma / div, mb / div, shown, sig ? "**" : "", q.ratio, sig ? "**" : "", q.ci_lo, q.ci_hi);
-				} else if (!b) {
-					json_array_append_new(missing, json_sprintf("%s: series %s not in %s", label, name, dirs[r]));
+					char rtxt[64] = "-", citxt[96] = "one value per run: no claim";
+					int sig = 0;
+					if (fa && fb && eb_unpaired_ratio(fa, ta, fb, tb, &q) == 0) {
+						sig = q.verdict == EB_VERDICT_ABOVE || q.verdict == EB_VERDICT_BELOW;
+						snprintf(rtxt, sizeof(rtxt), "%s%.3f%s", sig ? "**" : "", q.ratio, sig ? "**" : "");
+						if (q.verdict == EB_VERDICT_TOO_FEW)
+							snprintf(citxt, sizeof(citxt), "too few trials (%zu/%zu)", ta, tb);
+						else
+							snprintf(citxt, sizeof(citxt), "%.3f\u2013%.3f", q.ci_lo, q.ci_hi);
+					} else if (ma > 0) {
+						snprintf(rtxt, sizeof(rtxt), "%.3f", mb / ma);
+					}
+					*flagged += sig;
+					*compared += 1;
+					eb_bprintf(t, "| %s/%s | %s | %s | %zu/%zu | %zu/%zu | %.4g | %.4g | %s | %s | %s |\n",
+					    eb_jstr(ca, "runtime"), eb_jstr(ca, "mode"), eb_jstr(ca, "workload"), name, ta, tb, na, nb,
+					    ma / div, mb / div, shown, rtxt, citxt);
 				}
 				free(a);
 				free(b);
+				free(fa);
+				free(fb);
 			}
 		}
 		json_t *cb;
@@ -210,7 +232,7 @@ static void ratios(struct eb_buf *t, json_t **docs, char **dirs, int n, int *fla
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: edgebench compare [--out FILE] RESULTS_DIR_A RESULTS_DIR_B [RESULTS_DIR...]\n"
-		   "  each later run against the first: ratio of medians per cell and series with a 95%% bootstrap CI,\n"
+		   "  each later run against the first: per cell and series, the ratio over the runs' trials with a 95%% Welch t interval,\n"
 		   "  the runs' fingerprints and config differences side by side; Markdown on stdout or to FILE\n");
 }
 
@@ -247,7 +269,7 @@ int eb_cmd_compare(int argc, char **argv)
 			goto done;
 		}
 	struct eb_buf t = { 0 };
-	int flagged = 0;
+	int flagged = 0, compared = 0;
 	eb_bprintf(&t, "# edgebench compare\n\n");
 	for (int r = 0; r < n; r++)
 		if (strcmp(eb_jstr(docs[r], "status"), "complete") != 0)
@@ -259,8 +281,8 @@ int eb_cmd_compare(int argc, char **argv)
 			    (long long)json_integer_value(json_object_get(docs[r], "schema_version")), dirs[r]);
 	fingerprints(&t, docs, dirs, n);
 	config_diff(&t, docs, dirs, n);
-	ratios(&t, docs, dirs, n, &flagged);
-	eb_bprintf(&t, "\n%d figure%s differ%s with a CI that excludes 1.0.\n", flagged, flagged == 1 ? "" : "s", flagged == 1 ? "s" : "");
+	ratios(&t, docs, dirs, n, &flagged, &compared);
+	eb_bprintf(&t, "\n%d of %d figures differ with a CI that excludes 1.0 (at 95%%, about 1 in 20 of figures that do not differ is flagged by chance).\n", flagged, compared);
 	if (t.failed) {
 		fprintf(stderr, "edgebench compare: out of memory\n");
 		rc = 1;

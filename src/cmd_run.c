@@ -50,7 +50,7 @@ static void run_usage(FILE *f)
 		"  --rounds N           the sustained run is split in N interleaved rounds (default 3)\n"
 		"  --order O            interleaved (default: trial i of every cell before trial i+1 of any,\n"
 		"                       shuffled per round) or sequential (every trial of a cell, then the next)\n"
-		"  --seed N             seed of the per-round shuffle and the bootstrap (default: new per run, recorded)\n"
+		"  --seed N             seed of the per-round shuffle (default: new per run, recorded)\n"
 		"  --baseline RT/MODE   what paired ratios compare with (default native/native)\n"
 		"  --noise-threshold P  mark rounds whose calibration is off its median by more than P%% (default 10)\n"
 		"  --curve P,P,...      latency curve: open loop at these %% of each server's closed-loop\n"
@@ -107,7 +107,6 @@ static int has_mode(const struct eb_runtime *rt, const char *mode)
 	return 0;
 }
 
-#define BOOTSTRAP_RESAMPLES 10000u
 #define OPT_RUNS_BASE 1000   /* getopt values of the per-workload --<x>-runs options */
 
 int eb_cmd_run(int argc, char **argv)
@@ -434,8 +433,8 @@ int eb_cmd_run(int argc, char **argv)
 	json_object_set_new(config, "order", json_string(eb_order_name(plan.order)));
 	json_object_set_new(config, "seed", json_string(seed_txt));   /* a string: JSON numbers lose 64-bit precision */
 	json_object_set_new(config, "baseline", json_string(baseline));
-	json_object_set_new(config, "bootstrap_resamples", json_integer(BOOTSTRAP_RESAMPLES));
-	json_object_set_new(config, "bootstrap_confidence", json_real(0.95));
+	json_object_set_new(config, "interval_method", json_string("student-t on log ratios"));
+	json_object_set_new(config, "interval_confidence", json_real(0.95));
 	json_object_set_new(config, "noise_threshold_pct", json_real(plan.noise_threshold * 100));
 	json_t *curve = json_array();
 	for (unsigned i = 0; i < plan.n_curve; i++)
@@ -574,7 +573,7 @@ int eb_cmd_run(int argc, char **argv)
 	uint64_t rxp, txp;
 	int have_counters = want_net && eb_netpath_counters(&net, &rxp, &txp) == 0;
 	eb_netpath_down(&net);
-	json_t *cmp = eb_compare_cells(res.cells, base_rt, base_mode, plan.seed, BOOTSTRAP_RESAMPLES);
+	json_t *cmp = eb_compare_cells(res.cells, base_rt, base_mode);
 	json_object_set_new(res.doc, "comparisons", cmp ? cmp : json_array());
 	if (have_counters) {
 		/* what crossed the pair: the proof that veth cells' traffic took it */
@@ -583,7 +582,7 @@ int eb_cmd_run(int argc, char **argv)
 		json_object_set_new(v, "server_side_tx_packets", json_integer((json_int_t)txp));
 	}
 	if (want_net) {
-		json_t *cc = eb_compare_conditions(res.cells, plan.seed, BOOTSTRAP_RESAMPLES);
+		json_t *cc = eb_compare_conditions(res.cells);
 		json_object_set_new(res.doc, "condition_comparisons", cc ? cc : json_array());
 	}
 	json_object_set_new(res.doc, "duration_seconds", json_real((double)(eb_now_ns() - t0) / 1e9));

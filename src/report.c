@@ -12,6 +12,7 @@
 #include "series.h"
 #include "svg.h"
 #include "report_html.h"
+#include "compare.h"
 #include "textbuf.h"
 #include "workload.h"
 
@@ -85,6 +86,37 @@ static const char *mode_cond(json_t *c, char *buf, size_t cap)
 	return buf;
 }
 
+/* The CI of a comparison as "lo–hi" (decimals as asked), or "none" when it has no interval. */
+static void fmt_ci(json_t *cmp, int decimals, char *out, size_t cap)
+{
+	json_t *ci = json_object_get(cmp, "ci95");
+	if (json_array_size(ci) != 2)
+		snprintf(out, cap, "none");
+	else
+		snprintf(out, cap, "%.*f\u2013%.*f", decimals, json_number_value(json_array_get(ci, 0)), decimals,
+			 json_number_value(json_array_get(ci, 1)));
+}
+
+/*
+ * What a comparison allows one to say, from its verdict (written by
+ * compare.c): "faster"/"slower" (or "more/less throughput" where higher is
+ * better) only when the evidence carries a claim, else the reason there is none.
+ */
+static const char *reading(json_t *cmp, int higher_better)
+{
+	const char *v = eb_jstr(cmp, "verdict");
+	double r = json_number_value(json_object_get(cmp, "ratio"));
+	if (!strcmp(v, "above") || !strcmp(v, "below"))
+		return higher_better ? (r > 1 ? "more throughput" : "less throughput") : (r > 1 ? "slower" : "faster");
+	return v[0] ? v : "no verdict";
+}
+
+static __attribute__((unused)) int claims(json_t *cmp)
+{
+	const char *v = eb_jstr(cmp, "verdict");
+	return !strcmp(v, "above") || !strcmp(v, "below");
+}
+
 /* The ok cell of rt/mode/wl on the default path (the other conditions have their own section). */
 static json_t *find_cell(json_t *cells, const char *rt, const char *mode, const char *wl)
 {
@@ -138,17 +170,18 @@ void eb_report_table(FILE *f, json_t *doc)
 	}
 	json_t *cmps = json_object_get(doc, "comparisons");
 	if (json_array_size(cmps))
-		fprintf(f, "\npaired ratios to %s (geometric mean over rounds, 95%% bootstrap CI):\n",
-			eb_jstr(json_object_get(doc, "config"), "baseline"));
+		fprintf(f, "\npaired ratios to %s (geometric mean over rounds, 95%% t interval; a verdict needs %d pairs):\n",
+			eb_jstr(json_object_get(doc, "config"), "baseline"), EB_MIN_PAIRS);
 	json_array_foreach(cmps, i, cell) {
-		json_t *ci = json_object_get(cell, "ci95");
-		fprintf(f, "%-10s %-9s %-10s %-40s %8.3fx  (%.3f..%.3f, %lld pairs)%s\n",
+		char ci[64];
+		const struct eb_series_def *def = eb_series_find(eb_jstr(cell, "series"), NULL, 0);
+		fmt_ci(cell, 3, ci, sizeof(ci));
+		fprintf(f, "%-10s %-9s %-10s %-40s %8.3fx  (%s, %lld pairs)  %s\n",
 			eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
 			eb_jstr(cell, "workload"), eb_jstr(cell, "series"),
-			json_number_value(json_object_get(cell, "ratio")), json_number_value(json_array_get(ci, 0)),
-			json_number_value(json_array_get(ci, 1)), (long long)json_integer_value(json_object_get(cell, "n_pairs")),
-			json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0
-				? "  no measurable difference" : "");
+			json_number_value(json_object_get(cell, "ratio")), ci,
+			(long long)json_integer_value(json_object_get(cell, "n_pairs")),
+			reading(cell, def && (def->flags & EB_SERIES_HIGHER_BETTER)));
 	}
 }
 
@@ -166,24 +199,17 @@ static json_t *find_comparison(json_t *doc, const char *rt, const char *mode, co
 	return NULL;
 }
 
-/* "1.02x (0.98–1.06)" */
+/* "1.02x (0.98–1.06)", or "1.02x (too few pairs)" */
 static void fmt_ratio(json_t *cmp, char *out, size_t cap)
 {
-	json_t *ci = json_object_get(cmp, "ci95");
 	double r = json_number_value(json_object_get(cmp, "ratio"));
-	double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
-	if (r >= 100)
-		snprintf(out, cap, "%.0fx (%.0f\u2013%.0f)", r, lo, hi);
-	else if (r >= 10)
-		snprintf(out, cap, "%.1fx (%.1f\u2013%.1f)", r, lo, hi);
+	int dec = r >= 100 ? 0 : r >= 10 ? 1 : 2;
+	char ci[64];
+	fmt_ci(cmp, dec, ci, sizeof(ci));
+	if (!strcmp(eb_jstr(cmp, "verdict"), "too few pairs"))
+		snprintf(out, cap, "%.*fx (too few pairs)", dec, r);
 	else
-		snprintf(out, cap, "%.2fx (%.2f\u2013%.2f)", r, lo, hi);
-}
-
-static int ci_contains_one(json_t *cmp)
-{
-	json_t *ci = json_object_get(cmp, "ci95");
-	return json_number_value(json_array_get(ci, 0)) <= 1.0 && json_number_value(json_array_get(ci, 1)) >= 1.0;
+		snprintf(out, cap, "%.*fx (%s)", dec, r, ci);
 }
 
 /* "runtime/mode" of a cell, with its network condition when not the default. */
@@ -346,7 +372,7 @@ static void section_glance(struct eb_buf *b, json_t *doc)
 			const struct eb_glance_col *col = &eb_glance[g];
 			json_t *c = find_cell(cells, rt, mode, col->workload);
 			double v = c ? series_median(c, col->series) : -1;
-			char txt[96] = "-", r[64] = "";
+			char txt[200] = "-", r[96] = "";
 			if (v >= 0) {
 				any = 1;
 				snprintf(txt, sizeof(txt), "%.*f", col->decimals, v / col->divisor);
@@ -404,27 +430,23 @@ static void section_comparisons(struct eb_buf *b, json_t *doc)
 		return;
 	}
 	const char *order = eb_jstr(json_object_get(doc, "config"), "order");
-	eb_bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI by bootstrap over the pairs (seeded). Above 1 means more time, or more requests per second for throughput; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
+	eb_bprintf(b, "Ratio = geometric mean over rounds of (runtime's trial / baseline's trial in the same round); 95%% CI: Student's t interval on the log ratios (see docs/statistics.md). Above 1 means more time, or more requests per second for throughput. A verdict needs %d pairs; with %d or fewer, the interval is widened to hold every paired ratio; \"no measurable difference\" means the CI includes 1.0.%s\n\n"
 		   "| workload | series | runtime/mode | vs | ratio | 95%% CI | pairs | reading |\n|---|---|---|---|---:|---|---:|---|\n",
-		order && !strcmp(order, "sequential") ? " **This run was sequential: pairs did not run next to each other, so drift is not cancelled.**" : "");
+		EB_MIN_PAIRS, EB_WIDEN_MAX, order && !strcmp(order, "sequential") ? " **This run was sequential: pairs did not run next to each other, so drift is not cancelled.**" : "");
 	size_t i;
 	json_t *c;
 	json_array_foreach(cmps, i, c) {
-		json_t *ci = json_object_get(c, "ci95");
 		const char *series = eb_jstr(c, "series");
 		const struct eb_series_def *def = eb_series_find(series, NULL, 0);
 		double r = json_number_value(json_object_get(c, "ratio"));
-		int higher = def && (def->flags & EB_SERIES_HIGHER_BETTER);
-		const char *reading = ci_contains_one(c) ? "no measurable difference"
-				      : higher ? (r > 1 ? "more throughput" : "less throughput")
-				      : (r > 1 ? "slower" : "faster");
-		char mbuf[96];
-		eb_bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n",
+		char mbuf[96], ci[64];
+		fmt_ci(c, 3, ci, sizeof(ci));
+		eb_bprintf(b, "| %s | %s | %s/%s | %s | %.3f | %s | %lld | %s |\n",
 			eb_jstr(c, "workload"), series,
 			eb_jstr(c, "runtime"), mode_cond(c, mbuf, sizeof(mbuf)),
-			eb_jstr(c, "baseline"), r,
-			json_number_value(json_array_get(ci, 0)), json_number_value(json_array_get(ci, 1)),
-			(long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
+			eb_jstr(c, "baseline"), r, ci,
+			(long long)json_integer_value(json_object_get(c, "n_pairs")),
+			reading(c, def && (def->flags & EB_SERIES_HIGHER_BETTER)));
 	}
 }
 
@@ -778,7 +800,7 @@ static int section_network(struct eb_buf *b, json_t *doc, const char *dir, char 
 	if (!json_array_size(cc))
 		return 0;
 	eb_bprintf(b, "\nPaired differences between conditions: the geometric mean over rounds of (trial under the condition / the same "
-		   "cell's trial of the same round under the reference), 95%% bootstrap CI; p50/p99 are each round's percentiles of the "
+		   "cell's trial of the same round under the reference), 95%% t interval on the log ratios; p50/p99 are each round's percentiles of the "
 		   "sustained keep-alive latencies; n = pairs.\n\n"
 		   "| runtime/mode | comparison | condition | reference | figure | ratio | 95%% CI | n | reading |\n|---|---|---|---|---|---:|---|---:|---|\n");
 	struct eb_svg_interval iv[FIG_ROWS];
@@ -789,11 +811,13 @@ static int section_network(struct eb_buf *b, json_t *doc, const char *dir, char 
 		double r = json_number_value(json_object_get(c, "ratio")), lo = json_number_value(json_array_get(ci, 0)),
 		       hi = json_number_value(json_array_get(ci, 1));
 		int tput = !strcmp(eb_jstr(c, "series"), "sustained_keepalive_throughput");
-		const char *reading = lo <= 1.0 && hi >= 1.0 ? "no measurable difference" :
-				      tput ? (r > 1 ? "more throughput" : "less throughput") : (r > 1 ? "slower" : "faster");
-		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %.3f | %.3f\u2013%.3f | %lld | %s |\n", eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
-			   eb_jstr(c, "comparison"), eb_jstr(c, "condition"), eb_jstr(c, "reference"), eb_jstr(c, "figure"), r, lo, hi,
-			   (long long)json_integer_value(json_object_get(c, "n_pairs")), reading);
+		char cis[64];
+		fmt_ci(c, 3, cis, sizeof(cis));
+		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %.3f | %s | %lld | %s |\n", eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
+			   eb_jstr(c, "comparison"), eb_jstr(c, "condition"), eb_jstr(c, "reference"), eb_jstr(c, "figure"), r, cis,
+			   (long long)json_integer_value(json_object_get(c, "n_pairs")), reading(c, tput));
+		if (json_array_size(ci) != 2)
+			continue;
 		if (n < FIG_ROWS) {
 			snprintf(labels[n], sizeof(labels[n]), "%s %s: %s", eb_jstr(c, "runtime"),
 				 !strcmp(eb_jstr(c, "comparison"), "veth vs loopback") ? (strstr(eb_jstr(c, "condition"), "on") ? "veth/lo fw" : "veth/lo")
@@ -812,7 +836,7 @@ static int section_network(struct eb_buf *b, json_t *doc, const char *dir, char 
 	if (rc == 0)
 		rc = emit_figure(b, dir, "http-hello_network_conditions.svg", &svg, "network conditions, paired ratios",
 				 "each row one cell and figure: veth/lo = veth over loopback, fw = firewall on over off (on the named path); "
-				 "dot: geometric mean of the per-round ratios, whiskers: 95% bootstrap CI, n = rounds paired. "
+				 "dot: geometric mean of the per-round ratios, whiskers: 95% t interval, n = rounds paired. "
 				 "Above 1: slower (for throughput: more requests per second).", err, errcap);
 	eb_buf_free(&svg);
 	return rc == -EINVAL ? 0 : rc;
@@ -974,7 +998,7 @@ static int figure_ratios(struct eb_buf *b, json_t *doc, const char *wl, const st
 	snprintf(file, sizeof(file), "%s_%s_ratio.svg", wl, d->name);
 	snprintf(ref, sizeof(ref), "%s = 1", base);
 	snprintf(cap, sizeof(cap), "%s: geometric mean of the per-round ratios to %s (each trial against the baseline's trial of the "
-		 "same round), with its 95%% bootstrap CI as the whiskers; n = pairs. %s", d->description, base,
+		 "same round), with its 95%% t interval as the whiskers; n = pairs. %s", d->description, base,
 		 d->flags & EB_SERIES_HIGHER_BETTER ? "Above 1: more requests per second than the baseline." : "Above 1: slower than the baseline.");
 	struct eb_svg_axis ax = { .title = title, .unit = "ratio", .log = 1, .ref = 1.0, .ref_label = ref };
 	struct eb_buf svg = { 0 };
@@ -1246,6 +1270,34 @@ static const struct exporter {
 	{ "results.csv", render_csv },
 };
 
+/*
+ * The comparisons are recomputed from the cells' samples, never read from
+ * the document: a run written by an older edgebench (whose intervals were
+ * percentile bootstraps) is reported with today's method.
+ */
+static void recompute_comparisons(json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells");
+	const char *base = eb_jstr(json_object_get(doc, "config"), "baseline");
+	char rt[80] = "native", mode[80] = "native";
+	const char *slash = strchr(base, '/');
+	if (slash && slash - base < (long)sizeof(rt) && strlen(slash + 1) < sizeof(mode)) {
+		memcpy(rt, base, (size_t)(slash - base));
+		rt[slash - base] = 0;
+		snprintf(mode, sizeof(mode), "%s", slash + 1);
+	}
+	if (!json_object_get(doc, "comparisons"))
+		return;   /* schema 1: no rounds, nothing pairs */
+	json_t *cmp = eb_compare_cells(cells, rt, mode);
+	if (cmp)
+		json_object_set_new(doc, "comparisons", cmp);
+	if (json_object_get(doc, "condition_comparisons")) {
+		json_t *cc = eb_compare_conditions(cells);
+		if (cc)
+			json_object_set_new(doc, "condition_comparisons", cc);
+	}
+}
+
 int eb_report_write(const char *dir, char *err, size_t errcap)
 {
 	char path[1200];
@@ -1263,6 +1315,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		json_decref(doc);
 		return -EINVAL;
 	}
+	recompute_comparisons(doc);
 	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
 	eb_bprintf(&b, "# edgebench report\n\n");

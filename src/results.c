@@ -170,6 +170,16 @@ void eb_results_close(struct eb_results *r)
 	r->cells = r->doc = NULL;
 }
 
+json_t *eb_find_series(json_t *cell, const char *name)
+{
+	size_t j;
+	json_t *s;
+	json_array_foreach(json_object_get(cell, "series"), j, s)
+		if (!strcmp(eb_jstr(s, "name"), name))
+			return s;
+	return NULL;
+}
+
 double *eb_series_samples(json_t *cell, const char *name, double div, size_t *n)
 {
 	size_t j;

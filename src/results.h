@@ -74,6 +74,9 @@ static inline const char *eb_jstr(const json_t *obj, const char *key)
 	return eb_jsv(json_object_get(obj, key));
 }
 
+/* The series object of a cell called name (borrowed), or NULL. */
+json_t *eb_find_series(json_t *cell, const char *name);
+
 /*
  * The samples of a cell's series called name, each divided by div, in a
  * malloc'd array of *n (the caller frees); NULL when the series is absent,

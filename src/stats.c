@@ -4,6 +4,7 @@
  */
 #include "stats.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -63,19 +64,103 @@ int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 	out->p90 = eb_percentile(s, n, 90);
 	out->p99 = eb_percentile(s, n, 99);
 	out->p999 = eb_percentile(s, n, 99.9);
-	if (n >= 6) {
-		/* ranks (1-based) n/2 -+ 1.96*sqrt(n)/2, rounded outwards */
-		double half = 1.959964 * sqrt((double)n) / 2.0;
-		long lo = (long)floor((double)n / 2.0 - half);
-		long hi = (long)ceil((double)n / 2.0 + half + 1.0);
-		if (lo < 1)
-			lo = 1;
-		if (hi > (long)n)
-			hi = (long)n;
+	size_t lo, hi;
+	if (eb_median_ci_ranks(n, &lo, &hi) == 0) {
 		out->median_ci_lo = s[lo - 1];
 		out->median_ci_hi = s[hi - 1];
 		out->has_ci = 1;
 	}
 	free(s);
+	return 0;
+}
+
+/*
+ * The regularised incomplete beta function I_x(a, b), by the continued
+ * fraction of Numerical Recipes (Lentz's method), switched to the symmetric
+ * form where it converges fastest.
+ */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double qab = a + b, qap = a + 1, qam = a - 1;
+	double c = 1, d = 1 - qab * x / qap;
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double h = d;
+	for (int m = 1; m <= 400; m++) {
+		double m2 = 2.0 * m;
+		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+static double beta_inc(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	double front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+double eb_t_cdf(double t, double df)
+{
+	double tail = 0.5 * beta_inc(df / 2, 0.5, df / (df + t * t));
+	return t >= 0 ? 1 - tail : tail;
+}
+
+double eb_t_quantile(double p, double df)
+{
+	assert(p > 0 && p < 1 && df > 0);
+	if (p < 0.5)
+		return -eb_t_quantile(1 - p, df);
+	double lo = 0, hi = 1;
+	while (eb_t_cdf(hi, df) < p)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = 0.5 * (lo + hi);
+		if (eb_t_cdf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}
+
+int eb_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
+{
+	/* P(B <= j) for B ~ Binomial(n, 1/2), summed in log space (n may be 10^6) */
+	double lp = -(double)n * log(2.0), cdf = exp(lp);
+	if (n == 0 || cdf > 0.025)
+		return -1;
+	size_t k = 1;   /* x_(k) .. x_(n+1-k) covers 1 - 2 P(B <= k-1) */
+	for (size_t j = 0; j + 1 < n; j++) {
+		double next = lp + log((double)(n - j)) - log((double)(j + 1));
+		if (cdf + exp(next) > 0.025)
+			break;
+		lp = next;
+		cdf += exp(next);
+		k = j + 2;
+	}
+	*lo = k;
+	*hi = n + 1 - k;
 	return 0;
 }

@@ -3,10 +3,11 @@
  * here from the kept samples, never typed in.
  *
  * Percentiles use linear interpolation between closest ranks (the "type 7"
- * definition, numpy's default), so p50 of an even count is the mean of the
- * two middle samples.  The 95% confidence interval of the median is the
- * distribution-free order-statistic interval (binomial, normal
- * approximation), reported only when n >= 6.
+ * definition, numpy's default and Python's statistics.quantiles(...,
+ * method="inclusive")), so p50 of an even count is the mean of the two middle
+ * samples.  The 95% confidence interval of the median is the
+ * distribution-free order-statistic interval with exact binomial ranks
+ * (coverage >= 95%), which exists only when n >= 6.
  */
 #ifndef EB_STATS_H
 #define EB_STATS_H
@@ -37,5 +38,19 @@ double eb_percentile(const double *sorted, size_t n, double p);
  */
 __attribute__((warn_unused_result))
 int eb_summarize(const double *samples, size_t n, struct eb_summary *out);
+
+/*
+ * The 1-based ranks lo..hi of the sorted samples that bound the median's
+ * distribution-free 95% interval: the narrowest symmetric pair with
+ * P(Binomial(n, 1/2) <= lo - 1) <= 2.5% (so the coverage, 1 - 2 of that,
+ * is at least 95%).  0, or -1 when n < 6 (no pair of ranks reaches 95%).
+ */
+int eb_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+
+/* Student's t distribution with df (> 0, not necessarily whole) degrees of freedom: P(T <= t). */
+double eb_t_cdf(double t, double df);
+
+/* Its quantile: the t with P(T <= t) = p, 0 < p < 1 (e.g. p = 0.975 for a 95% interval). */
+double eb_t_quantile(double p, double df);
 
 #endif

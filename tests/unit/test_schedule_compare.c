@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -85,33 +86,44 @@ static void test_paired_ratio_cancels_drift(void **state)
 		x[i] = 1.05 * 700e6 * drift;
 	}
 	struct eb_ratio r;
-	assert_int_equal(eb_paired_ratio(x, base, 10, 7, 2000, &r), 0);
+	assert_int_equal(eb_paired_ratio(x, base, 10, &r), 0);
 	assert_int_equal(r.n_pairs, 10);
 	assert_float_equal(r.ratio, 1.05, 1e-9);
 	assert_float_equal(r.ci_lo, 1.05, 1e-9);
 	assert_float_equal(r.ci_hi, 1.05, 1e-9);
 }
 
-/* Noise without an effect: the CI holds 1.0; is symmetric in A/B; is reproducible. */
+/* Noise without an effect: the CI holds 1.0; is symmetric in A/B; is the t interval computed by hand. */
 static void test_paired_ratio_ci(void **state)
 {
 	(void)state;
 	double a[8] = { 100, 104, 98, 101, 97, 103, 99, 102 };
 	double b[8] = { 101, 99, 103, 98, 100, 102, 97, 104 };
-	struct eb_ratio r1, r2, inv;
-	assert_int_equal(eb_paired_ratio(a, b, 8, 11, 5000, &r1), 0);
-	assert_int_equal(eb_paired_ratio(a, b, 8, 11, 5000, &r2), 0);
-	assert_memory_equal(&r1, &r2, sizeof(r1));
+	struct eb_ratio r1, inv;
+	assert_int_equal(eb_paired_ratio(a, b, 8, &r1), 0);
 	assert_true(r1.ci_lo < 1.0 && r1.ci_hi > 1.0);
 	assert_true(r1.ci_lo < r1.ratio && r1.ratio < r1.ci_hi);
-	assert_int_equal(eb_paired_ratio(b, a, 8, 11, 5000, &inv), 0);
+	assert_int_equal(r1.verdict, EB_VERDICT_SAME);
+	assert_string_equal(eb_verdict_name(r1.verdict), "no measurable difference");
+	/* by hand: mean and sd of the log ratios, t(0.975, 7) = 2.364624 */
+	double m = 0, v = 0, l[8];
+	for (int i = 0; i < 8; i++)
+		m += (l[i] = log(a[i] / b[i])) / 8;
+	for (int i = 0; i < 8; i++)
+		v += (l[i] - m) * (l[i] - m) / 7;
+	assert_float_equal(r1.ratio, exp(m), 1e-12);
+	assert_float_equal(r1.ci_hi, exp(m + 2.364624 * sqrt(v / 8)), 1e-6);
+	assert_float_equal(r1.ci_lo, exp(m - 2.364624 * sqrt(v / 8)), 1e-6);
+	assert_int_equal(eb_paired_ratio(b, a, 8, &inv), 0);
 	assert_float_equal(inv.ratio, 1.0 / r1.ratio, 1e-12);
-	/* one pair: no interval */
-	assert_int_equal(eb_paired_ratio(a, b, 1, 11, 5000, &r1), 0);
-	assert_float_equal(r1.ci_lo, r1.ci_hi, 0);
+	assert_float_equal(inv.ci_lo, 1.0 / r1.ci_hi, 1e-12);
+	/* one pair: no interval, no verdict */
+	assert_int_equal(eb_paired_ratio(a, b, 1, &r1), 0);
+	assert_false(r1.has_ci);
+	assert_int_equal(r1.verdict, EB_VERDICT_TOO_FEW);
 	double bad[2] = { 1, 0 };
-	assert_int_equal(eb_paired_ratio(bad, a, 2, 1, 10, &r1), -EINVAL);
-	assert_int_equal(eb_paired_ratio(a, b, 0, 1, 10, &r1), -EINVAL);
+	assert_int_equal(eb_paired_ratio(bad, a, 2, &r1), -EINVAL);
+	assert_int_equal(eb_paired_ratio(a, b, 0, &r1), -EINVAL);
 }
 
 static json_t *cell(const char *rt, const char *mode, const char *wl, const char *status, json_t *series)
@@ -139,7 +151,7 @@ static void test_compare_cells_pairs_by_trial(void **state)
 	/* a failed cell is not compared */
 	json_array_append_new(cells, cell("node", "default", "cpu-hash", "failed", json_pack("[{s:s, s:[f], s:[i]}]",
 		"name", "compute", "samples", 1.0, "trials", 0)));
-	json_t *cmp = eb_compare_cells(cells, "native", "native", 3, 1000);
+	json_t *cmp = eb_compare_cells(cells, "native", "native");
 	assert_non_null(cmp);
 	assert_int_equal(json_array_size(cmp), 2);
 	json_t *d = json_array_get(cmp, 0);
@@ -151,33 +163,53 @@ static void test_compare_cells_pairs_by_trial(void **state)
 	assert_string_equal(json_string_value(json_object_get(g, "series")), "sustained_keepalive_throughput");
 	assert_int_equal(json_integer_value(json_object_get(g, "n_pairs")), 2);
 	assert_float_equal(json_number_value(json_object_get(g, "ratio")), sqrt(0.5 * 0.25), 1e-9);   /* 10/20, 5/20 */
+	/* two pairs: an interval, but no verdict */
+	assert_string_equal(json_string_value(json_object_get(g, "verdict")), "too few pairs");
+	assert_string_equal(json_string_value(json_object_get(d, "verdict")), "above");
 	json_decref(cmp);
 	/* no baseline: nothing to say */
-	cmp = eb_compare_cells(cells, "wasmtime", "aot", 3, 1000);
+	cmp = eb_compare_cells(cells, "wasmtime", "aot");
 	assert_int_equal(json_array_size(cmp), 0);
 	json_decref(cmp);
 	json_decref(cells);
 }
 
-/* Unpaired runs: a ratio of medians, resampled set by set. */
-static void test_ratio_of_medians(void **state)
+/* Unpaired runs: the ratio of geometric means with Welch's interval; the trials of a series as the unit. */
+static void test_unpaired_ratio(void **state)
 {
 	(void)state;
-	double a[40], b[40];
-	for (int i = 0; i < 40; i++)
-		a[i] = 100 + (i * 37) % 23;          /* 100..122, spread */
-	for (int i = 0; i < 40; i++)
-		b[i] = 2 * a[(i * 7) % 40];          /* the same values doubled, in another order */
+	double a[6] = { 100, 110, 95, 105, 102, 98 }, b[6];
+	for (int i = 0; i < 6; i++)
+		b[i] = 2 * a[(i * 5) % 6];          /* the same values doubled, in another order */
 	struct eb_ratio r;
-	assert_int_equal(eb_ratio_of_medians(a, 40, b, 40, 9, 2000, &r), 0);
+	assert_int_equal(eb_unpaired_ratio(a, 6, b, 6, &r), 0);
 	assert_float_equal(r.ratio, 2.0, 1e-12);
-	assert_true(r.ci_lo <= 2.0 && r.ci_hi >= 2.0 && r.ci_lo > 1.5);
-	assert_int_equal(eb_ratio_of_medians(a, 40, a, 40, 9, 2000, &r), 0);
+	assert_true(r.ci_lo < 2.0 && r.ci_hi > 2.0 && r.ci_lo > 1.5);
+	assert_int_equal(r.verdict, EB_VERDICT_ABOVE);
+	assert_int_equal(eb_unpaired_ratio(a, 6, a, 6, &r), 0);
 	assert_float_equal(r.ratio, 1.0, 1e-12);
-	assert_true(r.ci_lo <= 1.0 && r.ci_hi >= 1.0 && r.ci_hi - r.ci_lo > 0);
+	assert_int_equal(r.verdict, EB_VERDICT_SAME);
+	/* one value a side: a ratio, never a claim */
+	assert_int_equal(eb_unpaired_ratio(a, 1, b, 1, &r), 0);
+	assert_false(r.has_ci);
+	assert_int_equal(r.verdict, EB_VERDICT_TOO_FEW);
 	double zero[2] = { 0, 0 };
-	assert_int_equal(eb_ratio_of_medians(zero, 2, a, 40, 9, 10, &r), -EINVAL);
-	assert_int_equal(eb_ratio_of_medians(a, 0, a, 40, 9, 10, &r), -EINVAL);
+	assert_int_equal(eb_unpaired_ratio(zero, 2, a, 6, &r), -EINVAL);
+	assert_int_equal(eb_unpaired_ratio(a, 0, a, 6, &r), -EINVAL);
+	/* trial figures: the median of each trial, in trial order, whatever the sample order */
+	json_t *s = json_pack("{s:[f,f,f,f,f], s:[i,i,i,i,i]}", "samples", 5.0, 1.0, 3.0, 2.0, 9.0, "trials", 1, 0, 1, 0, 4);
+	size_t n;
+	double *f = eb_trial_figures(s, 50, &n);
+	assert_int_equal(n, 3);
+	assert_float_equal(f[0], 1.5, 0);
+	assert_float_equal(f[1], 4.0, 0);
+	assert_float_equal(f[2], 9.0, 0);
+	free(f);
+	json_decref(s);
+	s = json_pack("{s:[f,f]}", "samples", 1.0, 2.0);
+	assert_null(eb_trial_figures(s, 50, &n));
+	assert_int_equal(n, 0);
+	json_decref(s);
 }
 
 static void test_catalogue(void **state)
@@ -214,7 +246,7 @@ int main(void)
 		cmocka_unit_test(test_paired_ratio_cancels_drift),
 		cmocka_unit_test(test_paired_ratio_ci),
 		cmocka_unit_test(test_compare_cells_pairs_by_trial),
-		cmocka_unit_test(test_ratio_of_medians),
+		cmocka_unit_test(test_unpaired_ratio),
 		cmocka_unit_test(test_catalogue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
