@@ -7,6 +7,7 @@ line, and nothing of ours outlives a run, including after SIGINT.
 """
 import hashlib
 import json
+import math
 import os
 import signal
 import socket
@@ -502,8 +503,59 @@ class DensitySweep(unittest.TestCase):
         self.assertIn("bad value 'lots' for --density-budget", r.stderr)
 
 
+def synthetic_run(path, seed, sizes, noise, big=0):
+    """A results directory of one synthetic run: per size n and noise shape, many
+    cells whose cold_start has n trials drawn from one distribution (no effect
+    between runs), plus one cell with a one-value series, plus (big > 0) a
+    latency series of `big` samples over 3 rounds."""
+    import random
+    rnd = random.Random(seed)
+    cells = []
+    for n in sizes:
+        for k in range(200):
+            v = [(1 + 0.1 * rnd.gauss(0, 1)) if noise == "normal" else math.exp(0.5 * rnd.gauss(0, 1)) for _ in range(n)]
+            cells.append({"runtime": f"rt{k}", "mode": f"n{n}", "workload": "http-hello", "status": "ok",
+                          "network": "", "firewall": "",
+                          "series": [{"name": "cold_start", "unit": "ns", "samples": [x * 1e8 for x in v],
+                                      "trials": list(range(n))}]})
+    one = [{"name": "warm_latency", "unit": "ns", "samples": [1e5 * (1.5 if seed % 2 else 1.0)]}]
+    if big:
+        one.append({"name": "sustained_keepalive_latency", "unit": "ns",
+                    "samples": [1e5 + rnd.random() * 1e4 for _ in range(big)], "trials": [i % 3 for i in range(big)]})
+    cells.append({"runtime": "native", "mode": "native", "workload": "http-hello", "status": "ok",
+                  "network": "", "firewall": "", "series": one})
+    os.makedirs(path)
+    with open(os.path.join(path, "results.json"), "w") as f:
+        json.dump({"schema_version": 2, "status": "complete", "config": {"seed": str(seed)},
+                   "fingerprint": {}, "cells": cells}, f)
+
+
 class Compare(unittest.TestCase):
     """Two runs side by side, and what compare refuses."""
+
+    def test_same_distribution_is_rarely_flagged(self):
+        """Two runs drawn from the same distribution: at most 8% of cells flagged
+        at n = 3, 5, 10, 20, normal and log-normal noise; never from one value a
+        side; 200,000-sample series compared in under 20 s."""
+        with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
+            for noise in ("normal", "lognormal"):
+                a, b = os.path.join(d, noise + "a"), os.path.join(d, noise + "b")
+                synthetic_run(a, 1, (3, 5, 10, 20), noise, big=200000 if noise == "normal" else 0)
+                synthetic_run(b, 2, (3, 5, 10, 20), noise, big=200000 if noise == "normal" else 0)
+                t0 = time.monotonic()
+                r = eb("compare", a, b)
+                took = time.monotonic() - t0
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertLess(took, 20, "compare of 200,000-sample series took %.1f s" % took)
+                rows = [[c.strip() for c in l.strip("|").split("|")] for l in r.stdout.splitlines() if l.startswith("| rt")]
+                for n in (3, 5, 10, 20):
+                    mine = [c for c in rows if c[0].endswith(f"/n{n}")]
+                    self.assertEqual(len(mine), 200)
+                    flagged = sum(c[8].startswith("**") for c in mine)
+                    self.assertLessEqual(flagged, 16, f"{noise}, n={n}: {flagged} of 200 flagged")
+                one = next(l for l in r.stdout.splitlines() if l.startswith("| native/native | http-hello | warm_latency |"))
+                self.assertIn("one value per run: no claim", one)
+                self.assertNotIn("**", one)
 
     def test_two_runs_and_bad_input(self):
         with tempfile.TemporaryDirectory(prefix="edgebench-e2e-") as d:
@@ -517,9 +569,10 @@ class Compare(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             row = next(l for l in r.stdout.splitlines() if l.startswith("| native/native | hello | run |"))
             cells = [c.strip() for c in row.strip("|").split("|")]
-            self.assertEqual(cells[3], "8/10")
-            ratio = float(cells[7].strip("*"))
-            lo, hi = (float(x) for x in cells[8].split("–"))
+            self.assertEqual(cells[3], "8/10")     # trials: the unit that repeats
+            self.assertEqual(cells[4], "8/10")     # samples
+            ratio = float(cells[8].strip("*"))
+            lo, hi = (float(x) for x in cells[9].split("–"))
             self.assertTrue(lo <= ratio <= hi, row)
             self.assertIn('`runs`: {"cpu-hash":10,"hello":8} in', r.stdout)     # the plans differ, said plainly
             self.assertIn("| edgebench_commit |", r.stdout)
