@@ -290,8 +290,7 @@ void eb_ratio_to_json(json_t *o, const struct eb_ratio *r)
 	json_object_set_new(o, "verdict", json_string(eb_verdict_name(r->verdict)));
 }
 
-/* Paired ratio of series sx over sb on their trials' percentile pct; 0, or -1 when nothing pairs. */
-static int series_ratio(json_t *sx, json_t *sb, double pct, struct eb_ratio *r)
+int eb_series_ratio(json_t *sx, json_t *sb, double pct, struct eb_ratio *r)
 {
 	double *mx, *mb;
 	size_t n;
@@ -330,7 +329,7 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 			const char *name = eb_jstr(s, "name");
 			const struct eb_series_def *def = eb_series_find(name, NULL, 0);
 			struct eb_ratio r;
-			if (!def || !(def->flags & EB_SERIES_PAIRED) || series_ratio(s, eb_find_series(base, name), 50, &r) < 0)
+			if (!def || !(def->flags & EB_SERIES_PAIRED) || eb_series_ratio(s, eb_find_series(base, name), 50, &r) < 0)
 				continue;
 			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "workload", wl, "series", name, "runtime", rt,
 					      "mode", mode, "baseline", baseline);
@@ -383,7 +382,7 @@ json_t *eb_compare_conditions(json_t *cells)
 				continue;
 			for (size_t f = 0; f < sizeof(cond_figures) / sizeof(cond_figures[0]); f++) {
 				struct eb_ratio r;
-				if (series_ratio(eb_find_series(cell, cond_figures[f].series), eb_find_series(b, cond_figures[f].series),
+				if (eb_series_ratio(eb_find_series(cell, cond_figures[f].series), eb_find_series(b, cond_figures[f].series),
 						 cond_figures[f].pct, &r) < 0)
 					continue;
 				char a_cond[64], b_cond[64];

@@ -58,6 +58,12 @@ const char *eb_verdict_name(enum eb_verdict v);
 __attribute__((warn_unused_result))
 int eb_paired_ratio(const double *x, const double *base, size_t n, struct eb_ratio *out);
 
+/*
+ * Paired ratio of series sx over series sb (of two cells of one run), each
+ * trial's percentile pct paired by trial index.  0, or -1 when no trial pairs.
+ */
+int eb_series_ratio(json_t *sx, json_t *sb, double pct, struct eb_ratio *r);
+
 /* Set o's "ratio", "ci95" ([lo, hi] or null), "n_pairs" and "verdict" from r. */
 void eb_ratio_to_json(json_t *o, const struct eb_ratio *r);
 

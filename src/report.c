@@ -13,6 +13,7 @@
 #include "svg.h"
 #include "report_html.h"
 #include "compare.h"
+#include "verdict.h"
 #include "textbuf.h"
 #include "workload.h"
 
@@ -242,6 +243,30 @@ static int emit_figure(struct eb_buf *md, const char *dir, const char *file, con
 	return 0;
 }
 
+
+/*
+ * What this run says, first: per question a user brings, the best
+ * runtime/mode and the runner-up with the paired evidence between them
+ * (verdict.c), never typed in.
+ */
+static void section_verdicts(struct eb_buf *b, json_t *doc)
+{
+	json_t *v = eb_verdicts(doc);
+	if (!json_array_size(v)) {
+		json_decref(v);
+		return;
+	}
+	eb_bprintf(b, "## What this run says\n\nFor each question, the best runtime/mode and the runner-up. Where a figure repeats "
+		   "by round, \"ahead\" is said only when the paired ratio's 95%% interval excludes 1.0 with at least %d pairs "
+		   "(docs/statistics.md); otherwise the line says why it cannot tell. Default network path; cells that failed are not ranked.\n\n"
+		   "| question | figure | what the evidence says |\n|---|---|---|\n", EB_MIN_PAIRS);
+	size_t i;
+	json_t *q;
+	json_array_foreach(v, i, q)
+		eb_bprintf(b, "| %s | %s | %s |\n", eb_jstr(q, "question"), eb_jstr(q, "figure"), eb_jstr(q, "says"));
+	eb_bprintf(b, "\n");
+	json_decref(v);
+}
 
 static void section_environment(struct eb_buf *b, json_t *doc)
 {
@@ -1324,7 +1349,8 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	if (json_integer_value(ver) < EB_SCHEMA_VERSION)
 		eb_bprintf(&b, "*Results schema %lld: written by an older edgebench, which ran cells one after another; no schedule, calibration or paired comparisons.*\n\n",
 			(long long)json_integer_value(ver));
-	eb_bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI of a median is from order statistics; ratios are paired by round (see Paired comparisons).\n\n");
+	eb_bprintf(&b, "Every figure is derived from the raw samples in `results.json` and `raw/`. Times are launch-to-event intervals on CLOCK_MONOTONIC; percentiles interpolate between closest ranks; the 95%% CI of a median is from order statistics with exact binomial ranks; ratios are paired by round with Student-t intervals (see Paired comparisons and docs/statistics.md).\n\n");
+	section_verdicts(&b, doc);
 	section_environment(&b, doc);
 	section_noise(&b, doc);
 	section_runtimes(&b, doc);
