@@ -175,9 +175,23 @@ int eb_cmd_load(int argc, char **argv)
 	if (bad)
 		printf("  Non-2xx or 3xx responses: %llu\n", (unsigned long long)bad);
 	printf("Requests/sec: %10.2f\n", secs > 0 ? (double)res.completed / secs : 0.0);
-	if (rate)
-		printf("Offered/sec:  %10.2f   (longest wait of a due request for a connection: %.2fms)\n",
+	if (rate) {
+		double achieved = secs > 0 ? (double)res.completed / secs : 0.0;
+		printf("Offered/sec:  %10.2f   (longest wait of a due request before it was sent: %.2fms)\n",
 		       (double)rate, (double)res.late_max_ns / 1e6);
+		printf("  Due %llu, sent %llu, never sent %llu, in flight at the end %llu (neither has a latency in the figures above)\n",
+		       (unsigned long long)res.due, (unsigned long long)(res.due - res.unsent), (unsigned long long)res.unsent,
+		       (unsigned long long)res.in_flight_at_end);
+		printf("  Generator late (> %.0f ms after due, a connection free): %llu requests, worst %.2fms; all connections busy: %llu times\n",
+		       (double)EB_LOAD_LATE_BOUND_NS / 1e6, (unsigned long long)res.gen_late_count, (double)res.gen_late_max_ns / 1e6,
+		       (unsigned long long)res.queued);
+		if (eb_load_generator_bound(&res, (double)rate, achieved))
+			printf("  GENERATOR-BOUND: edgebench could not offer %.0f req/s (achieved %.0f; shortfall %.0f req/s): the figures above "
+			       "describe the generator's limit, not the server's\n", (double)rate, achieved, (double)rate - achieved);
+		else if (res.unsent || res.in_flight_at_end)
+			printf("  Shortfall: %llu requests due were never sent and %llu were unanswered at the end; p99 above leaves them out\n",
+			       (unsigned long long)res.unsent, (unsigned long long)res.in_flight_at_end);
+	}
 	printf("Transfer/sec: %9.2fKB\n", secs > 0 ? (double)res.bytes_read / 1024.0 / secs : 0.0);
 	eb_hist_free(hist);
 	if (res.interrupted) {

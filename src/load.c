@@ -56,6 +56,9 @@ struct loader {
 	int open_loop;
 	uint64_t interval_ns;     /* between due times */
 	uint64_t next_due_ns;     /* due time of the next request to send */
+	int starved;              /* the oldest due request is waiting for a busy connection */
+	uint64_t deadline;        /* no request due at or after this is sent */
+	uint64_t server_wait_upto;   /* requests due by this time waited behind a busy server */
 };
 
 static int may_issue(struct loader *l)
@@ -168,7 +171,7 @@ static int conn_next(struct loader *l, struct lconn *c)
  */
 static int dispatch(struct loader *l, uint64_t now)
 {
-	while (may_issue(l) && l->next_due_ns <= now) {
+	while (may_issue(l) && l->next_due_ns <= now && l->next_due_ns < l->deadline) {
 		struct lconn *free_c = NULL;
 		for (unsigned i = 0; i < l->cfg->connections; i++) {
 			struct lconn *c = &l->conns[i];
@@ -181,10 +184,23 @@ static int dispatch(struct loader *l, uint64_t now)
 			if (!free_c)
 				free_c = c;
 		}
-		if (!free_c)
+		if (!free_c) {
+			if (!l->starved)
+				l->res->queued++;   /* counted once per request that found no connection */
+			l->starved = 1;
 			return 0;
-		if (now - l->next_due_ns > l->res->late_max_ns)
-			l->res->late_max_ns = now - l->next_due_ns;
+		}
+		uint64_t late = now - l->next_due_ns;
+		if (late > l->res->late_max_ns)
+			l->res->late_max_ns = late;
+		if (l->starved) {
+			l->starved = 0;   /* it, and every request due by now, waited for the server */
+			l->server_wait_upto = now;
+		} else if (late > EB_LOAD_LATE_BOUND_NS && l->next_due_ns > l->server_wait_upto) {
+			l->res->gen_late_count++;
+			if (late > l->res->gen_late_max_ns)
+				l->res->gen_late_max_ns = late;
+		}
 		uint64_t due = l->next_due_ns;
 		l->next_due_ns += l->interval_ns;
 		int rc = start_request(l, free_c, due);
@@ -406,6 +422,7 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 	l.t0 = eb_now_ns();
 	l.next_due_ns = l.t0;
 	uint64_t deadline = cfg->duration_ns ? l.t0 + cfg->duration_ns : UINT64_MAX;
+	l.deadline = deadline;
 	uint64_t next_tick = cfg->on_tick && cfg->tick_ns ? l.t0 + cfg->tick_ns : UINT64_MAX;
 	uint64_t next_timeout_check = l.t0 + 10000000ull;
 	for (unsigned i = 0; i < cfg->connections && !l.open_loop; i++) {
@@ -484,6 +501,19 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		end = deadline;
 	/* duration runs span the whole window; count runs end at the last response */
 	out->elapsed_ns = (cfg->duration_ns ? end : l.last_done_ns) - l.t0;
+	if (l.open_loop) {
+		/* due times t0, t0 + interval, ... up to the end of the window (the end itself excluded) */
+		uint64_t due = end > l.t0 ? (end - l.t0 - 1) / l.interval_ns + 1 : 1;
+		if (!cfg->duration_ns || out->interrupted || out->server_exited)
+			due = l.issued + (l.next_due_ns <= end && may_issue(&l) ? (end - l.next_due_ns) / l.interval_ns + 1 : 0);
+		if (cfg->requests && due > cfg->requests)
+			due = cfg->requests;
+		if (due < l.issued)
+			due = l.issued;
+		out->due = due;
+		out->unsent = due - l.issued;
+		out->in_flight_at_end = l.issued - l.finished;
+	}
 	rc = 0;
 out:
 	eb_netpath_leave();

@@ -67,7 +67,20 @@ struct eb_load_result {
 	uint64_t err_connect, err_read, err_write, err_parse, timeouts;
 	uint64_t bytes_read;
 	uint64_t connects;         /* connections opened */
-	uint64_t late_max_ns;      /* open loop: the longest a due request waited for a connection */
+	uint64_t late_max_ns;      /* open loop: the longest a due request waited to be sent (any cause) */
+	/*
+	 * Open loop, what the generator could not do.  due: requests whose due
+	 * time fell inside the run; unsent: of those, never sent by the end
+	 * (latency unknown: not in the samples); in_flight_at_end: sent but
+	 * unanswered at the end (also not in the samples).  queued: times the
+	 * oldest due request found every connection busy (the server held them
+	 * all; it and the requests due while it waited are the server's delay).
+	 * A request that found a connection free but went out more than
+	 * EB_LOAD_LATE_BOUND_NS after it was due waited for the generator
+	 * itself (gen_late_count, gen_late_max_ns).
+	 */
+	uint64_t due, unsent, in_flight_at_end, queued;
+	uint64_t gen_late_count, gen_late_max_ns;
 	uint64_t elapsed_ns;
 	size_t samples_len;
 	size_t windows_len;
@@ -75,6 +88,23 @@ struct eb_load_result {
 	int server_exited;         /* cfg->server exited during the run (reaped: see its wait_status) */
 	uint64_t server_exit_after_ns;   /* ... this long after the run started */
 };
+
+/* An open-loop request sent this long after it was due, with a connection free, was late by the generator's fault. */
+#define EB_LOAD_LATE_BOUND_NS 1000000ull
+
+/*
+ * Did the generator, not the server, limit an open-loop run?  Yes when it
+ * achieved under 95% of the offered rate while no request ever waited for a
+ * busy connection (the server kept up), or when more than 1% of the requests
+ * it sent went out later than EB_LOAD_LATE_BOUND_NS with a connection free.
+ * achieved_per_s: completed / elapsed.
+ */
+static inline int eb_load_generator_bound(const struct eb_load_result *r, double offered_per_s, double achieved_per_s)
+{
+	uint64_t sent = r->due - r->unsent;
+	return (achieved_per_s < 0.95 * offered_per_s && r->queued == 0) ||
+	       (sent > 0 && (double)r->gen_late_count > 0.01 * (double)sent);
+}
 
 static inline uint64_t eb_load_errors(const struct eb_load_result *r)
 {

@@ -865,6 +865,15 @@ static int ph_curve(struct eb_cell *c, unsigned t)
 	json_t *pt = json_pack("{s:i, s:f, s:f, s:I}", "percent", (int)pl->curve_pct[t], "offered_per_s", rate,
 			       "achieved_per_s", lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0.0,
 			       "requests", (json_int_t)lr.completed);
+	/* what the generator could not do: never sent, unanswered at the end, late by its own fault */
+	double achieved = lr.elapsed_ns ? (double)lr.completed * 1e9 / (double)lr.elapsed_ns : 0.0;
+	json_object_set_new(pt, "due", json_integer((json_int_t)lr.due));
+	json_object_set_new(pt, "unsent", json_integer((json_int_t)lr.unsent));
+	json_object_set_new(pt, "in_flight_at_end", json_integer((json_int_t)lr.in_flight_at_end));
+	json_object_set_new(pt, "queued", json_integer((json_int_t)lr.queued));
+	json_object_set_new(pt, "generator_late", json_integer((json_int_t)lr.gen_late_count));
+	json_object_set_new(pt, "generator_late_max_ns", json_integer((json_int_t)lr.gen_late_max_ns));
+	json_object_set_new(pt, "generator_bound", json_boolean(eb_load_generator_bound(&lr, rate, achieved)));
 	if (lr.samples_len && eb_summarize(c->ws->scratch, lr.samples_len, &sum) == 0) {
 		json_object_set_new(pt, "p50_ns", json_real(sum.median));
 		json_object_set_new(pt, "p90_ns", json_real(sum.p90));

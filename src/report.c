@@ -14,6 +14,7 @@
 #include "report_html.h"
 #include "compare.h"
 #include "verdict.h"
+#include "load.h"
 #include "textbuf.h"
 #include "workload.h"
 
@@ -677,8 +678,14 @@ static int section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *e
 	eb_bprintf(b, "\n## Latency under load (open loop)\n\n"
 		   "Each server at fixed fractions of its own closed-loop keep-alive throughput, requests sent on a fixed schedule "
 		   "and latency measured from when each was due (a stall shows in every request scheduled during it). "
-		   "ms; \"crosses\" is the first load at which p99 exceeds %g ms.\n\n"
-		   "| runtime/mode | load | offered req/s | achieved req/s | p50 | p90 | p99 | p99.9 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n", thr);
+		   "ms; \"crosses\" is the first load at which p99 exceeds %g ms. Each point is one run at that rate (no repeats: its "
+		   "spread is not shown, so small crossings of the lines are within the noise). \"not measured\": requests that came due "
+		   "but were never sent, and those unanswered at the end (their latencies are not in the percentiles). "
+		   "**GENERATOR-BOUND**: edgebench, not the server, fell behind (under 95%% of the offered rate with no request waiting "
+		   "for a busy connection, or over 1%% of requests sent more than %.0f ms late with a connection free): that row "
+		   "describes the instrument, not the runtime.\n\n"
+		   "| runtime/mode | load | offered req/s | achieved req/s | not measured (never sent + unanswered) | p50 | p90 | p99 | p99.9 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+		   thr, (double)EB_LOAD_LATE_BOUND_NS / 1e6);
 	json_t *crossings = json_array();
 	json_array_foreach(cells, i, cell) {
 		json_t *curve = json_object_get(json_object_get(cell, "values"), "latency_curve");
@@ -689,10 +696,15 @@ static int section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *e
 			double p99 = json_number_value(json_object_get(pt, "p99_ns")) / 1e6;
 			if (crossed < 0 && thr > 0 && p99 > thr)
 				crossed = (int)json_integer_value(json_object_get(pt, "percent"));
-			eb_bprintf(b, "| %s/%s | %lld%% | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |\n", eb_jstr(cell, "runtime"),
+			char miss[96] = "-";
+			if (json_object_get(pt, "unsent"))
+				snprintf(miss, sizeof(miss), "%lld + %lld%s", (long long)json_integer_value(json_object_get(pt, "unsent")),
+					 (long long)json_integer_value(json_object_get(pt, "in_flight_at_end")),
+					 json_is_true(json_object_get(pt, "generator_bound")) ? " **GENERATOR-BOUND**" : "");
+			eb_bprintf(b, "| %s/%s | %lld%% | %.0f | %.0f | %s | %.3f | %.3f | %.3f | %.3f |\n", eb_jstr(cell, "runtime"),
 				eb_jstr(cell, "mode"), (long long)json_integer_value(json_object_get(pt, "percent")),
 				json_number_value(json_object_get(pt, "offered_per_s")),
-				json_number_value(json_object_get(pt, "achieved_per_s")),
+				json_number_value(json_object_get(pt, "achieved_per_s")), miss,
 				json_number_value(json_object_get(pt, "p50_ns")) / 1e6,
 				json_number_value(json_object_get(pt, "p90_ns")) / 1e6, p99,
 				json_number_value(json_object_get(pt, "p999_ns")) / 1e6);
@@ -712,9 +724,11 @@ static int section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *e
 	json_decref(crossings);
 	struct eb_buf svg = { 0 };
 	int rc = curve_svg(&svg, cells, thr);
-	char cap[400];
+	char cap[800];
 	snprintf(cap, sizeof(cap), "p99 of the latency from each request's due time, at each offered load (x: %% of the cell's own "
-		 "closed-loop keep-alive throughput), one line per runtime/mode; dashed: the %g ms threshold. The table above gives n and the other percentiles.", thr);
+		 "closed-loop keep-alive throughput), one line per runtime/mode (colour and marker unique within the chart); dashed: the %g ms "
+		 "threshold. Each point is a single run: lines that cross by less than the run-to-run noise do not rank the runtimes. "
+		 "The table above gives n, what was not measured and the other percentiles.", thr);
 	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : emit_figure(b, dir, "http-hello_latency_curve.svg", &svg, "open-loop p99 vs offered load", cap, err, errcap);
 	eb_buf_free(&svg);
 	return rc;

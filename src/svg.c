@@ -24,9 +24,24 @@
 #define BOTTOM     46      /* axis ticks and a legend line */
 #define STRIP_MAX_DOTS 2000
 
-static const char *const colour[] = { "#4a7ab7", "#d1495b", "#2e933c", "#edae49", "#6a4c93",
-				      "#00798c", "#8d6a9f", "#555555" };
+/* Ten hues a reader tells apart (Tableau 10); lines add a marker shape and, past ten, a dash. */
+static const char *const colour[] = { "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1",
+				      "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#333333" };
 #define N_COLOUR (sizeof(colour) / sizeof(colour[0]))
+
+/* One of five marker shapes (circle, square, triangle, diamond, cross) centred on (x, y). */
+static void marker(struct eb_buf *b, size_t shape, double x, double y, const char *col)
+{
+	switch (shape) {
+	case 0: eb_bprintf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n", x, y, col); break;
+	case 1: eb_bprintf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\" fill=\"%s\"/>\n", x - 3.5, y - 3.5, col); break;
+	case 2: eb_bprintf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"%s\"/>\n", x, y - 4.5, x + 4, y + 3, x - 4, y + 3, col); break;
+	case 3: eb_bprintf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"%s\"/>\n", x, y - 4.5, x + 4.5, y, x, y + 4.5,
+			   x - 4.5, y, col); break;
+	default: eb_bprintf(b, "<path d=\"M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f %.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n", x - 4, y - 4,
+			    x + 4, y + 4, x - 4, y + 4, x + 4, y - 4, col);
+	}
+}
 
 void eb_svg_escape(struct eb_buf *b, const char *s)
 {
@@ -416,14 +431,23 @@ int eb_svg_lines(struct eb_buf *b, const struct eb_svg_axis *ax, const char *con
 		eb_bprintf(b, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#777\">%s</text>\n", left + plotw + 4, y + 4, t);
 	}
 	for (size_t l = 0; l < n; l++) {
+		/* line l: colour l % 10, marker l % 5, dashed from the eleventh: no two lines of a chart look alike up to 20 */
 		const char *col = colour[l % N_COLOUR];
-		eb_bprintf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		eb_bprintf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", col,
+			   (l / N_COLOUR) % 2 ? " stroke-dasharray=\"6 3\"" : "");
 		for (size_t k = 0; k < lines[l].n && k < EB_SVG_LINE_POINTS; k++)
 			if (lines[l].y[k] > 0 && isfinite(lines[l].y[k])) {
 				double x = lines[l].x[k] < 0 ? 0 : lines[l].x[k] > 1 ? 1 : lines[l].x[k];
 				eb_bprintf(b, "%.1f,%.1f ", left + plotw * x, Y(lines[l].y[k]));
 			}
-		eb_bprintf(b, "\"/>\n<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">", left + plotw + 50, top + 16 * (int)l + 10, col);
+		eb_bprintf(b, "\"/>\n");
+		for (size_t k = 0; k < lines[l].n && k < EB_SVG_LINE_POINTS; k++)
+			if (lines[l].y[k] > 0 && isfinite(lines[l].y[k])) {
+				double x = lines[l].x[k] < 0 ? 0 : lines[l].x[k] > 1 ? 1 : lines[l].x[k];
+				marker(b, l % 5, left + plotw * x, Y(lines[l].y[k]), col);
+			}
+		marker(b, l % 5, left + plotw + 44, top + 16 * (double)l + 6, col);
+		eb_bprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">", left + plotw + 50, top + 16 * (int)l + 10, col);
 		label(b, lines[l].label, EB_SVG_LABEL_MAX);
 		eb_bprintf(b, "</text>\n");
 	}

@@ -206,6 +206,31 @@ class LoadCommand(unittest.TestCase):
         done = int(next(l for l in o.stdout.splitlines() if "requests in" in l).split()[0])
         self.assertGreater(done, 8000 * 2 * 0.9)            # the offered rate was kept
 
+    def test_open_loop_names_what_it_could_not_do(self):
+        """Far above capacity, load names the requests never sent and the shortfall; at
+        a rate it holds, it reports none."""
+        def field(out, key):
+            line = next(l for l in out.splitlines() if l.strip().startswith("Due "))
+            words = line.replace(",", "").split()
+            return {"due": int(words[1]), "sent": int(words[3]), "unsent": int(words[6]), "inflight": int(words[12])}[key]
+        srv = Server()
+        try:
+            url = f"http://127.0.0.1:{srv.port}/"
+            easy = eb("load", url, "-c", "4", "-d", "1s", "--rate", "200")
+            hard = eb("load", url, "-c", "2", "-d", "1s", "--rate", "5000000")
+        finally:
+            srv.stop()
+        self.assertEqual(easy.returncode, 0, easy.stderr)
+        self.assertEqual(field(easy.stdout, "unsent"), 0, easy.stdout)
+        self.assertLessEqual(field(easy.stdout, "inflight"), 1, easy.stdout)
+        self.assertNotIn("GENERATOR-BOUND", easy.stdout)
+        self.assertNotIn("Shortfall", easy.stdout)
+        self.assertEqual(hard.returncode, 0, hard.stderr)
+        self.assertGreater(field(hard.stdout, "due"), 4000000, hard.stdout)
+        self.assertGreater(field(hard.stdout, "unsent"), 3000000, hard.stdout)
+        self.assertEqual(field(hard.stdout, "due"), field(hard.stdout, "sent") + field(hard.stdout, "unsent"))
+        self.assertTrue("GENERATOR-BOUND" in hard.stdout or "Shortfall" in hard.stdout, hard.stdout)
+
     def test_refuses_non_loopback_and_bad_numbers(self):
         for args, msg in ((["http://192.0.2.1/"], "not a loopback"), (["http://127.0.0.1:1/", "-c", "0"], "bad connection count"),
                           (["http://127.0.0.1:1/", "-d", "3parsecs"], "bad duration"), (["ftp://x"], "bad URL"),

@@ -314,6 +314,53 @@ static void test_lines_chart(void **state)
 	eb_buf_free(&buf);
 }
 
+/*
+ * Ten runtimes on one curve chart: no two lines share a look.  A line's
+ * look is its polyline's stroke and dash plus the shape of the legend
+ * marker drawn just before its label.
+ */
+static void test_lines_never_repeat_a_look(void **state)
+{
+	(void)state;
+	struct eb_svg_line ln[14];
+	char names[14][16];
+	for (int i = 0; i < 14; i++) {
+		snprintf(names[i], sizeof(names[i]), "rt%d/mode", i);
+		ln[i] = (struct eb_svg_line){ names[i], 2, { 0, 1 }, { 1 + i, 2 + i } };
+	}
+	static const char *const ticks[] = { "0%", "100%" };
+	static const double tx[] = { 0, 1 };
+	struct eb_svg_axis ax = { .title = "curve", .unit = "ms", .log = 1 };
+	struct eb_buf buf = { 0 };
+	assert_int_equal(eb_svg_lines(&buf, &ax, ticks, tx, 2, ln, 14), 0);
+	assert_true(xml_check(buf.p) > 5);
+	char looks[14][128];
+	const char *p = buf.p;
+	for (int i = 0; i < 14; i++) {
+		const char *pl = strstr(p, "<polyline");
+		assert_non_null(pl);
+		const char *stroke = strstr(pl, "stroke=\"");
+		const char *dash = strstr(pl, "stroke-dasharray");
+		const char *end = strchr(pl, '>');
+		char label[256];
+		snprintf(label, sizeof(label), ">%s</text>", names[i]);
+		const char *lab = strstr(pl, label);
+		assert_non_null(lab);
+		/* the legend marker: the last shape element before the label */
+		const char *shape = NULL, *q = pl;
+		for (const char *t; (t = strpbrk(q, "<")) && t < lab; q = t + 1)
+			if (!strncmp(t, "<circle", 7) || !strncmp(t, "<rect", 5) || !strncmp(t, "<path", 5))
+				shape = t;
+		assert_non_null(shape);
+		snprintf(looks[i], sizeof(looks[i]), "%.16s|%d|%.5s", stroke, dash && dash < end, shape);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(looks[i], looks[j]))
+				fail_msg("lines %d and %d look alike: %s", j, i, looks[i]);
+		p = lab;
+	}
+	eb_buf_free(&buf);
+}
+
 static void test_html_page(void **state)
 {
 	(void)state;
@@ -367,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_intervals_and_reference),
 		cmocka_unit_test(test_stacked_parts),
 		cmocka_unit_test(test_lines_chart),
+		cmocka_unit_test(test_lines_never_repeat_a_look),
 		cmocka_unit_test(test_html_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
