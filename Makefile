@@ -70,6 +70,7 @@ $(BUILD)/buildinfo.h: FORCE
 	   echo '#define EB_WL_CC "$(WL_CC)"'; \
 	   echo '#define EB_WL_CFLAGS "$(WL_CFLAGS)"'; \
 	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; \
+	   echo '#define EB_WASMCLOUD1_KEY "'"$$(scripts/wasmcloud1-key.sh)"'"'; \
 	   echo '#define EB_NATIVE_DIR "$(CURDIR)/$(BUILD)/native"'; \
 	   echo '#define EB_WASM_DIR "$(CURDIR)/$(BUILD)/wasm"'; \
 	   echo '#define EB_WASM_CC_VERSION "'"$$($(WASM_CC) --version 2>/dev/null | head -n1)"' --target=wasm32-wasi"'; } > $@.tmp
@@ -172,15 +173,15 @@ unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 e2e: build
-	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v
+	@EDGEBENCH_BUILD=$(BUILD) python3 tests/run.py tests/e2e 'test_*.py' -v
 
 # The native end-to-end tests alone (with SANITIZE=1: the harness under ASan/UBSan, driving real runs).
 e2e-native: build
-	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/e2e -p 'test_native.py'
+	@EDGEBENCH_BUILD=$(BUILD) python3 tests/run.py tests/e2e 'test_native.py'
 
 # Fault injection: real runs with one fault each (tests/faults/).
 faults: build
-	@EDGEBENCH_BUILD=$(BUILD) python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
+	@EDGEBENCH_BUILD=$(BUILD) python3 tests/run.py tests/faults 'test_*.py' -v
 
 # The container runtimes are tested for real: a Docker daemon is started when
 # none answers (and stopped afterwards only if this started it).

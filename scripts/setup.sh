@@ -141,7 +141,7 @@ wasmcloud1() {
   go_tool "github.com/nats-io/nats-server/v2@$NATS_VERSION" "$cache/nats-server-$NATS_VERSION" nats-server || return 1
   local src id d
   src="$(cd "$(dirname "$0")/.." && pwd)/wasmcloud1"
-  id=$(cd "$src" && cat Cargo.toml Cargo.lock src/*.rs src/bin/*.rs | sha256sum | cut -c1-12)
+  id=$("$(dirname "$0")/wasmcloud1-key.sh")
   d="$cache/wasmcloud1-$id"
   [ -x "$d/bin/eb-wasmcloud1" ] && [ -f "$d/bin/http-server.par.gz" ] && return 0
   command -v cargo >/dev/null || { echo "setup.sh: cargo is needed to build the wasmCloud 1.x stack; install Rust (rustup) first" >&2; return 1; }

@@ -34,6 +34,7 @@
 #include "fsutil.h"
 #include "probe.h"
 #include "results.h"
+#include "buildinfo.h"
 
 #include <arpa/inet.h>
 
@@ -61,7 +62,8 @@ static const char *const wc_notes[] = {
 
 static const char *const wc_deployment_modes[] = { "lattice", "host", NULL };
 
-#define STACK_GLOB "/var/cache/edgebench/wasmcloud1-*/bin/eb-wasmcloud1"
+/* the build of this checkout's wasmcloud1/ sources only (scripts/wasmcloud1-key.sh): a stale build is never used */
+#define STACK_BIN "/var/cache/edgebench/wasmcloud1-" EB_WASMCLOUD1_KEY "/bin/eb-wasmcloud1"
 #define NATS_SERVER "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
 #define LATTICE_INSTANCES 100   /* the component's `instances`: concurrent invocations the host allows */
 
@@ -70,27 +72,17 @@ static char stack_bin[1024];   /* eb-wasmcloud1, "" when not built */
 /* The newest built stack (setup names its directory after the sources' hash). */
 static const char *find_stack(void)
 {
-	glob_t g;
 	stack_bin[0] = '\0';
-	if (glob(STACK_GLOB, 0, NULL, &g) == 0) {
-		time_t newest = 0;
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			struct stat st;
-			if (access(g.gl_pathv[i], X_OK) == 0 && stat(g.gl_pathv[i], &st) == 0 && st.st_mtime >= newest) {
-				newest = st.st_mtime;
-				snprintf(stack_bin, sizeof(stack_bin), "%s", g.gl_pathv[i]);
-			}
-		}
-		globfree(&g);
-	}
+	if (access(STACK_BIN, X_OK) == 0)
+		snprintf(stack_bin, sizeof(stack_bin), "%s", STACK_BIN);
 	return stack_bin[0] ? stack_bin : NULL;
 }
 
 static int lattice_ready(char *why, size_t cap)
 {
 	if (!find_stack()) {
-		snprintf(why, cap, "the wasmCloud 1.x stack is not built (no registry has the 1.8.0 binaries; "
-			 "scripts/setup.sh wasmcloud1 builds it from crates.io, ~20 min once)");
+		snprintf(why, cap, "the wasmCloud 1.x stack of these sources (%s) is not built (no registry has the 1.8.0 binaries; "
+			 "scripts/setup.sh wasmcloud1 builds it from crates.io, ~20 min once)", STACK_BIN);
 		return 0;
 	}
 	if (access(NATS_SERVER, X_OK) != 0) {

@@ -39,8 +39,35 @@ def eb(*args, timeout=300):
     return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
+def _required():
+    """The runtimes (and runtime/modes) setup installs on this machine kind: scripts/required-runtimes."""
+    with open(os.path.join(ROOT, "scripts", "required-runtimes")) as f:
+        lines = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+    return set(lines) | {l.split("/")[0] for l in lines}
+
+
+REQUIRED = _required()
+
+# Every process a test starts (and everything those start) inherits this mark
+# in its environment; leftovers are found by it, never by a command line that
+# another program on the machine may share (an unrelated `sleep 300` once
+# failed make test).  .ci/run sets it for the whole CI run.
+TEST_MARK = os.environ.setdefault("EDGEBENCH_TEST_MARK", f"tests-{os.getpid()}-{time.monotonic_ns()}")
+_MARK_BYTES = f"EDGEBENCH_TEST_MARK={TEST_MARK}".encode() + b"\0"
+
+
+def is_ours(pid):
+    """Does the process carry this test run's mark in its environment?"""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return _MARK_BYTES in f.read() + b"\0"
+    except OSError:
+        return False
+
+
 def our_processes(marker):
-    """PIDs whose command line contains marker (e.g. a port or a directory)."""
+    """PIDs of processes this test run started (the environment mark) whose
+    command line contains marker (e.g. a port or a directory; "" for all)."""
     pids = []
     for p in os.listdir("/proc"):
         if not p.isdigit() or int(p) == os.getpid():
@@ -50,7 +77,7 @@ def our_processes(marker):
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if marker in cmd:
+        if marker in cmd and is_ours(p):
             pids.append((int(p), cmd))
     return pids
 

@@ -1,7 +1,8 @@
 """wasmCloud 1.x as the study deployed it (runtime wasmcloud, mode lattice).
 
-Runs only where `scripts/setup.sh wasmcloud1` has built the stack (it takes
-~20 minutes once; CI does not build it, and says so when it skips). Checks
+Runs where `scripts/setup.sh wasmcloud1` has built the stack of this
+checkout's wasmcloud1/ sources (~20 minutes once; .ci/run builds it, and with
+CI=true a missing stack fails rather than skips). Checks
 that a deployment (NATS + JetStream, host, wadm, the HTTP server provider,
 the application deployed through wadm) answers, that its stages are
 recorded in order, that its footprint is the sum over its processes, and
@@ -17,13 +18,16 @@ import tempfile
 import time
 import unittest
 
-from test_native import BUILD, EDGEBENCH, ROOT, eb
+from test_native import BUILD, EDGEBENCH, ROOT, eb, is_ours
 
-STACK = sorted(glob.glob("/var/cache/edgebench/wasmcloud1-*/bin/eb-wasmcloud1"), key=os.path.getmtime)
+# the build of these sources only, never the newest of any (a stale build tests stale code)
+KEY = subprocess.run([os.path.join(ROOT, "scripts", "wasmcloud1-key.sh")], capture_output=True, text=True,
+                     check=True).stdout.strip()
+STACK = os.access(f"/var/cache/edgebench/wasmcloud1-{KEY}/bin/eb-wasmcloud1", os.X_OK)
 NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
 READY = bool(STACK) and os.access(NATS, os.X_OK) and os.path.exists(
     os.path.join(BUILD, "wasm", "http-hello.component.wasm"))
-WHY = "the wasmCloud 1.x stack is not built here (scripts/setup.sh wasmcloud1: ~20 min of cargo once)"
+WHY = f"wasmcloud/lattice: the wasmCloud 1.x stack of these sources (wasmcloud1-{KEY}) is not built here (scripts/setup.sh wasmcloud1: ~20 min of cargo once)"
 SMALL = ["--runtime", "wasmcloud", "--mode", "lattice", "--workload", "http-hello", "--trials", "3", "--bursts", "1",
          "--duration", "900ms", "--rounds", "1", "--curve", "none", "--full-cold-trials", "0", "--start-timeout", "60s"]
 STAGES = ["nats_accepting", "wadm_ready", "host_heartbeat", "manifest_deployed", "scheduled", "provider_up"]
@@ -31,6 +35,7 @@ NAMES = ("nats-server", "wasmcloud-host", "wadm", "eb-wasmcloud1", "http-server-
 
 
 def stack_processes():
+    """Processes of the stack that this test run started (the environment mark), by role."""
     out = []
     for p in os.listdir("/proc"):
         if not p.isdigit():
@@ -40,7 +45,7 @@ def stack_processes():
                 comm = f.read().strip()
         except OSError:
             continue
-        if comm in NAMES or comm.startswith("http-server"):
+        if (comm in NAMES or comm.startswith("http-server")) and is_ours(p):
             out.append((int(p), comm))
     return out
 
