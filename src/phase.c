@@ -166,7 +166,7 @@ int eb_cell_flush(struct eb_cell *c)
 		struct eb_acc *a = &c->acc[i];
 		if (rc == 0 && a->n > 0) {
 			rc = eb_results_add_series(c->ws->res, c->json, a->name, a->def->unit, a->description,
-						   a->v, a->n, a->paired ? a->trial : NULL, hdr);
+						   a->v, a->n, a->trial, hdr);
 			if (rc < 0)
 				snprintf(c->err, sizeof(c->err), "cannot write results to %s: %s",
 					 c->ws->res->dir, strerror(-rc));

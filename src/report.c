@@ -1245,7 +1245,7 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 {
 	(void)md;
 	(void)dir;
-	eb_bprintf(out, "runtime,mode,workload,network,firewall,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,min,max,mean,stddev,error\n");
+	eb_bprintf(out, "runtime,mode,workload,network,firewall,status,series,unit,n,median,median_ci95_lo,median_ci95_hi,p90,p99,p999,min,max,mean,stddev,error\n");
 	size_t i, j;
 	json_t *cell, *s;
 	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
@@ -1257,7 +1257,7 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 			csv_field(out, eb_jstr(cell, "network"), 0);
 			csv_field(out, eb_jstr(cell, "firewall"), 0);
 			csv_field(out, st, 0);
-			eb_bprintf(out, ",,,,,,,,,,,,");
+			eb_bprintf(out, ",,,,,,,,,,,,,");
 			csv_field(out, eb_jstr(cell, "error"), 1);
 			continue;
 		}
@@ -1278,7 +1278,8 @@ static int render_csv(struct eb_buf *out, json_t *doc, const char *md, const cha
 				eb_bprintf(out, "%.17g,%.17g,", sum.median_ci_lo, sum.median_ci_hi);
 			else
 				eb_bprintf(out, ",,");
-			eb_bprintf(out, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.min, sum.max, sum.mean, sum.stddev);
+			eb_bprintf(out, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,\n", sum.p90, sum.p99, sum.p999, sum.min, sum.max, sum.mean,
+				   sum.stddev);
 		}
 	}
 	return out->failed ? -ENOMEM : 0;

@@ -81,6 +81,8 @@ static json_t *summary_json(const struct eb_summary *s)
 			      "n", (json_int_t)s->n, "min", s->min, "max", s->max,
 			      "mean", s->mean, "stddev", s->stddev, "median", s->median,
 			      "p90", s->p90, "p99", s->p99);
+	if (o)
+		json_object_set_new(o, "p999", json_real(s->p999));
 	if (o && s->has_ci)
 		json_object_set_new(o, "median_ci95", json_pack("[f, f]", s->median_ci_lo, s->median_ci_hi));
 	return o;

@@ -31,8 +31,8 @@ void eb_plan_defaults(struct eb_plan *p)
 	p->burst_requests = 200;
 	p->burst_concurrency = 10;
 	p->bursts = 5;
-	p->sustained_ns = 3000000000ull;
-	p->sustained_rounds = 3;
+	p->sustained_ns = 5000000000ull;   /* in 5 rounds of 1 s: 5 pairs for a verdict (3 s in 3 rounds gave 3) */
+	p->sustained_rounds = 5;
 	p->sustained_connections = 10;
 	static const unsigned curve[] = { 10, 25, 50, 75, 90 };
 	memcpy(p->curve_pct, curve, sizeof(curve));
