@@ -488,10 +488,35 @@ static int ph_study_requests(struct eb_cell *c, unsigned t)
 	return rc;
 }
 
+/*
+ * What a process of a deployment is, from its name: a 1.x host starts the
+ * HTTP server provider from a file it names after the archive's path, so
+ * its comm is a truncated path ("_var_cache_edge"), not a name a reader knows.
+ */
+static const char *process_role(const char *comm)
+{
+	static const struct { const char *prefix, *role; } roles[] = {
+		{ "nats-server", "NATS server (JetStream)" },
+		{ "wasmcloud-host", "wasmCloud 1.x host" },
+		{ "wadm", "wadm (the deployment manager)" },
+		{ "eb-wasmcloud1", "edgebench's lattice supervisor" },
+		{ "http-server", "HTTP server provider" },
+		{ "_var_cache_", "HTTP server provider (started by the host from its archive)" },
+		{ "_tmp_", "HTTP server provider (started by the host from its archive)" },
+		{ "wash", "wash host (wasmCloud 2.x)" },
+		{ "edgebench", "edgebench's wasmCloud operator" },
+	};
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strncmp(comm, roles[i].prefix, strlen(roles[i].prefix)))
+			return roles[i].role;
+	return comm;
+}
+
 static void note_process(void *arg, pid_t pid, const char *comm, uint64_t rss_bytes, uint64_t pss_bytes)
 {
-	json_array_append_new((json_t *)arg, json_pack("{s:s, s:i, s:I, s:I}", "name", comm, "pid", (int)pid,
-						      "rss_bytes", (json_int_t)rss_bytes, "pss_bytes", (json_int_t)pss_bytes));
+	json_array_append_new((json_t *)arg, json_pack("{s:s, s:s, s:i, s:I, s:I}", "name", comm, "role", process_role(comm),
+						      "pid", (int)pid, "rss_bytes", (json_int_t)rss_bytes,
+						      "pss_bytes", (json_int_t)pss_bytes));
 }
 
 /* How many "undeployed" marks the running deployment has reported, and the last one's time. */
@@ -570,6 +595,17 @@ static int ph_cold_start(struct eb_cell *c, unsigned t)
 	double v = (double)ready;
 	rc = add(c, "cold_start", NULL, &v, 1, (int32_t)t);
 	for (size_t i = 0; i < nm && rc == 0; i++) {
+		if (marks[i].at_ns == 0 && marks[i].note[0]) {
+			/* a note about this start, by trial: values.start_notes.<name>[] */
+			json_t *notes = json_object_get(values(c), "start_notes");
+			if (!notes)
+				json_object_set_new(values(c), "start_notes", notes = json_object());
+			json_t *list = json_object_get(notes, marks[i].name);
+			if (!list)
+				json_object_set_new(notes, marks[i].name, list = json_array());
+			json_array_append_new(list, json_string(marks[i].note));
+			continue;
+		}
 		if (marks[i].at_ns < in.proc.launch_ns)
 			continue;
 		char name[80];
@@ -1240,8 +1276,8 @@ static int ph_batch_run(struct eb_cell *c, unsigned t)
 /* ---- the phase table ------------------------------------------------ */
 
 static unsigned tr_one(const struct eb_cell *c) { (void)c; return 1; }
-/* a whole deployment per start (tens of seconds): a few cold starts are enough to see it */
-#define DEPLOYMENT_COLD_TRIALS 5u
+/* a whole deployment per start (NATS, wadm, host, provider: ~0.4 s once wadm knows the host first) */
+#define DEPLOYMENT_COLD_TRIALS 10u
 static unsigned tr_cold(const struct eb_cell *c)
 {
 	return deployment(c) && c->plan->cold_trials > DEPLOYMENT_COLD_TRIALS ? DEPLOYMENT_COLD_TRIALS : c->plan->cold_trials;
@@ -1258,7 +1294,7 @@ static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_ma
 static unsigned tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */
-static uint64_t est_start(const struct eb_cell *c) { return deployment(c) ? 32000000000ull : 250000000ull; }
+static uint64_t est_start(const struct eb_cell *c) { return deployment(c) ? 2000000000ull : 250000000ull; }
 static uint64_t est_full_cold(const struct eb_cell *c) { (void)c; return 2500000000ull; }
 static uint64_t est_study_cold(const struct eb_cell *c) { (void)c; return 300000000ull; }
 static uint64_t est_study(const struct eb_cell *c)

@@ -476,6 +476,46 @@ static void section_comparisons(struct eb_buf *b, json_t *doc)
 	}
 }
 
+/*
+ * Deployments of several processes (wasmCloud lattice, host): each process
+ * by its role with its memory, and what the deployment said about each
+ * start (the host engine's allocator, wadm's status when it scheduled).
+ */
+static void section_deployments(struct eb_buf *b, json_t *doc)
+{
+	size_t i, k;
+	json_t *cell, *p;
+	int any = 0;
+	json_array_foreach(json_object_get(doc, "cells"), i, cell) {
+		json_t *v = json_object_get(cell, "values");
+		json_t *procs = json_object_get(v, "processes"), *notes = json_object_get(v, "start_notes");
+		if (!json_array_size(procs) && !json_object_size(notes))
+			continue;
+		if (!any++)
+			eb_bprintf(b, "\n## Deployments of several processes\n\nEach process after warm-up, by its role (its name in /proc in brackets), and what the deployment reported about each cold start.\n\n");
+		eb_bprintf(b, "- **%s/%s**:", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"));
+		json_array_foreach(procs, k, p)
+			eb_bprintf(b, "%s %s (`%s`) PSS %.1f MiB", k ? ";" : "", eb_jstr(p, "role"), eb_jstr(p, "name"),
+				   json_number_value(json_object_get(p, "pss_bytes")) / 1048576.0);
+		eb_bprintf(b, "\n");
+		const char *key;
+		json_t *list;
+		json_object_foreach(notes, key, list) {
+			/* each distinct note with how many starts said it */
+			json_t *count = json_object();
+			json_array_foreach(list, k, p) {
+				json_t *n = json_object_get(count, eb_jsv(p));
+				json_object_set_new(count, eb_jsv(p), json_integer(n ? json_integer_value(n) + 1 : 1));
+			}
+			const char *note;
+			json_t *n;
+			json_object_foreach(count, note, n)
+				eb_bprintf(b, "  - %s: %s (%lld of %zu starts)\n", key, note, (long long)json_integer_value(n), json_array_size(list));
+			json_decref(count);
+		}
+	}
+}
+
 static void section_modes(struct eb_buf *b, json_t *doc)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell;
@@ -1383,6 +1423,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	if (rc == 0) {
 		section_comparisons(&b, doc);
 		section_modes(&b, doc);
+		section_deployments(&b, doc);
 		section_results(&b, doc);
 		section_checks(&b, doc);
 	}

@@ -160,7 +160,7 @@ static void detect_modes(void)
 	mode_st[0].available = 1;
 	snprintf(mode_st[0].version, sizeof(mode_st[0].version), "%.60s `wash dev` (one process: host + component)", v);
 	if (lattice_ready(why, sizeof(why))) {
-		char sv[300] = "";
+		char sv[400] = "";
 		char *sa[] = { stack_bin, "--version", NULL };
 		(void)eb_first_line_of(sa, sv, sizeof(sv));
 		mode_st[1].available = 1;
@@ -200,7 +200,7 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 	detect_modes();
 	st->available = 1;
 	const struct eb_rt_status *l = &mode_st[1], *h = &mode_st[2];
-	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, %.60s); lattice: %.230s; host: %.150s",
+	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, %.60s); lattice: %.280s; host: %.100s",
 		 v, wash_bin, l->available ? l->version : l->why, h->available ? h->version : h->why);
 }
 
@@ -372,13 +372,23 @@ static size_t wc_start_marks(struct eb_instance *in, struct eb_mark *marks, size
 	if (!f)
 		return 0;
 	size_t n = 0;
-	char line[128], name[32];
+	char line[256], name[32];
 	unsigned long long ns;
+	int off;
 	while (n < cap && fgets(line, sizeof(line), f)) {
-		/* "name ns" lines; "# ..." lines are notes */
+		line[strcspn(line, "\n")] = '\0';
+		/* "# key text" lines are notes about this start (allocator, scheduled_status, host) */
+		if (line[0] == '#' && sscanf(line, "# %31s %n", name, &off) == 1 && line[off]) {
+			snprintf(marks[n].name, sizeof(marks[n].name), "%s", name);
+			snprintf(marks[n].note, sizeof(marks[n].note), "%s", line + off);
+			marks[n++].at_ns = 0;
+			continue;
+		}
+		/* "name ns" lines are stages */
 		if (line[0] == '#' || sscanf(line, "%31s %llu", name, &ns) != 2 || !strcmp(name, "launched"))
 			continue;
 		snprintf(marks[n].name, sizeof(marks[n].name), "%s", name);
+		marks[n].note[0] = '\0';
 		marks[n++].at_ns = (uint64_t)ns;
 	}
 	fclose(f);

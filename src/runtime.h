@@ -35,7 +35,8 @@ struct eb_launch_ctx {
 /* A stage of a start, as the instance reported it. */
 struct eb_mark {
 	char name[32];              /* [a-z0-9_] */
-	uint64_t at_ns;             /* CLOCK_MONOTONIC */
+	uint64_t at_ns;             /* CLOCK_MONOTONIC; 0: not a stage but a note about this start */
+	char note[128];             /* at_ns == 0: what the deployment said (e.g. allocator: "pooling") */
 };
 
 /* A launched workload: the process we started plus the runtime's own view. */

@@ -259,7 +259,7 @@ static void test_report_v2(void **state)
 	fclose(cf);
 	assert_non_null(strstr(csv, "runtime,mode,workload,network,firewall,status,series,unit,n,median,"));
 	assert_non_null(strstr(csv, "\ndocker,runc,cpu-hash,,,ok,compute,ns,3,714000000,"));
-	assert_non_null(strstr(csv, "\nnode,liftoff,cpu-hash,,,failed,,,,,,,,,,,,,node/liftoff/cpu-hash: run 2 failed (signal 9 (Killed))\n"));
+	assert_non_null(strstr(csv, "\nnode,liftoff,cpu-hash,,,failed,,,,,,,,,,,,,,node/liftoff/cpu-hash: run 2 failed (signal 9 (Killed))\n"));
 	assert_non_null(strstr(md, "![cpu-hash run time (launch -> exit), every run](cpu-hash_run.svg)"));
 	free(md);
 	eb_rm_tree(dir);

@@ -29,9 +29,9 @@ use clap::Parser;
 use futures::StreamExt;
 
 const HOST_VERSION_AS: &str = "1.8.0";
-const VERSIONS: &str = "eb-wasmcloud1: wasmcloud-host 0.25.1 (the library tagged with host 1.8.0; wasmtime 26, \
-                        where the released 1.8.0 binary carried wasmtime 31), wadm 0.21.0, \
-                        wasmcloud-provider-http-server 0.27.1, provider-archive 0.16.0";
+const VERSIONS: &str = "eb-wasmcloud1: wasmcloud-host 0.25.1 (host 1.8.0's library; wasmtime 26, the release: 31), \
+                        wadm 0.21.0, http-server provider 0.27.1; release settings (log INFO, provider shutdown \
+                        delay 300 ms), opt-level z + LTO + strip; differs: glibc, not static musl";
 
 fn mono_ns() -> u128 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
@@ -40,16 +40,17 @@ fn mono_ns() -> u128 {
     ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128
 }
 
-/// Logs to stderr (edgebench's log of the instance), at RUST_LOG's level (default warn).
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+/// Logs to stderr (edgebench's log of the instance), at RUST_LOG's level;
+/// by default INFO for the host (the released host's level) and WARN for the rest.
+fn init_logs(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 
 fn main() -> Result<()> {
-    init_logs();
     let argv0 = std::env::args().next().unwrap_or_default();
     let name = Path::new(&argv0).file_name().and_then(|s| s.to_str()).unwrap_or("").to_string();
+    init_logs(if name == "wasmcloud-host" { "info" } else { "warn" });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match name.as_str() {
         "wasmcloud-host" => rt.block_on(host_main()),
@@ -91,6 +92,8 @@ async fn host_main() -> Result<()> {
         lattice: env("WASMCLOUD_LATTICE", "default").into(),
         allow_file_load: env("WASMCLOUD_ALLOW_FILE_LOAD", "false") == "true",
         version: HOST_VERSION_AS.to_string(),
+        // the released 1.8.0 host's default (its --provider-shutdown-delay-ms, 300)
+        provider_shutdown_delay: Some(Duration::from_millis(300)),
         ..Default::default()
     };
     let (_host, shutdown) = wasmcloud_host::wasmbus::Host::new(cfg).await.context("failed to start the host")?;
@@ -271,7 +274,7 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
 
     // 3. the host (after wadm, which learns of hosts from their start event;
     //    a host it missed is only seen at its next heartbeat, 30 s later)
-    let host = Command::new(sibling("wasmcloud-host")?)
+    let mut host = Command::new(sibling("wasmcloud-host")?)
         .env("WASMCLOUD_RPC_HOST", "127.0.0.1")
         .env("WASMCLOUD_RPC_PORT", a.nats_port.to_string())
         .env("WASMCLOUD_CTL_HOST", "127.0.0.1")
@@ -280,13 +283,63 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
         .env("WASMCLOUD_ALLOW_FILE_LOAD", "true")
         .env("TMPDIR", a.work.join("tmp"))
         .stdin(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .context("starting the host")?;
+    // the host's log goes on to ours; a line saying its engine could not get
+    // the pooling allocator is remembered (a slower instantiation path)
+    let fell_back = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let err = host.stderr.take().expect("piped");
+        let fell_back = fell_back.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(err).lines().map_while(|l| l.ok()) {
+                if line.contains("falling back to dynamic allocator") {
+                    fell_back.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                eprintln!("{line}");
+            }
+        });
+    }
     stack.children.push(("wasmcloud-host".into(), host));
-    wait_event(&mut events, &["host_started", "host_heartbeat"], Duration::from_secs(60)).await?;
+    let started = wait_event(&mut events, &["host_started", "host_heartbeat"], Duration::from_secs(60)).await?;
     mark(&mut phases, "host_heartbeat")?;
+    let host_id = serde_json::from_slice::<serde_json::Value>(&started.payload)
+        .ok()
+        .and_then(|v| v["source"].as_str().map(str::to_string))
+        .unwrap_or_default();
 
-    // 4. the application, put and deployed through wadm's API
+    // 4. wadm's host inventory holds the host (the JetStream KV bucket
+    //    wadm_state, key host_<lattice>: a map by host id).  wadm learns of
+    //    hosts only from events (host_started, or a heartbeat 30 s later);
+    //    deploying before it knows the host leaves the application waiting
+    //    for that heartbeat.  As an operator would, deploy once, after.
+    let js = async_nats::jetstream::new(client.clone());
+    let key = format!("host_{}", a.lattice);
+    let t0 = Instant::now();
+    loop {
+        let known = match js.get_key_value("wadm_state").await {
+            Ok(kv) => match kv.get(key.as_str()).await {
+                Ok(Some(b)) => serde_json::from_slice::<serde_json::Value>(&b)
+                    .ok()
+                    .and_then(|v| v.as_object().map(|m| if host_id.is_empty() { !m.is_empty() } else { m.contains_key(&host_id) }))
+                    .unwrap_or(false),
+                _ => false,
+            },
+            Err(_) => false,
+        };
+        if known {
+            break;
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            bail!("wadm did not list the host {host_id} in wadm_state/{key} within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    mark(&mut phases, "wadm_knows_host")?;
+
+    // 5. the application, put and deployed once through wadm's API
     let manifest = manifest(a);
     let put = client.request(format!("{api}.model.put"), manifest.into()).await.context("model.put")?;
     check_reply(&put.payload, "model.put")?;
@@ -297,43 +350,42 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
     check_reply(&dep.payload, "model.deploy")?;
     mark(&mut phases, "manifest_deployed")?;
 
-    // wadm learns of the host from its start event, which it may process
-    // after the deploy; its scalers then wait for "hosts" until the host's
-    // first heartbeat, 30 s later.  Like an operator who sees "Lattice
-    // contains no hosts", deploy again until wadm schedules the application.
+    // scheduled: wadm reconciling or deployed; failed is reported with
+    // wadm's own message; anything else is waited out, never redeployed
     let t0 = Instant::now();
-    let mut redeploys = 0u32;
+    let (mut kind, mut msg) = (String::new(), String::new());
     loop {
         let r = client.request(format!("{api}.model.get"), "".into()).await.context("model.get")?;
         let v: serde_json::Value = serde_json::from_slice(&r.payload).unwrap_or_default();
         let model = v["models"].as_array().and_then(|m| m.iter().find(|m| m["name"] == "edgebench-http-hello")).cloned();
         let status = model.as_ref().map(|m| m["detailed_status"]["status"].clone()).unwrap_or_default();
-        let kind = status["type"].as_str().unwrap_or("");
-        let msg = status["message"].as_str().unwrap_or("");
-        if kind != "waiting" && kind != "undeployed" && !kind.is_empty() {
-            break;
+        kind = status["type"].as_str().unwrap_or("").to_string();
+        msg = status["message"].as_str().unwrap_or("").to_string();
+        match kind.as_str() {
+            "reconciling" | "deployed" => break,
+            "failed" => bail!("wadm reports the application failed: {msg}"),
+            _ => {}
         }
         if t0.elapsed() > Duration::from_secs(60) {
             bail!("wadm did not schedule the application within 60 s (status {kind}: {msg})");
         }
-        if msg.contains("no hosts") {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let dep = client
-                .request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into())
-                .await
-                .context("model.deploy")?;
-            check_reply(&dep.payload, "model.deploy")?;
-            redeploys += 1;
-        } else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     mark(&mut phases, "scheduled")?;
-    writeln!(phases, "# redeploys {redeploys}")?;
+    writeln!(phases, "# scheduled_status {kind}{}{msg}", if msg.is_empty() { "" } else { ": " })?;
 
-    // 5. the provider started (the component may be scaled before or after)
+    // 6. the provider started (the component may be scaled before or after)
     wait_event(&mut events, &["provider_started"], Duration::from_secs(120)).await?;
     mark(&mut phases, "provider_up")?;
+    writeln!(
+        phases,
+        "# allocator {}",
+        if fell_back.load(std::sync::atomic::Ordering::SeqCst) {
+            "on-demand (the host's engine could not create the pooling allocator and fell back)"
+        } else {
+            "pooling"
+        }
+    )?;
 
     // up until edgebench stops us (the caller's select), or until a process
     // of the stack dies: then we exit too, so edgebench sees the deployment gone.
@@ -381,13 +433,13 @@ fn check_reply(payload: &[u8], what: &str) -> Result<()> {
     Ok(())
 }
 
-async fn wait_event(sub: &mut async_nats::Subscriber, kinds: &[&str], within: Duration) -> Result<()> {
+async fn wait_event(sub: &mut async_nats::Subscriber, kinds: &[&str], within: Duration) -> Result<async_nats::Message> {
     let deadline = Instant::now() + within;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let msg = next_with_timeout(sub, left).await.ok_or_else(|| anyhow!("no {kinds:?} event within {within:?}"))?;
         if kinds.iter().any(|k| msg.subject.as_str().ends_with(&format!(".{k}"))) {
-            return Ok(());
+            return Ok(msg);
         }
     }
 }
