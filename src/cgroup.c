@@ -31,21 +31,30 @@ static int write_str(const char *path, const char *s)
 
 int eb_cgroup_create(const char *tag, struct eb_cgroup *cg, char *err, size_t errcap)
 {
+	return eb_cgroup_create_at(ROOT, "/proc/self/cgroup", tag, cg, err, errcap);
+}
+
+int eb_cgroup_create_at(const char *root, const char *self_path, const char *tag, struct eb_cgroup *cg, char *err,
+			size_t errcap)
+{
 	memset(cg, 0, sizeof(*cg));
 	snprintf(cg->rel, sizeof(cg->rel), "/edgebench-%d-%s", (int)getpid(), tag);
-	char buf[512];
-	if (access(ROOT "/memory/memory.usage_in_bytes", R_OK) == 0) {
-		snprintf(cg->mem, sizeof(cg->mem), ROOT "/memory%s", cg->rel);
-	} else if (eb_read_small(ROOT "/cgroup.subtree_control", buf, sizeof(buf)) > 0 && strstr(buf, "memory")) {
+	char buf[512], path[600];
+	snprintf(path, sizeof(path), "%.500s/memory/memory.usage_in_bytes", root);
+	int v1 = access(path, R_OK) == 0;
+	snprintf(path, sizeof(path), "%.500s/cgroup.subtree_control", root);
+	if (v1) {
+		snprintf(cg->mem, sizeof(cg->mem), "%.400s/memory%s", root, cg->rel);
+	} else if (eb_read_small(path, buf, sizeof(buf)) > 0 && strstr(buf, "memory")) {
 		cg->v2 = 1;
-		snprintf(cg->mem, sizeof(cg->mem), ROOT "%s", cg->rel);
+		snprintf(cg->mem, sizeof(cg->mem), "%.400s%s", root, cg->rel);
 	} else {
 		snprintf(err, errcap, "no cgroup memory controller to measure density against (neither v1 memory nor v2 with memory enabled at the root)");
 		return -ENOTSUP;
 	}
 	/* where the harness lives now, to come back to after each spawn */
 	char self[4096];
-	if (eb_read_small("/proc/self/cgroup", self, sizeof(self)) > 0) {
+	if (eb_read_small(self_path, self, sizeof(self)) > 0) {
 		for (char *l = self; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
 			char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 			if (!c2)
@@ -53,7 +62,7 @@ int eb_cgroup_create(const char *tag, struct eb_cgroup *cg, char *err, size_t er
 			size_t clen = (size_t)(c2 - c1 - 1);
 			int match = cg->v2 ? clen == 0 : (clen >= 6 && strstr(c1 + 1, "memory") && strstr(c1 + 1, "memory") < c2);
 			if (match) {
-				snprintf(cg->home, sizeof(cg->home), "%s%s%.*s", ROOT, cg->v2 ? "" : "/memory",
+				snprintf(cg->home, sizeof(cg->home), "%.300s%s%.*s", root, cg->v2 ? "" : "/memory",
 					 (int)strcspn(c2 + 1, "\n"), c2 + 1);
 				break;
 			}

@@ -34,6 +34,14 @@ __attribute__((warn_unused_result))
 int eb_cgroup_enter(const struct eb_cgroup *cg);
 void eb_cgroup_leave(const struct eb_cgroup *cg);
 
+/*
+ * The same under another root and /proc/self/cgroup (the unit tests' fixture
+ * trees of a v1 and a v2 host).
+ */
+__attribute__((warn_unused_result))
+int eb_cgroup_create_at(const char *root, const char *self_path, const char *tag, struct eb_cgroup *cg, char *err,
+			size_t errcap);
+
 /* Move a process (and its threads) in; 0 or a negative errno. */
 __attribute__((warn_unused_result))
 int eb_cgroup_attach(const struct eb_cgroup *cg, pid_t pid);
