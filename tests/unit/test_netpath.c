@@ -68,6 +68,10 @@ static void test_nft_accepts_it(void **state)
 {
 	(void)state;
 	if (access("/usr/sbin/nft", X_OK) != 0 || geteuid() != 0) {
+		/* CI may not pass by skipping: setup installs nft and CI runs as root */
+		const char *ci = getenv("CI");
+		if (ci && !strcmp(ci, "true"))
+			fail_msg("CI: nft -c needs nft (scripts/setup.sh build) and root");
 		print_message("skipped: nft -c needs nft and root\n");
 		skip();
 	}
