@@ -257,8 +257,8 @@ static void section_verdicts(struct eb_buf *b, json_t *doc)
 		json_decref(v);
 		return;
 	}
-	eb_bprintf(b, "## What this run says\n\nFor each question, the best runtime/mode and the runner-up. Where a figure repeats "
-		   "by round, \"ahead\" is said only when the paired ratio's 95%% interval excludes 1.0 with at least %d pairs "
+	eb_bprintf(b, "## What this run says\n\nFor each question, the best runtime/mode and the runner-up. A figure that repeats by "
+		   "round (or trial) is shown as the geometric mean of its trials' medians, the scale of the paired ratio; \"ahead\" is said only when the paired ratio's 95%% interval excludes 1.0 with at least %d pairs "
 		   "(docs/statistics.md); otherwise the line says why it cannot tell. Default network path; cells that failed are not ranked.\n\n"
 		   "| question | figure | what the evidence says |\n|---|---|---|\n", EB_MIN_PAIRS);
 	size_t i;
