@@ -353,16 +353,15 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
     // scheduled: wadm reconciling or deployed; failed is reported with
     // wadm's own message; anything else is waited out, never redeployed
     let t0 = Instant::now();
-    let (mut kind, mut msg) = (String::new(), String::new());
-    loop {
+    let (kind, msg) = loop {
         let r = client.request(format!("{api}.model.get"), "".into()).await.context("model.get")?;
         let v: serde_json::Value = serde_json::from_slice(&r.payload).unwrap_or_default();
         let model = v["models"].as_array().and_then(|m| m.iter().find(|m| m["name"] == "edgebench-http-hello")).cloned();
         let status = model.as_ref().map(|m| m["detailed_status"]["status"].clone()).unwrap_or_default();
-        kind = status["type"].as_str().unwrap_or("").to_string();
-        msg = status["message"].as_str().unwrap_or("").to_string();
+        let kind = status["type"].as_str().unwrap_or("").to_string();
+        let msg = status["message"].as_str().unwrap_or("").to_string();
         match kind.as_str() {
-            "reconciling" | "deployed" => break,
+            "reconciling" | "deployed" => break (kind, msg),
             "failed" => bail!("wadm reports the application failed: {msg}"),
             _ => {}
         }
@@ -370,7 +369,7 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
             bail!("wadm did not schedule the application within 60 s (status {kind}: {msg})");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    };
     mark(&mut phases, "scheduled")?;
     writeln!(phases, "# scheduled_status {kind}{}{msg}", if msg.is_empty() { "" } else { ": " })?;
 
