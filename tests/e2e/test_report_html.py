@@ -54,6 +54,9 @@ PROBE = r"""
     out.charts.push({title: (s.querySelector('text') || {}).textContent || '', w: r.width, h: r.height,
                      elements: els.length, outside: bad});
   }
+  out.h2 = Array.prototype.map.call(document.querySelectorAll('h2'), function (h) { return h.textContent; });
+  var first = document.querySelector('h2 + p + div table, h2 + p + table');
+  out.saysTableTop = first ? first.getBoundingClientRect().top : -1;
   out.figures = document.querySelectorAll('figure').length;
   out.captions = document.querySelectorAll('figure > figcaption').length;
   performance.getEntriesByType('resource').forEach(function (e) { out.resources.push(e.name); });
@@ -152,7 +155,7 @@ class ReportHtml(unittest.TestCase):
             self.assertNotIn(bad, html)
         self.assertEqual(html.count("<figure>"), html.count("<figcaption>"))
         self.assertNotIn("is missing</p>", html)
-        for h in ("Environment", "At a glance", "The reference study side by side", "Figures: http-hello"):
+        for h in ("What this run says", "Environment", "At a glance", "The reference study side by side", "Figures: http-hello"):
             self.assertIn(f"<h2>{h}</h2>", html)
 
     @unittest.skipUnless(CHROMIUM, "chromium not installed (scripts/setup.sh build installs it)")
@@ -184,6 +187,11 @@ class ReportHtml(unittest.TestCase):
             self.assertGreater(c["h"], 50, c["title"])
             self.assertGreater(c["elements"], 5, c["title"])
             self.assertEqual(c["outside"], [], c["title"])
+        # what the run says is the first thing a reader sees: the first section, its table in the first screen
+        self.assertEqual(res["h2"][0], "What this run says")
+        self.assertLess(res["h2"].index("What this run says"), res["h2"].index("Environment"))
+        self.assertGreater(res["saysTableTop"], 0)
+        self.assertLess(res["saysTableTop"], 900)
         self.assertEqual(res["figures"], res["captions"])
         self.assertGreaterEqual(res["figures"], n_svg)
         self.assertEqual(res["resources"], [])
