@@ -27,7 +27,7 @@ def availability(binary):
             current = m.group(1)
             avail[current] = m.group(3)
             continue
-        m = re.match(r"\s+mode (\S+)\s+(available|not available: (.*))$", line)
+        m = re.match(r"\s+mode (\S+)\s+(available\b.*|not available: (.*))$", line)
         if m and current:
             avail[f"{current}/{m.group(1)}"] = m.group(3)
     return avail
