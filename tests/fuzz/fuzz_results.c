@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "compare.h"
+#include "verdict.h"
 #include "fsutil.h"
 #include "report.h"
 
@@ -62,7 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			eb_report_table(null, doc);
 			fclose(null);
 		}
-		json_t *cmp = eb_compare_cells(json_object_get(doc, "cells"), "native", "native", 1, 50);
+		json_t *cmp = eb_compare_cells(json_object_get(doc, "cells"), "native", "native");
+		json_decref(cmp);
+		cmp = eb_compare_conditions(json_object_get(doc, "cells"));
+		json_decref(cmp);
+		/* the verdicts read every cell's series, trials and values */
+		cmp = eb_verdicts(doc);
 		json_decref(cmp);
 		json_decref(doc);
 	}
