@@ -155,7 +155,7 @@ int eb_cmd_load(int argc, char **argv)
 	fmt_ns((double)eb_hist_percentile(hist, 99), c, sizeof(c));
 	fmt_ns((double)(hist->total ? hist->max : 0), d, sizeof(d));
 	printf("  Latency      mean %s   p50 %s   p99 %s   max %s\n", a, b, c, d);
-	printf("  Latency Distribution\n");
+	printf("  Latency Distribution (nearest rank of a 0.2%%-resolution histogram, as wrk; run and report interpolate: docs/statistics.md)\n");
 	static const double pct[] = { 50, 75, 90, 99, 99.9, 99.99, 100 };
 	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
 		fmt_ns((double)eb_hist_percentile(hist, pct[i]), a, sizeof(a));
