@@ -336,7 +336,9 @@ class DockerDaemon(Case):
                 except FileNotFoundError:
                     break
                 time.sleep(0.2)
-            subprocess.run([setup, "docker-up"], capture_output=True, timeout=120)
+            # the machine's daemon restored, not a process of this test: without our mark
+            env = {k: v for k, v in os.environ.items() if k != "EDGEBENCH_TEST_MARK"}
+            subprocess.run([setup, "docker-up"], capture_output=True, timeout=120, env=env)
         self.assertEqual(subprocess.run([setup, "docker-answers"]).returncode, 0, "the daemon did not come back")
         self.assertEqual(p.returncode, 1, err[-3000:])
         doc = load(os.path.join(self.out, "results.json"))
