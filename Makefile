@@ -26,9 +26,12 @@ BUILD    := build/fuzz
 endif
 LDLIBS   := -ljansson -lm
 
-SRC      := $(wildcard src/*.c)
+# src/ holds one folder per layer (docs/architecture.md); headers are included
+# by their path under src/ ("data/stats.h")
+SRC      := $(sort $(shell find src -name '*.c'))
+HDR      := $(shell find src -name '*.h')
 OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/sha256.o $(BUILD)/obj/hh_core.o
-LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+LIBOBJ   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJ))
 
 # Workloads are static binaries (musl when available), so the same file runs
 # natively and as the only file of a FROM-scratch container image.
@@ -79,10 +82,10 @@ FORCE:
 
 # buildinfo.h changes with every commit: only the files that include it
 # depend on it (listed by grep, so a new includer is picked up).
-BUILDINFO_USERS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(shell grep -l '"buildinfo.h"' src/*.c))
+BUILDINFO_USERS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(shell grep -rl --include='*.c' '"buildinfo.h"' src))
 $(BUILDINFO_USERS): $(BUILD)/buildinfo.h
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/buildinfo.h
+$(BUILD)/obj/%.o: src/%.c $(HDR) | $(BUILD)/buildinfo.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/obj/sha256.o: workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h

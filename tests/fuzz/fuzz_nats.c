@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "nats.h"
+#include "runtimes/wasmcloud/nats.h"
 
 #define CAP (EB_NATS_MAX_LINE + 70000)
 

@@ -15,11 +15,11 @@
 
 #include <jansson.h>
 
-#include "cmd.h"
-#include "compare.h"
-#include "verdict.h"
-#include "fsutil.h"
-#include "report.h"
+#include "cli/cmd.h"
+#include "analysis/compare.h"
+#include "analysis/verdict.h"
+#include "sys/fsutil.h"
+#include "report/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

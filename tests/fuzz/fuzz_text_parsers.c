@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
-#include "footprint.h"
-#include "http.h"
-#include "opts.h"
+#include "measure/calib.h"
+#include "sys/footprint.h"
+#include "net/http.h"
+#include "cli/opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,16 +7,16 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "cgroup.h"
-#include "container.h"
-#include "fsutil.h"
+#include "sys/cgroup.h"
+#include "runtimes/container.h"
+#include "sys/fsutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "footprint.h"
+#include "sys/footprint.h"
 
 static void test_v1_hybrid(void **state)
 {

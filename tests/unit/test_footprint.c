@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "footprint.h"
+#include "sys/footprint.h"
 
 static void test_smaps_rollup(void **state)
 {

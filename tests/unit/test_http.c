@@ -16,7 +16,7 @@
 #include <arpa/inet.h>
 
 #include "hh_core.h"
-#include "http.h"
+#include "net/http.h"
 
 static char *guard_region;
 static size_t page;

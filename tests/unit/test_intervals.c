@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compare.h"
-#include "stats.h"
+#include "analysis/compare.h"
+#include "data/stats.h"
 
 #define SIMS 10000
 #define MAX_EXCLUDED 0.06      /* nominal 5%: at most 6% may exclude the truth */

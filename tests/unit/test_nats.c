@@ -22,8 +22,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "nats.h"
+#include "sys/clock.h"
+#include "runtimes/wasmcloud/nats.h"
 
 static char *guard_region;
 static size_t page;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netpath.h"
+#include "net/netpath.h"
 
 static size_t count(const char *s, const char *needle)
 {

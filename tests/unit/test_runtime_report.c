@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "calib.h"
-#include "fsutil.h"
-#include "report.h"
-#include "runtime.h"
-#include "workload.h"
+#include "measure/calib.h"
+#include "sys/fsutil.h"
+#include "report/report.h"
+#include "runtimes/runtime.h"
+#include "catalog/workload.h"
 
 static int has_arg(const struct eb_argv *a, const char *s)
 {

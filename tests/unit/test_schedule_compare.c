@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "schedule.h"
-#include "series.h"
+#include "analysis/compare.h"
+#include "plan/schedule.h"
+#include "catalog/series.h"
 
 /* Every round is a permutation; rounds differ; the same seed gives the same order. */
 static void test_round_orders(void **state)

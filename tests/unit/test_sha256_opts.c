@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "opts.h"
+#include "cli/opts.h"
 #include "sha256.h"
 
 static void hex_of(const char *msg, size_t len, char hex[65])

@@ -8,8 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "hist.h"
-#include "stats.h"
+#include "net/hist.h"
+#include "data/stats.h"
 
 static void test_summary_small(void **state)
 {

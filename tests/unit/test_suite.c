@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "results.h"
-#include "runtime.h"
-#include "suite.h"
+#include "sys/fsutil.h"
+#include "data/results.h"
+#include "runtimes/runtime.h"
+#include "measure/suite.h"
 
 static const char *const fake_modes[] = { "good", "flaky", "other", NULL };
 static char counter_dir[64];

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report_html.h"
-#include "svg.h"
-#include "textbuf.h"
+#include "report/report_html.h"
+#include "report/svg.h"
+#include "sys/textbuf.h"
 
 /*
  * A small well-formedness check for the XML we write (no comments, CDATA

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nats.h"
-#include "wc_operator.h"
+#include "runtimes/wasmcloud/nats.h"
+#include "runtimes/wasmcloud/wc_operator.h"
 
 /* the payload of the first captured MSG whose subject starts with prefix */
 static char *captured(const char *prefix)

@@ -1,0 +1,49 @@
+/*
+ * edgebench: measure the same workloads on several runtimes.  main only
+ * picks the subcommand; each lives in its own cmd_*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "sys/proc.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "list", eb_cmd_list, "show every runtime and workload and whether it can run here" },
+	{ "run", eb_cmd_run, "run the benchmark plan and write a results directory" },
+	{ "load", eb_cmd_load, "drive HTTP load at a loopback URL and print wrk-style figures" },
+	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts" },
+	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)" },
+	{ "serve", eb_cmd_serve, "keep one http-hello instance up under a runtime (for wrk, curl...)" },
+	{ "wasmcloud-operator", eb_cmd_operator, "one wasmCloud 2.x host deployment, operated over NATS (run uses it)" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: edgebench COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'edgebench COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	eb_signals_install();
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "edgebench: unknown command '%s' (try 'edgebench --help')\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,29 @@
+/*
+ * rt_docker: the workloads in a Docker container (runc), FROM scratch,
+ * --network host.  Cold start is `docker run` launched -> first HTTP 200.
+ */
+#include "runtimes/container.h"
+
+static const char *const docker_modes[] = { "runc", NULL };
+
+static void docker_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	(void)ctx;
+	eb_container_detect("runc", st);
+}
+
+const struct eb_runtime eb_rt_docker = {
+	.name = "docker",
+	.summary = "Docker Engine with runc, FROM-scratch image of the static binaries",
+	.modes = docker_modes,
+	.detect = docker_detect,
+	.command = eb_container_command,   /* the mode is the OCI runtime */
+	.joins_cgroup_parent = 1,
+	.prepare = eb_container_prepare,
+	.cleanup = eb_container_cleanup,
+	.attach = eb_container_attach,
+	.sample = eb_container_sample,
+	.shared_sample = eb_container_shared_sample,
+	.stop = eb_container_stop,
+	.rebuild = eb_container_rebuild,
+};

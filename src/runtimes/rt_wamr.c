@@ -1,0 +1,107 @@
+/*
+ * rt_wamr: WAMR's iwasm, the Bytecode Alliance's runtime for embedded and
+ * edge devices.  Used when `iwasm` is on PATH (no registry route installs
+ * it here; it builds from source with cmake in seconds).
+ *
+ * Modes: interp (iwasm's interpreter, the build's default: fast-interp) and
+ * aot (modules compiled by `wamrc`, which needs LLVM, when it is on PATH).
+ * http-hello runs as the WASI module built from main_wasi.c, whose listener
+ * comes from WAMR's socket imports; iwasm gets --addr-pool=127.0.0.1/32, so
+ * the guest may bind loopback and nothing else.
+ */
+#include "runtimes/runtime.h"
+#include "sys/fsutil.h"
+#include "data/results.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+static const char *const wamr_modes[] = { "interp", "aot", NULL };
+static const char *const wamr_notes[] = {
+	"iwasm's interpreter (the default build: fast interpreter)",
+	"ahead-of-time compiled by wamrc (LLVM) to .aot, loaded by iwasm",
+	NULL,
+};
+static char aot_dir[128];
+
+static const char *module_name(const struct eb_workload *w)
+{
+	return w->kind == EB_WL_SERVER ? "http-hello.wamr" : w->binary;
+}
+
+static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	char v[128];
+	char *argv[] = { "iwasm", "--version", NULL };
+	if (!eb_wasm_detect(ctx, argv, "iwasm (WAMR) is not on PATH and no registry route installs it here",
+			    "build WAMR from source (product-mini/platforms/linux: cmake -DWAMR_BUILD_SIMD=0 -DWAMR_BUILD_SOCKET=1 && make) and put iwasm on PATH",
+			    st, v, sizeof(v)))
+		return;
+	st->available = 1;
+	snprintf(st->version, sizeof(st->version), "%.40s; wamrc %s; modules: %.60s", v,
+		 eb_tool_runs("wamrc", "--version") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
+}
+
+static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
+			const struct eb_workload *w, struct eb_argv *a)
+{
+	eb_argv_reset(a);
+	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
+		snprintf(a->why, sizeof(a->why), "its http-hello binds 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
+		return -ENOTSUP;
+	}
+	char module[1200];
+	if (!strcmp(mode, "aot")) {
+		if (!aot_dir[0]) {
+			snprintf(a->why, sizeof(a->why), "aot needs wamrc (WAMR's LLVM-based compiler) on PATH; it is not here");
+			return -ENOTSUP;
+		}
+		snprintf(module, sizeof(module), "%s/%s.aot", aot_dir, module_name(w));
+	} else {
+		snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w));
+	}
+	int rc = eb_argv_push(a, "iwasm");
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--addr-pool=127.0.0.1/32");
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0);
+}
+
+static int wamrc_argv(const char *in, const char *out, struct eb_argv *a)
+{
+	return eb_argv_push(a, "wamrc") ?: eb_argv_push(a, "-o") ?: eb_argv_push(a, "%s", out) ?:
+	       eb_argv_push(a, "%s", in);
+}
+
+/* With wamrc present, compile every module ahead of time (timed). */
+static int wamr_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	if (!eb_tool_runs("wamrc", "--version")) {
+		json_object_set_new(info, "aot", json_string("wamrc not on PATH: aot mode unsupported"));
+		return 0;
+	}
+	int rc = eb_workdir("wamr", aot_dir, sizeof(aot_dir), err, errcap);
+	if (rc < 0)
+		return rc;
+	return eb_aot_compile_all(ctx, aot_dir, ".aot", module_name, wamrc_argv, info, err, errcap);
+}
+
+static void wamr_cleanup(void)
+{
+	eb_workdir_cleanup("wamr");
+}
+
+const struct eb_runtime eb_rt_wamr = {
+	.name = "wamr",
+	.summary = "WAMR iwasm (interpreter; AOT with wamrc)",
+	.modes = wamr_modes,
+	.mode_notes = wamr_notes,
+	.unsupported = "mode aot needs wamrc on PATH",
+	.detect = wamr_detect,
+	.command = wamr_command,
+	.prepare = wamr_prepare,
+	.cleanup = wamr_cleanup,
+};

@@ -1,0 +1,192 @@
+/*
+ * rt_wasmtime: Wasmtime, `wasmtime run` for the WASI command modules and
+ * `wasmtime serve` (wasi:http) for the http-hello component.
+ *
+ * Three start modes, reported separately:
+ *   cache-cold  -C cache=n: every start compiles the module with Cranelift
+ *   cache-warm  a private compilation cache (-C cache-config), primed by an
+ *               unmeasured first start
+ *   aot         `wasmtime compile` ahead of time to .cwasm, started with
+ *               --allow-precompiled (compile time recorded in runtime_setup)
+ * `serve` binds --addr 127.0.0.1:PORT (its default is 0.0.0.0: always ours).
+ * The wasmtime used is the one on PATH, else the one scripts/setup.sh built
+ * with cargo into /var/cache/edgebench (pinned version, built once).
+ */
+#include "runtimes/runtime.h"
+#include "sys/fsutil.h"
+#include "sys/clock.h"
+#include "data/results.h"
+
+#include <limits.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+#define WASMTIME_PINNED "/var/cache/edgebench/wasmtime-48.0.8/bin/wasmtime"
+
+static const char *const wt_modes[] = { "cache-cold", "cache-warm", "aot", "reuse", NULL };
+static const char *const wt_notes[] = {
+	"-C cache=n: Cranelift compiles the module at every start; serve: a fresh instance per request (--max-instance-reuse-count defaults to 1 for WASIp2)",
+	"private compilation cache, primed by an unmeasured first start; serve: a fresh instance per request",
+	"precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request",
+	"serve only: cache-warm plus --max-instance-reuse-count 1000000, so one instance serves many requests and /state keeps counting",
+	NULL,
+};
+
+static char wt_bin[1024];
+static char work_dir[128];     /* /tmp/edgebench-wasmtime-<pid>: cache + .cwasm */
+
+static const char *wasmtime_bin(void)
+{
+	if (wt_bin[0])
+		return wt_bin;
+	if (eb_find_in_path("wasmtime", wt_bin, sizeof(wt_bin)) == 0)
+		return wt_bin;
+	snprintf(wt_bin, sizeof(wt_bin), "%s", WASMTIME_PINNED);
+	return wt_bin;
+}
+
+static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	char v[128];
+	char *argv[] = { (char *)wasmtime_bin(), "--version", NULL };
+	if (!eb_wasm_detect(ctx, argv, "no wasmtime on PATH or in " WASMTIME_PINNED,
+			    "make setup (cargo install --locked wasmtime-cli --version 48.0.8, built once into /var/cache/edgebench)",
+			    st, v, sizeof(v)))
+		return;
+	st->available = 1;
+	char comp[1024];
+	int have_comp = eb_component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
+	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, wt_bin, EB_WASM_CC_VERSION,
+		 have_comp ? "; http-hello: wasi:http@0.2.0 component via wasmtime serve" : "; http-hello component not built");
+}
+
+static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
+		      const struct eb_workload *w, struct eb_argv *a)
+{
+	char module[1024], cwasm[1200];
+	int rc = w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module))
+					 : eb_wasm_module(ctx, w, module, sizeof(module));
+	if (rc < 0)
+		return rc;
+	eb_argv_reset(a);
+	if (w->kind == EB_WL_SERVER && access(module, R_OK) != 0) {
+		snprintf(a->why, sizeof(a->why), "http-hello needs the wasi:http component %.100s, not built: make setup && make build (wit-bindgen-cli, wasm-tools)", module);
+		return -ENOTSUP;
+	}
+	if (w->kind != EB_WL_SERVER && !strcmp(mode, "reuse")) {
+		snprintf(a->why, sizeof(a->why), "mode reuse changes only wasmtime serve; %s runs as in cache-warm", w->name);
+		return -ENOTSUP;
+	}
+	rc = eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
+	if (rc == 0 && w->kind == EB_WL_SERVER)
+		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s:%u", ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
+	if (rc == 0 && !strcmp(mode, "cache-cold")) {
+		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
+	} else if (rc == 0 && (!strcmp(mode, "cache-warm") || !strcmp(mode, "reuse"))) {
+		if (!strcmp(mode, "reuse"))
+			rc = eb_argv_push(a, "--max-instance-reuse-count") ?: eb_argv_push(a, "1000000");
+		if (rc == 0)
+			rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", work_dir) ?:
+			     eb_argv_push(a, "%s", module);
+	} else if (rc == 0) {
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
+		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?:
+		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
+	}
+	if (rc == 0 && w->kind != EB_WL_SERVER)
+		rc = eb_argv_push_workload_args(a, ctx, w, 0);
+	return rc;
+}
+
+static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	int rc = eb_workdir("wasmtime", work_dir, sizeof(work_dir), err, errcap);
+	if (rc < 0)
+		return rc;
+	char path[1200], conf[1400];
+	snprintf(path, sizeof(path), "%s/cache.toml", work_dir);
+	snprintf(conf, sizeof(conf), "# edgebench: a private compilation cache for this run\n[cache]\ndirectory = \"%s/cache\"\n", work_dir);
+	if ((rc = eb_write_file_atomic(path, conf, strlen(conf))) < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	/* AOT: compile every module once, timed */
+	json_t *aot = json_object();
+	json_object_set_new(info, "aot_compile_ms", aot);
+	json_object_set_new(info, "work_dir", json_string(work_dir));
+	for (unsigned i = 0; i < eb_workload_count; i++) {
+		const struct eb_workload *w = &eb_workloads[i];
+		char module[1024], cwasm[1200], out[256];
+		if (w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module)) < 0
+					    : eb_wasm_module(ctx, w, module, sizeof(module)) < 0)
+			continue;
+		if (access(module, R_OK) != 0)
+			continue;
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
+		char *argv[] = { (char *)wasmtime_bin(), "compile", "-o", cwasm, module, NULL };
+		uint64_t t0 = eb_now_ns();
+		rc = eb_first_line_of(argv, out, sizeof(out));
+		if (rc < 0 && access(cwasm, R_OK) != 0) {
+			snprintf(err, errcap, "wasmtime compile %s failed", module);
+			return -EIO;
+		}
+		json_object_set_new(aot, w->name, json_real((double)(eb_now_ns() - t0) / 1e6));
+	}
+	return 0;
+}
+
+static void wt_cleanup(void)
+{
+	eb_workdir_cleanup("wasmtime");
+}
+
+/*
+ * Full cold: the component rebuilt from C source (bindings, compile,
+ * componentize) with the project's own Makefile rules, then served.
+ */
+static int wt_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
+{
+	(void)mode;
+	char abs[PATH_MAX], build[PATH_MAX], target[PATH_MAX + 64], buildvar[PATH_MAX + 16], out[256];
+	if (!realpath(ctx->wasm_dir, abs)) {
+		snprintf(err, errcap, "cannot resolve %s: %s", ctx->wasm_dir, strerror(errno));
+		return -errno;
+	}
+	char *slash = strrchr(abs, '/');
+	if (!slash || strcmp(slash, "/wasm") != 0) {
+		snprintf(err, errcap, "full cold needs the wasm modules in <build>/wasm, not %s", abs);
+		return -ENOTSUP;
+	}
+	snprintf(build, sizeof(build), "%.*s", (int)(slash - abs), abs);
+	snprintf(target, sizeof(target), "%s/wasm/http-hello.component.wasm", build);
+	snprintf(buildvar, sizeof(buildvar), "BUILD=%s", build);
+	char *argv[] = { "make", "-s", "-B", "-C", EB_SOURCE_DIR, buildvar, target, NULL };
+	int rc = eb_first_line_of(argv, out, sizeof(out));
+	if (rc < 0 && rc != -EIO) {
+		snprintf(err, errcap, "make %s: %s", target, strerror(-rc));
+		return rc;
+	}
+	if (access(target, R_OK) != 0) {
+		snprintf(err, errcap, "rebuilding %s from source failed", target);
+		return -EIO;
+	}
+	return 0;
+}
+
+const struct eb_runtime eb_rt_wasmtime = {
+	.name = "wasmtime",
+	.summary = "Wasmtime: run for WASI modules, serve for the wasi:http component",
+	.modes = wt_modes,
+	.mode_notes = wt_notes,
+	.unsupported = "mode reuse applies to serve (http-hello) only",
+	.detect = wt_detect,
+	.command = wt_command,
+	.prepare = wt_prepare,
+	.cleanup = wt_cleanup,
+	.rebuild = wt_rebuild,
+};

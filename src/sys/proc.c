@@ -1,0 +1,326 @@
+/*
+ * proc: posix_spawn + pidfd.  The registry is a fixed array so the signal
+ * handler can walk it without locks or allocation.
+ */
+#include "sys/proc.h"
+#include "sys/clock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+volatile sig_atomic_t eb_interrupted;
+
+#define MAX_LIVE 256  /* > --density max (50), --burst max (64), and helper commands */
+static volatile pid_t live[MAX_LIVE];
+
+/* A free registry slot, or -1: a child we could not track is never started. */
+static int registry_slot(void)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == 0)
+			return i;
+	return -1;
+}
+
+static void registry_del(pid_t pid)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == pid)
+			live[i] = 0;
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	eb_interrupted = sig;
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] > 0)
+			kill(-live[i], SIGKILL);
+	errno = saved;
+}
+
+void eb_signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;   /* no SA_RESTART: blocking calls return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void eb_sleep_ns(uint64_t ns)
+{
+	struct timespec ts;
+	uint64_t until = eb_now_ns() + ns;
+	ts.tv_sec = (time_t)(until / 1000000000ull);
+	ts.tv_nsec = (long)(until % 1000000000ull);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !eb_interrupted)
+		;
+}
+
+int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_proc *out)
+{
+	int pipefd[2] = { -1, -1 };
+	int devnull = -1, rc;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = -1;
+	out->pidfd = out->stdout_fd = -1;
+	if (opts->capture_stdout && pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	if (opts->stderr_fd < 0 && (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+		goto out_pipe;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	/* a workload's stdout is never ours (results go there): the pipe, or its log */
+	if (opts->capture_stdout)
+		posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	else
+		posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull,
+					 STDERR_FILENO);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	/*
+	 * A session of its own (and so a process group of its own, pgid ==
+	 * pid).  With the kernel's autogroup scheduling (on by default) CPU is
+	 * shared fairly between sessions, not processes: a container's
+	 * processes live in containerd-shim's session, so a native workload
+	 * left in the harness's session would share one slice with whatever
+	 * else that session runs (we measured the same binary 30% slower
+	 * natively than in Docker while a build ran in the shell that started
+	 * edgebench).  Every runtime's instance now starts on the same footing.
+	 */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+					POSIX_SPAWN_SETSIGDEF);
+
+	/* Block our handlers so a signal cannot land between spawn and registration. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	int slot = registry_slot();
+	pid_t pid;
+	out->launch_ns = eb_now_ns();
+	if (slot < 0)
+		rc = EAGAIN;
+	else
+		rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, opts->envp ? opts->envp : environ);
+	if (rc == 0)
+		live[slot] = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0) {
+		rc = -rc;
+		goto out_pipe;
+	}
+	out->pid = pid;
+	out->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (out->pidfd < 0) {
+		rc = -errno;
+		eb_proc_stop(out, 0);
+		goto out_pipe;
+	}
+	if (opts->capture_stdout) {
+		close(pipefd[1]);
+		pipefd[1] = -1;
+		out->stdout_fd = pipefd[0];
+		pipefd[0] = -1;
+	}
+	rc = 0;
+out_pipe:
+	if (devnull >= 0)
+		close(devnull);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	return rc;
+}
+
+static void reap(struct eb_proc *p, int status)
+{
+	p->reaped = 1;
+	p->wait_status = status;
+	if (!p->exit_ns)
+		p->exit_ns = eb_now_ns();
+	/* take down anything the child left in its group */
+	kill(-p->pid, SIGKILL);
+	registry_del(p->pid);
+}
+
+int eb_proc_exited(struct eb_proc *p)
+{
+	if (p->reaped)
+		return 1;
+	int status;
+	pid_t r = waitpid(p->pid, &status, WNOHANG);
+	if (r == p->pid) {
+		reap(p, status);
+		return 1;
+	}
+	return 0;
+}
+
+int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, size_t *out_len)
+{
+	size_t len = 0;
+	uint64_t deadline = eb_now_ns() + timeout_ns;
+	int out_open = p->stdout_fd >= 0;
+	while (!p->reaped || out_open) {
+		if (eb_interrupted && !p->cleanup)
+			return -EINTR;
+		struct pollfd pfd[2] = {
+			{ .fd = p->reaped ? -1 : p->pidfd, .events = POLLIN },
+			{ .fd = out_open ? p->stdout_fd : -1, .events = POLLIN },
+		};
+		uint64_t now = eb_now_ns();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		int ms = (int)((deadline - now + 999999) / 1000000);
+		int n = poll(pfd, 2, ms);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfd[0].revents) {
+			p->exit_ns = eb_now_ns();
+			int status;
+			pid_t r;
+			while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+				;
+			if (r == p->pid)
+				reap(p, status);
+		}
+		if (pfd[1].revents) {
+			char tmp[4096];
+			ssize_t r = read(p->stdout_fd, tmp, sizeof(tmp));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				out_open = 0;
+			} else if (out && cap > 1 && len < cap - 1) {
+				size_t take = (size_t)r < cap - 1 - len ? (size_t)r : cap - 1 - len;
+				memcpy(out + len, tmp, take);
+				len += take;
+			}
+		}
+	}
+	if (out && cap)
+		out[len] = '\0';
+	if (out_len)
+		*out_len = len;
+	return 0;
+}
+
+void eb_proc_stop(struct eb_proc *p, uint64_t grace_ns)
+{
+	if (p->pid > 0 && !p->reaped) {
+		if (grace_ns) {
+			kill(-p->pid, SIGTERM);
+			uint64_t deadline = eb_now_ns() + grace_ns;
+			while (!eb_proc_exited(p) && eb_now_ns() < deadline) {
+				struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+				poll(&pfd, 1, 5);
+			}
+		}
+		if (!p->reaped) {
+			kill(-p->pid, SIGKILL);
+			int status;
+			pid_t r;
+			while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+				;
+			reap(p, r == p->pid ? status : 0);
+		}
+	}
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->stdout_fd >= 0)
+		close(p->stdout_fd);
+	p->pidfd = p->stdout_fd = -1;
+}
+
+void eb_describe_status(int st, char *buf, size_t cap)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, cap, "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, cap, "signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		snprintf(buf, cap, "status 0x%x", st);
+}
+
+void eb_spawn_kill_all(void)
+{
+	for (int i = 0; i < MAX_LIVE; i++) {
+		pid_t pid = live[i];
+		if (pid > 0) {
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			live[i] = 0;
+		}
+	}
+}
+
+/* A tool run to completion (see proc.h). */
+int eb_run_tool(char *const argv[], char *out, size_t cap, char *err, size_t errcap, uint64_t timeout_ns)
+{
+	int efd = memfd_create("edgebench-stderr", MFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	struct eb_spawn_opts o = { .capture_stdout = 1, .stderr_fd = efd };
+	struct eb_proc p;
+	char dummy[8];
+	int rc = eb_spawn(argv, &o, &p);
+	if (rc < 0) {
+		close(efd);
+		return rc;
+	}
+	/* tools finish even while a run unwinds after Ctrl-C: they are how
+	 * containers, namespaces and tables get removed; each has its own timeout */
+	p.cleanup = 1;
+	rc = eb_proc_wait(&p, timeout_ns, out ? out : dummy, out ? cap : sizeof(dummy), NULL);
+	if (rc < 0) {
+		eb_proc_stop(&p, 0);
+		close(efd);
+		return rc;
+	}
+	int st = p.wait_status;
+	eb_proc_stop(&p, 0);
+	if (err && errcap) {
+		char buf[2048];
+		ssize_t n = pread(efd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';
+		char *nl = strrchr(buf, '\n');
+		snprintf(err, errcap, "%.*s", (int)errcap - 1, nl ? nl + 1 : buf);
+	}
+	close(efd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
