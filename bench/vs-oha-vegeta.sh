@@ -19,8 +19,9 @@ build=${EDGEBENCH_BUILD:-build}
 pct=${1:-50}; secs=${2:-5}; rounds=${3:-3}
 scenarios=${SCENARIOS:-plain stall}
 scripts/setup.sh loadtools
-oha=$(ls /var/cache/edgebench/oha-*/bin/oha | tail -n 1)
-vegeta=$(ls /var/cache/edgebench/vegeta-*/bin/vegeta | tail -n 1)
+. "$(dirname "$0")/../scripts/versions.env"
+oha=$EB_CACHE/oha-$OHA_VERSION/bin/oha
+vegeta=$EB_CACHE/vegeta-$VEGETA_VERSION/bin/vegeta
 pin0=""; pin1=""
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin0="taskset -c 0"; pin1="taskset -c 1"; fi
 conns=50

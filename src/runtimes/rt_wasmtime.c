@@ -26,7 +26,7 @@
 
 #include "buildinfo.h"
 
-#define WASMTIME_PINNED "/var/cache/edgebench/wasmtime-48.0.8/bin/wasmtime"
+#define WASMTIME_PINNED EB_CACHE "/wasmtime-" EB_WASMTIME_VERSION "/bin/wasmtime"
 
 static const char *const wt_modes[] = { "cache-cold", "cache-warm", "aot", "reuse", NULL };
 static const char *const wt_notes[] = {
@@ -55,7 +55,7 @@ static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 	char v[128];
 	char *argv[] = { (char *)wasmtime_bin(), "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "no wasmtime on PATH or in " WASMTIME_PINNED,
-			    "make setup (cargo install --locked wasmtime-cli --version 48.0.8, built once into /var/cache/edgebench)",
+			    "make setup (cargo install --locked wasmtime-cli --version " EB_WASMTIME_VERSION ", built once into " EB_CACHE ")",
 			    st, v, sizeof(v)))
 		return;
 	st->available = 1;

@@ -39,6 +39,21 @@ def eb(*args, timeout=300):
     return subprocess.run([EDGEBENCH, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
+def _versions():
+    """The pins and the tool cache: scripts/versions.env, as setup.sh and the Makefile read it."""
+    out = {}
+    with open(os.path.join(ROOT, "scripts", "versions.env")) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                k, _, v = line.partition("=")
+                out[k] = v
+    return out
+
+
+VERSIONS = _versions()
+
+
 def _required():
     """The runtimes (and runtime/modes) setup installs on this machine kind: scripts/required-runtimes."""
     with open(os.path.join(ROOT, "scripts", "required-runtimes")) as f:

@@ -18,10 +18,10 @@ import shutil
 import tempfile
 import unittest
 
-from test_native import BUILD, NATIVE, chain, eb, our_processes
+from test_native import BUILD, NATIVE, VERSIONS, chain, eb, our_processes
 from test_wasm import SMALL
 
-WASMTIME = (shutil.which("wasmtime") or next(iter(sorted(glob.glob("/var/cache/edgebench/wasmtime-*/bin/wasmtime"))), None))
+WASMTIME = shutil.which("wasmtime") or next(iter(glob.glob(f"{VERSIONS['EB_CACHE']}/wasmtime-{VERSIONS['WASMTIME_VERSION']}/bin/wasmtime")), None)
 STANDIN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "standins", "standin.py")
 
 

