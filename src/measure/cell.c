@@ -1,0 +1,554 @@
+/*
+ * cell: the cell: its helpers, accumulators, the instance lifecycle (launch, first 200, attach, stop),
+ * load and footprint sampling, init/done/finish, and `serve`.
+ */
+#include "measure/phase.h"
+#include "measure/phases.h"
+#include "measure/study.h"
+#include "catalog/series.h"
+#include "data/stats.h"
+#include "net/load.h"
+#include "net/probe.h"
+#include "sys/cgroup.h"
+#include "sys/clock.h"
+#include "sys/footprint.h"
+#include "sys/fsutil.h"
+#include "sys/proc.h"
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void mc_warn(struct eb_cell *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mc_warn(struct eb_cell *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(json_object_get(c->json, "warnings"), json_string(buf));
+}
+
+/* A one-line reason for the cell's failure, prefixed with the cell's name. */
+int mc_fail(struct eb_cell *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int mc_fail(struct eb_cell *c, int rc, const char *fmt, ...)
+{
+	int n = snprintf(c->err, sizeof(c->err), "%s/%s/%s: ", c->rt->name, c->mode, c->w->name);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, sizeof(c->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* what measures the runtime rather than the path runs on the default path only (loopback, no firewall) */
+int mc_default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPBACK && !c->firewall; }
+
+/* a mode whose instance is a whole deployment (wasmcloud lattice) is not started many times side by side */
+int mc_deployment(const struct eb_cell *c)
+{
+	for (const char *const *m = c->rt->deployment_modes; m && *m; m++)
+		if (!strcmp(*m, c->mode))
+			return 1;
+	return 0;
+}
+
+json_t *mc_values(struct eb_cell *c)
+{
+	return json_object_get(c->json, "values");
+}
+
+json_t *mc_checks(struct eb_cell *c)
+{
+	return json_object_get(c->json, "checks");
+}
+
+/* pattern with its one "%s" replaced by fill (no printf on data). */
+void mc_fill_pattern(char *out, size_t cap, const char *pattern, const char *fill)
+{
+	const char *pct = strstr(pattern, "%s");
+	if (!pct)
+		snprintf(out, cap, "%s", pattern);
+	else
+		snprintf(out, cap, "%.*s%s%s", (int)(pct - pattern), pattern, fill, pct + 2);
+}
+
+/*
+ * The collector of a catalogued series (created on first use).  figure_desc
+ * fills the "%s" of a pattern entry's description.  NULL when out of
+ * memory; a name missing from the catalogue is a bug (assert).
+ */
+struct eb_acc *mc_acc_get(struct eb_cell *c, const char *name, const char *figure_desc)
+{
+	for (size_t i = 0; i < c->n_acc; i++)
+		if (!strcmp(c->acc[i].name, name))
+			return &c->acc[i];
+	const struct eb_series_def *def = eb_series_find(name, NULL, 0);
+	assert(def && "every series is declared in series.c");
+	if (!def)
+		return NULL;
+	struct eb_acc *na = realloc(c->acc, (c->n_acc + 1) * sizeof(*na));
+	if (!na)
+		return NULL;
+	c->acc = na;
+	struct eb_acc *a = &c->acc[c->n_acc++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->def = def;
+	a->paired = (def->flags & EB_SERIES_PAIRED) != 0;
+	mc_fill_pattern(a->description, sizeof(a->description), def->description, figure_desc ? figure_desc : "");
+	return a;
+}
+
+int mc_acc_add(struct eb_acc *a, double v, int32_t trial)
+{
+	if (!a)
+		return -ENOMEM;
+	if (a->n == a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 64;
+		double *nv = realloc(a->v, ncap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		a->v = nv;
+		int32_t *nt = realloc(a->trial, ncap * sizeof(*nt));
+		if (!nt)
+			return -ENOMEM;
+		a->trial = nt;
+		a->cap = ncap;
+	}
+	a->v[a->n] = v;
+	a->trial[a->n] = trial;
+	a->n++;
+	return 0;
+}
+
+/* Add samples of a catalogued series; -ENOMEM sets the cell's error. */
+int mc_add(struct eb_cell *c, const char *name, const char *figure_desc, const double *v, size_t n, int32_t trial)
+{
+	struct eb_acc *a = mc_acc_get(c, name, figure_desc);
+	for (size_t i = 0; i < n; i++)
+		if (mc_acc_add(a, v[i], trial) < 0)
+			return mc_fail(c, -ENOMEM, "out of memory collecting %s", name);
+	return 0;
+}
+
+/* Write every collected series of the cell to the results, then forget them. */
+int eb_cell_flush(struct eb_cell *c)
+{
+	int rc = 0;
+	char hdr[1400], cmd[1200];
+	eb_argv_join(&c->argv, cmd, sizeof(cmd));
+	snprintf(hdr, sizeof(hdr), "# command: %s\n", cmd);
+	for (size_t i = 0; i < c->n_acc; i++) {
+		struct eb_acc *a = &c->acc[i];
+		if (rc == 0 && a->n > 0) {
+			rc = eb_results_add_series(c->ws->res, c->json, a->name, a->def->unit, a->description,
+						   a->v, a->n, a->trial, hdr);
+			if (rc < 0)
+				snprintf(c->err, sizeof(c->err), "cannot write results to %s: %s",
+					 c->ws->res->dir, strerror(-rc));
+		}
+		free(a->v);
+		free(a->trial);
+	}
+	free(c->acc);
+	c->acc = NULL;
+	c->n_acc = 0;
+	return rc;
+}
+
+/* ---- instances ------------------------------------------------------ */
+
+/* Last non-empty line of the workload's stderr log, for error messages. */
+void mc_last_stderr_line(struct eb_cell *c, char *out, size_t cap)
+{
+	eb_last_line(c->stderr_path, out, cap);
+}
+
+static unsigned launch_seq;
+
+/*
+ * An instance killed by a signal is a crash: the cell says so as data
+ * (`crash`: the phase and the signal), beside its one-line error.
+ */
+void mc_note_crash(struct eb_cell *c, const char *phase, int wait_status)
+{
+	if (c->json && WIFSIGNALED(wait_status))
+		json_object_set_new(c->json, "crash", json_pack("{s:s, s:i}", "phase", phase, "signal", WTERMSIG(wait_status)));
+}
+
+/* Build the command for a fresh instance name and start it. */
+int mc_launch(struct eb_cell *c, int capture, struct eb_instance *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->proc.pid = -1;
+	in->proc.pidfd = in->proc.stdout_fd = -1;
+	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
+	snprintf(in->name, sizeof(in->name), "%s", c->lctx.instance);
+	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
+	if (rc < 0) {
+		if (rc == -ENOTSUP && c->argv.why[0])
+			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
+		else
+			mc_fail(c, rc, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
+		return rc;
+	}
+	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
+	/* a runtime that does not join the cgroup itself is born in it */
+	int entered = c->cg && !c->rt->joins_cgroup_parent && eb_cgroup_enter(c->cg) == 0;
+	rc = eb_spawn(c->argv.argv, &o, &in->proc);
+	if (entered)
+		eb_cgroup_leave(c->cg);
+	if (rc < 0)
+		mc_fail(c, rc, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
+	return rc;
+}
+
+void mc_stop_instance(struct eb_cell *c, struct eb_instance *in)
+{
+	eb_rt_stop(c->rt, in);
+}
+
+int mc_sample_instance(struct eb_cell *c, struct eb_instance *in, struct eb_sample *out)
+{
+	return eb_rt_sample(c->rt, in, out);
+}
+
+/*
+ * How long a start may take: --start-timeout, and for a whole deployment at
+ * least 90 s (a wasmCloud lattice can wait for its host's first heartbeat,
+ * 30 s after the host starts).
+ */
+
+uint64_t mc_start_timeout(const struct eb_cell *c)
+{
+	uint64_t t = c->plan->start_timeout_ns;
+	return mc_deployment(c) && t < DEPLOYMENT_START_TIMEOUT_NS ? DEPLOYMENT_START_TIMEOUT_NS : t;
+}
+
+/* Start a server instance and wait for its first 200; *ready_ns on success. */
+int mc_start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *ready_ns)
+{
+	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
+	if (busy != 0)
+		return mc_fail(c, -EADDRINUSE, "port %s:%u is busy (another server listens there); pick another with --port", c->lctx.addr,
+			    (unsigned)c->lctx.port);
+	int rc = mc_launch(c, 0, in);
+	if (rc < 0)
+		return rc;
+	struct eb_proc *p = &in->proc;
+	struct eb_probe_result pr;
+	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
+			       p->launch_ns + mc_start_timeout(c), c->plan->probe_spacing_ns, &pr);
+	if (rc == 0) {
+		*ready_ns = pr.ready_ns - p->launch_ns;
+		return 0;
+	}
+	char line[300], st[96];
+	if (rc == -ECHILD) {
+		eb_describe_status(p->wait_status, st, sizeof(st));
+		mc_last_stderr_line(c, line, sizeof(line));
+		mc_fail(c, rc, "server exited (%s) before answering%s%s", st, line[0] ? ": " : "", line);
+		mc_note_crash(c, "start", p->wait_status);
+	} else if (rc == -ETIMEDOUT) {
+		char last[64];
+		if (pr.last_status)
+			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
+		else
+			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
+		mc_fail(c, rc, "no HTTP 200 from %s:%u within %.1f s (%u attempts, last: %s)", c->lctx.addr,
+		     (unsigned)c->lctx.port, (double)mc_start_timeout(c) / 1e9, pr.attempts, last);
+	} else if (rc != -EINTR) {
+		mc_fail(c, rc, "probing %s:%u: %s", c->lctx.addr, (unsigned)c->lctx.port, strerror(-rc));
+	}
+	mc_stop_instance(c, in);
+	return rc;
+}
+
+/* The cell's long-lived instance, started (and attached) once. */
+int eb_cell_ensure_instance(struct eb_cell *c)
+{
+	if (c->in_up)
+		return 0;
+	uint64_t ready;
+	int rc = mc_start_server(c, &c->in, &ready);
+	if (rc < 0)
+		return rc;
+	c->in_up = 1;
+	if ((rc = eb_rt_attach(c->rt, &c->in, c->err, sizeof(c->err))) < 0 && !c->err[0])
+		mc_fail(c, rc, "cannot attach to the instance");
+	return rc;
+}
+
+void eb_cell_drop_instance(struct eb_cell *c)
+{
+	if (c->in_up)
+		mc_stop_instance(c, &c->in);
+	c->in_up = 0;
+}
+
+/* ---- load ----------------------------------------------------------- */
+
+/* Errors of a load phase accumulate in values.<phase>_errors; any is a warning. */
+void mc_note_load_errors(struct eb_cell *c, const char *phase, const struct eb_load_result *lr)
+{
+	uint64_t errs = eb_load_errors(lr);
+	uint64_t bad = lr->completed - lr->status_2xx;
+	char key[96];
+	snprintf(key, sizeof(key), "%s_errors", phase);
+	json_t *o = json_object_get(mc_values(c), key);
+	if (!o) {
+		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "completed", (json_int_t)0, "non_2xx", (json_int_t)0,
+			      "connect", (json_int_t)0, "read", (json_int_t)0, "write", (json_int_t)0,
+			      "parse", (json_int_t)0, "timeout", (json_int_t)0);
+		json_object_set_new(mc_values(c), key, o);
+	}
+	const struct { const char *k; uint64_t v; } add_[] = {
+		{ "completed", lr->completed }, { "non_2xx", bad }, { "connect", lr->err_connect },
+		{ "read", lr->err_read }, { "write", lr->err_write }, { "parse", lr->err_parse },
+		{ "timeout", lr->timeouts },
+	};
+	for (size_t i = 0; i < sizeof(add_) / sizeof(add_[0]); i++)
+		json_object_set_new(o, add_[i].k, json_integer(json_integer_value(json_object_get(o, add_[i].k)) +
+							       (json_int_t)add_[i].v));
+	if (errs || bad) {
+		mc_warn(c, "%s: %llu errors (connect %llu, read %llu, write %llu, parse %llu, timeout %llu) and %llu non-2xx responses",
+		     phase, (unsigned long long)errs, (unsigned long long)lr->err_connect,
+		     (unsigned long long)lr->err_read, (unsigned long long)lr->err_write,
+		     (unsigned long long)lr->err_parse, (unsigned long long)lr->timeouts,
+		     (unsigned long long)bad);
+		json_object_set_new(mc_checks(c), "zero_errors", json_false());
+	}
+}
+
+/*
+ * The warm instance exited while it was being measured: the cell fails
+ * (never a warning with figures measured against a dead server).  after_ns:
+ * how far into the phase.
+ */
+int mc_instance_died(struct eb_cell *c, const char *what, uint64_t after_ns)
+{
+	char st[96];
+	eb_proc_exited(&c->in.proc);
+	eb_describe_status(c->in.proc.wait_status, st, sizeof(st));
+	uint64_t since = c->in.proc.exit_ns > c->in.proc.launch_ns ? c->in.proc.exit_ns - c->in.proc.launch_ns : 0;
+	mc_note_crash(c, what, c->in.proc.wait_status);
+	return mc_fail(c, -ECHILD, "the instance exited (%s) during %s, %.3f s into it and %.3f s after its launch",
+		    st, what, (double)after_ns / 1e9, (double)since / 1e9);
+}
+
+int eb_cell_check_instance(struct eb_cell *c, const char *what)
+{
+	if (!c->in_up || !eb_proc_exited(&c->in.proc))
+		return 0;
+	return mc_instance_died(c, what, 0);
+}
+
+/* Load on the cell's warm instance, watched: its exit ends the load and fails the cell. */
+int mc_run_load(struct eb_cell *c, const char *what, struct eb_load_config *cfg, struct eb_load_result *lr)
+{
+	cfg->ip_be = c->ip_be;
+	cfg->port = c->lctx.port;
+	cfg->server = c->in_up ? &c->in.proc : NULL;
+	eb_hist_reset(c->ws->h);
+	int rc = eb_load_run(cfg, c->ws->h, lr);
+	if (rc < 0)
+		return mc_fail(c, rc, "load generator: %s", strerror(-rc));
+	if (lr->server_exited)
+		return mc_instance_died(c, what, lr->server_exit_after_ns);
+	return lr->interrupted ? -EINTR : 0;
+}
+
+
+void mc_sample_footprint(void *arg)
+{
+	struct fp_sampler *s = arg;
+	struct eb_sample smp;
+	int rc = s->in ? mc_sample_instance(s->c, s->in, &smp) : s->c->rt->shared_sample(&smp);
+	if (rc < 0 || s->n >= MAX_FOOTPRINT_SAMPLES)
+		return;
+	s->n_metrics = smp.n_mem;
+	for (size_t i = 0; i < smp.n_mem; i++) {
+		s->names[i] = smp.mem[i].name;
+		s->descs[i] = smp.mem[i].description;
+		s->v[i][s->n] = smp.mem[i].bytes;
+	}
+	s->n++;
+}
+
+/* One series per footprint figure: printf(pattern, figure). */
+int mc_sampler_series(struct eb_cell *c, struct fp_sampler *s, const char *pattern, int32_t trial)
+{
+	for (size_t i = 0; i < s->n_metrics; i++) {
+		char name[96];
+		mc_fill_pattern(name, sizeof(name), pattern, s->names[i]);
+		int rc = mc_add(c, name, s->descs[i], s->v[i], s->n, trial);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The end of a cell: failed, unsupported or interrupted, with its reason. */
+void eb_cell_done(struct eb_cell *c, const char *status, const char *why)
+{
+	eb_cell_drop_instance(c);
+	c->done = 1;
+	json_object_set_new(c->json, "status", json_string(status));
+	json_object_set_new(c->json, "error", json_string(why));
+	if (strcmp(status, "failed") == 0 && c->plan->note)
+		c->plan->note("edgebench run: %s", why);
+}
+
+/* Set up a cell: its port, log file and command; -ENOTSUP when it cannot run. */
+int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_plan *plan, const struct eb_cell_spec *spec)
+{
+	memset(c, 0, sizeof(*c));
+	c->ws = ws;
+	c->plan = plan;
+	c->rt = spec->rt;
+	c->mode = spec->mode;
+	c->w = spec->w;
+	c->json = spec->json;
+	c->stderr_fd = -1;
+	c->network = spec->network;
+	c->firewall = spec->firewall;
+	c->ip_be = htonl(INADDR_LOOPBACK);
+	c->lctx.addr = "127.0.0.1";
+	if (c->network == EB_NET_VETH) {
+		if (!plan->net || !plan->net->up)
+			return mc_fail(c, -ENETDOWN, "the veth path is not set up");
+		c->ip_be = plan->net->server_ip_be;
+		c->lctx.addr = plan->net->server_ip;
+	}
+	c->lctx.artifact_dir = plan->artifact_dir;
+	c->lctx.wasm_dir = plan->wasm_dir;
+	c->lctx.iterations = plan->iterations;
+	int port = plan->port;
+	if (!port && c->w->kind == EB_WL_SERVER) {
+		port = eb_free_port();
+		if (port < 0)
+			return mc_fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
+	}
+	c->lctx.port = (uint16_t)port;
+	if (c->network == EB_NET_VETH && port)
+		eb_netpath_allow_port(plan->net, (uint16_t)port);
+	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-N", (int)getpid());
+	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
+	if (rc < 0) {
+		if (rc == -ENOTSUP && c->argv.why[0])
+			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
+		else if (rc == -ENOTSUP && c->rt->unsupported)
+			snprintf(c->err, sizeof(c->err), "%s", c->rt->unsupported);
+		else
+			mc_fail(c, rc, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
+		return rc;
+	}
+	char cmd[1200];
+	eb_argv_join(&c->argv, cmd, sizeof(cmd));
+	json_object_set_new(c->json, "command", json_string(cmd));
+	if (c->rt->mode_notes)
+		for (size_t i = 0; c->rt->modes[i] && c->rt->mode_notes[i]; i++)
+			if (!strcmp(c->rt->modes[i], c->mode))
+				json_object_set_new(c->json, "mode_note", json_string(c->rt->mode_notes[i]));
+	if (c->w->kind == EB_WL_SERVER)
+		json_object_set_new(c->json, "port", json_integer(port));
+	if (c->w->expect) {
+		/* worked out once per workload (2M SHA-256 rounds take a while) */
+		static struct { const struct eb_workload *w; uint64_t iterations; struct eb_wl_expect e; } known[EB_MAX_WORKLOADS];
+		unsigned wi = eb_workload_index(c->w);
+		if (known[wi].w != c->w || known[wi].iterations != plan->iterations) {
+			c->w->expect(plan->iterations, &known[wi].e);
+			known[wi].w = c->w;
+			known[wi].iterations = plan->iterations;
+		}
+		c->expect = known[wi].e;
+		if (c->w->args == EB_WL_ARGS_ITERATIONS) {
+			json_object_set_new(mc_values(c), "expected_digest", json_string(c->expect.text));
+			json_object_set_new(mc_values(c), "iterations", json_integer((json_int_t)plan->iterations));
+		}
+	}
+	/* a cell of another network condition has its own log */
+	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s/%s-%s-%s%s%s%s.stderr", plan->log_dir, c->rt->name,
+		 c->mode, c->w->name, mc_default_path(c) ? "" : "@", mc_default_path(c) ? "" : eb_network_name(c->network),
+		 c->firewall ? "-firewall-on" : "");
+	c->stderr_fd = open(c->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (c->stderr_fd < 0)
+		return mc_fail(c, -errno, "cannot open %s: %s", c->stderr_path, strerror(errno));
+	return 0;
+}
+
+int eb_cell_over_budget(struct eb_cell *c, unsigned t)
+{
+	if (t < EB_MIN_RUNS || c->batch_spent_ns < c->plan->cell_budget_ns)
+		return 0;
+	c->budget_stopped = 1;
+	return 1;
+}
+
+/* What a finished cell says about itself: run counts, budget, zero_errors. */
+void eb_cell_finish(struct eb_cell *c)
+{
+	if (c->w->kind == EB_WL_BATCH) {
+		unsigned planned = mc_tr_runs(c);
+		json_object_set_new(mc_values(c), "runs", json_pack("{s:i, s:i, s:f, s:b}", "planned", (int)planned,
+			"done", (int)c->runs_done, "budget_seconds", (double)c->plan->cell_budget_ns / 1e9,
+			"stopped_by_budget", c->budget_stopped));
+		if (c->budget_stopped)
+			mc_warn(c, "stopped after %u of %u runs: the cell's time budget of %.0f s was spent (--cell-budget)",
+			     c->runs_done, planned, (double)c->plan->cell_budget_ns / 1e9);
+	} else {
+		mc_sustained_values(c);
+		if (!c->done && !json_object_get(mc_checks(c), "zero_errors"))
+			json_object_set_new(mc_checks(c), "zero_errors", json_true());
+	}
+	if (c->stderr_fd >= 0)
+		close(c->stderr_fd);
+	c->stderr_fd = -1;
+}
+
+int eb_suite_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char *mode,
+		   const struct eb_workload *w, uint16_t port,
+		   void (*on_ready)(void *arg, uint64_t ready_ns, const char *command), void *arg,
+		   char *err, size_t errcap)
+{
+	struct eb_cell c = { .plan = plan, .rt = rt, .mode = mode, .w = w, .stderr_fd = STDERR_FILENO };
+	c.ip_be = htonl(INADDR_LOOPBACK);
+	c.lctx.artifact_dir = plan->artifact_dir;
+	c.lctx.wasm_dir = plan->wasm_dir;
+	c.lctx.port = port;
+	snprintf(c.stderr_path, sizeof(c.stderr_path), "/dev/null");
+	struct eb_instance in;
+	uint64_t ready;
+	int rc = mc_start_server(&c, &in, &ready);
+	if (rc < 0) {
+		snprintf(err, errcap, "%s", c.err);
+		return rc;
+	}
+	char cmd[1200];
+	eb_argv_join(&c.argv, cmd, sizeof(cmd));
+	on_ready(arg, ready, cmd);
+	while (!eb_interrupted) {
+		struct pollfd pfd = { .fd = in.proc.pidfd, .events = POLLIN };
+		if (poll(&pfd, 1, 1000) > 0 && eb_proc_exited(&in.proc)) {
+			char st[96];
+			eb_describe_status(in.proc.wait_status, st, sizeof(st));
+			snprintf(err, errcap, "the %s instance exited (%s)", rt->name, st);
+			rc = -ECHILD;
+			break;
+		}
+	}
+	mc_stop_instance(&c, &in);
+	return rc;
+}
+
