@@ -76,8 +76,17 @@ class Lattice(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
+    def log_tails(self):
+        """The last lines of every log of the run: the evidence when a start failed."""
+        logs = os.path.join(self.out, "logs")
+        out = []
+        for f in sorted(os.listdir(logs)) if os.path.isdir(logs) else []:
+            with open(os.path.join(logs, f), errors="replace") as fh:
+                out.append(f"\n--- {f}:\n" + "".join(fh.readlines()[-40:]))
+        return "".join(out)[-12000:]
+
     def test_deploys_and_answers(self):
-        self.assertEqual(self.result.returncode, 0, self.result.stderr[-3000:])
+        self.assertEqual(self.result.returncode, 0, self.result.stderr[-3000:] + self.log_tails())
         self.assertEqual(self.cell["status"], "ok", self.cell.get("error"))
         # ten cold starts, none waiting for the host's 30 s heartbeat
         cold = self.series["cold_start"]["samples"]

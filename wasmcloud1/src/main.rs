@@ -374,7 +374,20 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
     writeln!(phases, "# scheduled_status {kind}{}{msg}", if msg.is_empty() { "" } else { ": " })?;
 
     // 6. the provider started (the component may be scaled before or after)
-    wait_event(&mut events, &["provider_started"], Duration::from_secs(120)).await?;
+    // (within edgebench's 90 s deployment start timeout, so the reason is ours to give)
+    if let Err(e) = wait_event(&mut events, &["provider_started"], Duration::from_secs(60)).await {
+        // the evidence, to the instance's log: wadm's view of the application and of the hosts
+        let model = client.request(format!("{api}.model.get"), "".into()).await.map(|m| m.payload).unwrap_or_default();
+        eprintln!("eb-wasmcloud1: no provider_started event within 60 s; wadm model.get: {}", String::from_utf8_lossy(&model));
+        if let Ok(kv) = js.get_key_value("wadm_state").await {
+            for k in [format!("host_{}", a.lattice), format!("provider_{}", a.lattice), format!("component_{}", a.lattice)] {
+                if let Ok(Some(v)) = kv.get(k.as_str()).await {
+                    eprintln!("eb-wasmcloud1: wadm_state {k}: {}", String::from_utf8_lossy(&v));
+                }
+            }
+        }
+        return Err(e.context("the provider did not start"));
+    }
     mark(&mut phases, "provider_up")?;
     writeln!(
         phases,
