@@ -415,8 +415,31 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(50)) => {}
             _ = usr1.recv() => {
+                // events of the running application so far are not news
+                while next_with_timeout(&mut events, Duration::from_millis(0)).await.is_some() {}
                 let r = client.request(format!("{api}.model.undeploy.edgebench-http-hello"), "{}".into()).await.context("model.undeploy")?;
                 check_reply(&r.payload, "model.undeploy")?;
+                // the old application gone before the new one is deployed: its
+                // component scaled to zero and its provider stopped (the host's
+                // events), else a late stop of the old component can land after
+                // the redeploy and leave the new listener without a component
+                let t0 = Instant::now();
+                let (mut component_gone, mut provider_gone) = (false, false);
+                while !(component_gone && provider_gone) {
+                    let left = Duration::from_secs(30).saturating_sub(t0.elapsed());
+                    if left.is_zero() {
+                        bail!("the undeploy did not finish within 30 s (component scaled to 0: {component_gone}, provider stopped: {provider_gone})");
+                    }
+                    if let Some(m) = next_with_timeout(&mut events, left).await {
+                        let subject = m.subject.as_str();
+                        if subject.ends_with(".provider_stopped") {
+                            provider_gone = true;
+                        } else if subject.ends_with(".component_scaled") {
+                            let v: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
+                            component_gone |= v["data"]["max_instances"].as_u64() == Some(0);
+                        }
+                    }
+                }
                 let t0 = Instant::now();
                 while std::net::TcpStream::connect(&http).is_ok() {
                     if t0.elapsed() > Duration::from_secs(60) {
