@@ -30,8 +30,7 @@ READY = bool(STACK) and os.access(NATS, os.X_OK) and os.path.exists(
 WHY = f"wasmcloud/lattice: the wasmCloud 1.x stack of these sources (wasmcloud1-{KEY}) is not built here (scripts/setup.sh wasmcloud1: ~20 min of cargo once)"
 SMALL = ["--runtime", "wasmcloud", "--mode", "lattice", "--workload", "http-hello", "--trials", "10", "--bursts", "1",
          "--duration", "900ms", "--rounds", "1", "--curve", "none", "--full-cold-trials", "0", "--start-timeout", "60s"]
-STAGES = ["nats_accepting", "wadm_ready", "host_heartbeat", "wadm_knows_host", "manifest_deployed", "scheduled", "provider_up",
-          "listening"]
+STAGES = ["nats_accepting", "wadm_ready", "host_heartbeat", "wadm_knows_host", "manifest_deployed", "scheduled", "provider_up"]
 NAMES = ("nats-server", "wasmcloud-host", "wadm", "eb-wasmcloud1", "http-server-pro")
 
 

@@ -389,11 +389,6 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
         return Err(e.context("the provider did not start"));
     }
     mark(&mut phases, "provider_up")?;
-    // 7. the provider listening: a provider that misses its link never does (below)
-    let http = format!("{}:{}", a.http_addr, a.http_port);
-    let restarts = ensure_listening(&client, &a.lattice, &host_id, &http).await?;
-    mark(&mut phases, "listening")?;
-    writeln!(phases, "# provider_restarts {restarts}")?;
     writeln!(
         phases,
         "# allocator {}",
@@ -403,6 +398,11 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
             "pooling"
         }
     )?;
+    // 7. the provider listening: a provider that misses its link never does
+    //    (ensure_listening); edgebench may stop us at its first 200, so what
+    //    must be recorded is written before
+    let http = format!("{}:{}", a.http_addr, a.http_port);
+    ensure_listening(&client, &api, &mut events, &http, &mut phases).await?;
 
     // up until edgebench stops us (the caller's select), or until a process
     // of the stack dies: then we exit too, so edgebench sees the deployment gone.
@@ -419,38 +419,7 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(50)) => {}
             _ = usr1.recv() => {
-                // events of the running application so far are not news
-                while next_with_timeout(&mut events, Duration::from_millis(0)).await.is_some() {}
-                let r = client.request(format!("{api}.model.undeploy.edgebench-http-hello"), "{}".into()).await.context("model.undeploy")?;
-                check_reply(&r.payload, "model.undeploy")?;
-                // the old application gone before the new one is deployed: its
-                // component scaled to zero and its provider stopped (the host's
-                // events), else a late stop of the old component can land after
-                // the redeploy and leave the new listener without a component
-                let t0 = Instant::now();
-                let (mut component_gone, mut provider_gone) = (false, false);
-                while !(component_gone && provider_gone) {
-                    let left = Duration::from_secs(30).saturating_sub(t0.elapsed());
-                    if left.is_zero() {
-                        bail!("the undeploy did not finish within 30 s (component scaled to 0: {component_gone}, provider stopped: {provider_gone})");
-                    }
-                    if let Some(m) = next_with_timeout(&mut events, left).await {
-                        let subject = m.subject.as_str();
-                        if subject.ends_with(".provider_stopped") {
-                            provider_gone = true;
-                        } else if subject.ends_with(".component_scaled") {
-                            let v: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
-                            component_gone |= v["data"]["max_instances"].as_u64() == Some(0);
-                        }
-                    }
-                }
-                let t0 = Instant::now();
-                while std::net::TcpStream::connect(&http).is_ok() {
-                    if t0.elapsed() > Duration::from_secs(60) {
-                        bail!("the provider still listens on {http} 60 s after the undeploy");
-                    }
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
+                undeploy_fully(&client, &api, &mut events, &http).await?;
                 mark(&mut phases, "undeployed")?;
                 let dep = client
                     .request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into())
@@ -459,43 +428,77 @@ async fn lattice_run(a: &LatticeArgs, stack: &mut Stack) -> Result<()> {
                 check_reply(&dep.payload, "model.deploy")?;
                 mark(&mut phases, "redeployed")?;
                 wait_event(&mut events, &["provider_started"], Duration::from_secs(60)).await?;
-                let restarts = ensure_listening(&client, &a.lattice, &host_id, &http).await?;
-                writeln!(phases, "# provider_restarts_after_redeploy {restarts}")?;
+                ensure_listening(&client, &api, &mut events, &http, &mut phases).await?;
             }
         }
     }
+}
+
+/// Undeploy the application and wait until it is gone: its component
+/// scaled to zero and its provider stopped (the host's events), and nothing
+/// listening on `http`; else a late stop of the old component can land after
+/// a redeploy and leave the new listener without a component.
+async fn undeploy_fully(client: &async_nats::Client, api: &str, events: &mut async_nats::Subscriber, http: &str) -> Result<()> {
+    // events of the running application so far are not news
+    while next_with_timeout(events, Duration::from_millis(0)).await.is_some() {}
+    let r = client.request(format!("{api}.model.undeploy.edgebench-http-hello"), "{}".into()).await.context("model.undeploy")?;
+    check_reply(&r.payload, "model.undeploy")?;
+    let t0 = Instant::now();
+    let (mut component_gone, mut provider_gone) = (false, false);
+    while !(component_gone && provider_gone) {
+        let left = Duration::from_secs(30).saturating_sub(t0.elapsed());
+        if left.is_zero() {
+            bail!("the undeploy did not finish within 30 s (component scaled to 0: {component_gone}, provider stopped: {provider_gone})");
+        }
+        if let Some(m) = next_with_timeout(events, left).await {
+            let subject = m.subject.as_str();
+            if subject.ends_with(".provider_stopped") {
+                provider_gone = true;
+            } else if subject.ends_with(".component_scaled") {
+                let v: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
+                component_gone |= v["data"]["max_instances"].as_u64() == Some(0);
+            }
+        }
+    }
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(http).is_ok() {
+        if t0.elapsed() > Duration::from_secs(60) {
+            bail!("the provider still listens on {http} 60 s after the undeploy");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(())
 }
 
 /// Wait until the provider listens on `http`.  A 1.x provider learns its
 /// links from the host data it is started with and then from link messages;
 /// a link wadm puts while the provider is starting, before it subscribes,
 /// is never seen, and the provider never listens (seen here in about one
-/// start in thirty).  Then, as an operator would, stop it: wadm starts it
-/// again with the link in its host data.  Returns how many times.
-async fn ensure_listening(client: &async_nats::Client, lattice: &str, host_id: &str, http: &str) -> Result<u32> {
-    let mut restarts = 0u32;
+/// start in thirty; wadm does not put the link again, nor restart a stopped
+/// provider before its next reconcile).  Then, as an operator would, deploy
+/// the application again.  Each redeploy is noted in the phases file before
+/// it is made (edgebench may stop us at its first 200).
+async fn ensure_listening(client: &async_nats::Client, api: &str, events: &mut async_nats::Subscriber, http: &str,
+                          phases: &mut std::fs::File) -> Result<()> {
+    let mut redeploys = 0u32;
     loop {
         let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(2) {
+        while t0.elapsed() < Duration::from_secs(3) {
             if std::net::TcpStream::connect(http).is_ok() {
-                return Ok(restarts);
+                return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        if restarts == 3 {
-            bail!("the provider started but never listened on {http} (its link missed {restarts} times)");
+        if redeploys == 3 {
+            bail!("the provider started but never listened on {http} (deployed again {redeploys} times)");
         }
-        restarts += 1;
-        eprintln!("eb-wasmcloud1: the provider does not listen on {http} 2 s after it started (its link missed); stopping it for wadm to start it again ({restarts})");
-        let stop = serde_json::json!({ "host_id": host_id, "provider_id": "edgebench_http_hello-httpserver" });
-        let r = client
-            .request(format!("wasmbus.ctl.v1.{lattice}.provider.stop.{host_id}"), stop.to_string().into())
-            .await
-            .context("provider.stop")?;
-        let v: serde_json::Value = serde_json::from_slice(&r.payload).unwrap_or_default();
-        if v["success"] == serde_json::Value::Bool(false) {
-            bail!("provider.stop: {}", v["message"].as_str().unwrap_or("refused"));
-        }
+        redeploys += 1;
+        writeln!(phases, "# link_missed the provider did not listen 3 s after it started: the application deployed again")?;
+        eprintln!("eb-wasmcloud1: the provider does not listen on {http} 3 s after it started (its link missed); deploying the application again ({redeploys})");
+        undeploy_fully(client, api, events, http).await?;
+        let dep = client.request(format!("{api}.model.deploy.edgebench-http-hello"), "{}".into()).await.context("model.deploy")?;
+        check_reply(&dep.payload, "model.deploy")?;
+        wait_event(events, &["provider_started"], Duration::from_secs(60)).await?;
     }
 }
 
