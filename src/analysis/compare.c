@@ -40,19 +40,6 @@ static double t975(double df)
 	return eb_t_quantile(0.975, df);
 }
 
-/* Mean and sample variance of v[0..n). */
-static void mean_var(const double *v, size_t n, double *mean, double *var)
-{
-	double m = 0, m2 = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = v[i] - m;
-		m += d / (double)(i + 1);
-		m2 += d * (v[i] - m);
-	}
-	*mean = m;
-	*var = n > 1 ? m2 / (double)(n - 1) : 0;
-}
-
 static void set_verdict(struct eb_ratio *r, size_t n)
 {
 	if (n < EB_MIN_PAIRS || !r->has_ci)
@@ -90,7 +77,7 @@ int eb_paired_ratio(const double *x, const double *base, size_t n, struct eb_rat
 		lr[i] = log(x[i] / base[i]);
 	}
 	double mean, var;
-	mean_var(lr, n, &mean, &var);
+	eb_mean_var(lr, n, &mean, &var);
 	memset(out, 0, sizeof(*out));
 	out->n_pairs = n;
 	out->ratio = exp(mean);
@@ -124,8 +111,8 @@ int eb_unpaired_ratio(const double *a, size_t na, const double *b, size_t nb, st
 	if ((rc = logs(a, na, la)) < 0 || (rc = logs(b, nb, lb)) < 0)
 		goto out;
 	double ma, va, mb, vb;
-	mean_var(la, na, &ma, &va);
-	mean_var(lb, nb, &mb, &vb);
+	eb_mean_var(la, na, &ma, &va);
+	eb_mean_var(lb, nb, &mb, &vb);
 	memset(out, 0, sizeof(*out));
 	out->n_pairs = na < nb ? na : nb;
 	out->ratio = exp(mb - ma);

@@ -46,29 +46,13 @@ struct candidate {
 	double shown;       /* the figure a reader sees */
 };
 
-static int default_path(json_t *c)
-{
-	const char *net = eb_jstr(c, "network"), *fw = eb_jstr(c, "firewall");
-	return (!net[0] || !strcmp(net, "loopback")) && (!fw[0] || !strcmp(fw, "off"));
-}
-
-static double median_of(json_t *cell, const char *name)
-{
-	size_t n;
-	double *v = eb_series_samples(cell, name, 1.0, &n), m = -1;
-	if (v && n)
-		m = eb_median_inplace(v, n);
-	free(v);
-	return m;
-}
-
 /* The cell's figure for question q; 0, or -1 when the cell has none. */
 static int figure_of(const struct question *q, json_t *cell, struct candidate *out)
 {
 	out->cell = cell;
 	if (q->kind == FIG_PAIRED) {
 		json_t *s = eb_find_series(cell, q->series);
-		double med = s ? median_of(cell, q->series) : -1;
+		double med = s ? eb_series_median(cell, q->series) : -1;
 		if (!(med > 0))
 			return -1;
 		size_t n;
@@ -83,9 +67,9 @@ static int figure_of(const struct question *q, json_t *cell, struct candidate *o
 		/* shown as ranked: the geometric mean of the trials' medians (the paired ratio's own scale) */
 		out->shown = out->rank = k ? exp(lg / (double)k) : med;
 	} else if (q->kind == FIG_MEMORY) {
-		double v = median_of(cell, "pss_after_warmup");
+		double v = eb_series_median(cell, "pss_after_warmup");
 		if (!(v > 0)) {
-			double cg = median_of(cell, "cgroup_memory_after_warmup"), shim = median_of(cell, "shim_pss_after_warmup");
+			double cg = eb_series_median(cell, "cgroup_memory_after_warmup"), shim = eb_series_median(cell, "shim_pss_after_warmup");
 			v = cg > 0 ? cg + (shim > 0 ? shim : 0) : -1;
 		}
 		if (!(v > 0))
@@ -164,7 +148,7 @@ json_t *eb_verdicts(json_t *doc)
 			char lbl[160];
 			label(cell, lbl, sizeof(lbl));
 			if (strcmp(eb_jstr(cell, "status"), "ok") != 0 || strcmp(eb_jstr(cell, "workload"), q->workload) != 0 ||
-			    !default_path(cell) || (q->not_baseline && !strcmp(lbl, baseline)))
+			    !eb_cell_on_default_path(cell) || (q->not_baseline && !strcmp(lbl, baseline)))
 				continue;
 			if (figure_of(q, cell, &cand[n]) == 0)
 				n++;

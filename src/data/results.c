@@ -172,6 +172,22 @@ void eb_results_close(struct eb_results *r)
 	r->cells = r->doc = NULL;
 }
 
+int eb_cell_on_default_path(json_t *cell)
+{
+	const char *net = eb_jstr(cell, "network"), *fw = eb_jstr(cell, "firewall");
+	return (!net[0] || !strcmp(net, "loopback")) && (!fw[0] || !strcmp(fw, "off"));
+}
+
+double eb_series_median(json_t *cell, const char *name)
+{
+	size_t n;
+	double *v = eb_series_samples(cell, name, 1.0, &n), m = -1;
+	if (v && n)
+		m = eb_median_inplace(v, n);
+	free(v);
+	return m;
+}
+
 json_t *eb_find_series(json_t *cell, const char *name)
 {
 	size_t j;

@@ -74,6 +74,12 @@ static inline const char *eb_jstr(const json_t *obj, const char *key)
 	return eb_jsv(json_object_get(obj, key));
 }
 
+/* Is the cell on the default network path (loopback, no firewall; a batch cell has no path)? */
+int eb_cell_on_default_path(json_t *cell);
+
+/* The median of a cell's series called name, or -1 when it is absent or empty. */
+double eb_series_median(json_t *cell, const char *name);
+
 /* The series object of a cell called name (borrowed), or NULL. */
 json_t *eb_find_series(json_t *cell, const char *name);
 

@@ -38,6 +38,18 @@ double eb_median_inplace(double *v, size_t n)
 	return eb_percentile(v, n, 50);
 }
 
+void eb_mean_var(const double *v, size_t n, double *mean, double *var)
+{
+	double m = 0, m2 = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = v[i] - m;
+		m += d / (double)(i + 1);
+		m2 += d * (v[i] - m);
+	}
+	*mean = m;
+	*var = n > 1 ? m2 / (double)(n - 1) : 0;
+}
+
 int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 {
 	if (n == 0)
@@ -48,18 +60,14 @@ int eb_summarize(const double *samples, size_t n, struct eb_summary *out)
 	memcpy(s, samples, n * sizeof(*s));
 	eb_sort_doubles(s, n);
 
-	double mean = 0, m2 = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = s[i] - mean;
-		mean += d / (double)(i + 1);
-		m2 += d * (s[i] - mean);
-	}
+	double mean, var;
+	eb_mean_var(s, n, &mean, &var);
 	memset(out, 0, sizeof(*out));
 	out->n = n;
 	out->min = s[0];
 	out->max = s[n - 1];
 	out->mean = mean;
-	out->stddev = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
+	out->stddev = sqrt(var);
 	out->median = eb_percentile(s, n, 50);
 	out->p90 = eb_percentile(s, n, 90);
 	out->p99 = eb_percentile(s, n, 99);

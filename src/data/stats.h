@@ -32,6 +32,9 @@ double eb_median_inplace(double *v, size_t n);
 /* Percentile p in [0,100] of sorted[0..n), n >= 1. */
 double eb_percentile(const double *sorted, size_t n, double p);
 
+/* Mean and sample variance (n - 1; 0 for n < 2) of v[0..n), by Welford's update. */
+void eb_mean_var(const double *v, size_t n, double *mean, double *var);
+
 /*
  * Summarise samples[0..n).  Returns 0, -EINVAL for n == 0, -ENOMEM.  The
  * input is not modified.

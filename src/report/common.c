@@ -55,30 +55,10 @@ int rp_summarize_series(json_t *s, struct eb_summary *sum)
 	return rc;
 }
 
-/* Median of the named series of a cell, or -1 when absent. */
-double rp_series_median(json_t *cell, const char *name)
-{
-	size_t j;
-	json_t *s;
-	json_array_foreach(json_object_get(cell, "series"), j, s) {
-		struct eb_summary sum;
-		if (!strcmp(eb_jstr(s, "name"), name) && rp_summarize_series(s, &sum) == 0)
-			return sum.median;
-	}
-	return -1;
-}
-
-/* Is the cell on the default path (loopback, no firewall; or a batch cell, which has no path)? */
-int rp_default_path(json_t *c)
-{
-	const char *net = eb_jstr(c, "network"), *fw = eb_jstr(c, "firewall");
-	return (!net[0] || !strcmp(net, "loopback")) && (!fw[0] || !strcmp(fw, "off"));
-}
-
 /* The mode with the cell's network condition when it is not the default: "native veth+fw". */
 const char *rp_mode_cond(json_t *c, char *buf, size_t cap)
 {
-	if (rp_default_path(c))
+	if (eb_cell_on_default_path(c))
 		return eb_jstr(c, "mode");
 	snprintf(buf, cap, "%s %s%s", eb_jstr(c, "mode"), eb_jstr(c, "network"), !strcmp(eb_jstr(c, "firewall"), "on") ? "+fw" : "");
 	return buf;
@@ -124,7 +104,7 @@ json_t *rp_find_cell(json_t *cells, const char *rt, const char *mode, const char
 		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
 		    !strcmp(eb_jstr(c, "mode"), mode) &&
 		    !strcmp(eb_jstr(c, "workload"), wl) &&
-		    !strcmp(eb_jstr(c, "status"), "ok") && rp_default_path(c))
+		    !strcmp(eb_jstr(c, "status"), "ok") && eb_cell_on_default_path(c))
 			return c;
 	return NULL;
 }
@@ -138,7 +118,7 @@ json_t *rp_find_comparison(json_t *doc, const char *rt, const char *mode, const 
 		if (!strcmp(eb_jstr(c, "runtime"), rt) &&
 		    !strcmp(eb_jstr(c, "mode"), mode) &&
 		    !strcmp(eb_jstr(c, "workload"), wl) &&
-		    !strcmp(eb_jstr(c, "series"), series) && rp_default_path(c))
+		    !strcmp(eb_jstr(c, "series"), series) && eb_cell_on_default_path(c))
 			return c;
 	return NULL;
 }
@@ -234,7 +214,7 @@ void rp_free_rows(struct eb_svg_row *rows, size_t n)
 /* Median of a cell's series (raw units), 0 when absent. */
 double rp_median_or_zero(json_t *cell, const char *name)
 {
-	double m = rp_series_median(cell, name);
+	double m = eb_series_median(cell, name);
 	return m > 0 ? m : 0;
 }
 

@@ -446,7 +446,7 @@ int rp_section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *err,
 			size_t i;
 			json_array_foreach(cells, i, cell) {
 				if (n + 2 > FIG_ROWS || strcmp(eb_jstr(cell, "workload"), wl) != 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0 ||
-				    rp_series_median(cell, "full_cold_total") < 0)
+				    eb_series_median(cell, "full_cold_total") < 0)
 					continue;
 				size_t m;
 				double *v;
@@ -518,7 +518,7 @@ int rp_section_method(struct eb_buf *b, json_t *doc, const char *dir, char *err,
 	size_t i;
 	int any = 0;
 	json_array_foreach(cells, i, cell)
-		any |= rp_series_median(cell, "study_cold_start") > 0;
+		any |= eb_series_median(cell, "study_cold_start") > 0;
 	if (!any)
 		return 0;
 	eb_bprintf(b, "\n## The study's instrument on this machine (--method study)\n\n"
@@ -536,7 +536,7 @@ int rp_section_method(struct eb_buf *b, json_t *doc, const char *dir, char *err,
 	char labels[FIG_ROWS][96];
 	size_t n = 0;
 	json_array_foreach(cells, i, cell) {
-		if (rp_series_median(cell, "study_cold_start") <= 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0)
+		if (eb_series_median(cell, "study_cold_start") <= 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0)
 			continue;
 		char v[8][64];
 		rp_median_txt(cell, "cold_start", 1e6, 3, v[0], sizeof(v[0]));

@@ -19,8 +19,6 @@
 
 double rp_scale(const char *unit, double v, const char **shown);
 int rp_summarize_series(json_t *s, struct eb_summary *sum);
-double rp_series_median(json_t *cell, const char *name);
-int rp_default_path(json_t *c);
 const char *rp_mode_cond(json_t *c, char *buf, size_t cap);
 void rp_fmt_ci(json_t *cmp, int decimals, char *out, size_t cap);
 const char *rp_reading(json_t *cmp, int higher_better);

@@ -231,7 +231,7 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 		for (size_t g = 0; g < eb_glance_count; g++) {
 			const struct eb_glance_col *col = &eb_glance[g];
 			json_t *c = rp_find_cell(cells, rt, mode, col->workload);
-			double v = c ? rp_series_median(c, col->series) : -1;
+			double v = c ? eb_series_median(c, col->series) : -1;
 			char txt[200] = "-", r[96] = "";
 			if (v >= 0) {
 				any = 1;
@@ -249,17 +249,17 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 		json_t *h = rp_find_cell(cells, rt, mode, "http-hello");
 		char mem[96] = "-", dens[128] = "-";
 		double v;
-		if (h && (v = rp_series_median(h, "pss_after_warmup")) >= 0) {
+		if (h && (v = eb_series_median(h, "pss_after_warmup")) >= 0) {
 			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", v / 1048576.0);
-		} else if (h && (v = rp_series_median(h, "cgroup_memory_after_warmup")) >= 0) {
-			double shim = rp_series_median(h, "shim_pss_after_warmup");
+		} else if (h && (v = eb_series_median(h, "cgroup_memory_after_warmup")) >= 0) {
+			double shim = eb_series_median(h, "shim_pss_after_warmup");
 			snprintf(mem, sizeof(mem), "%.2f cgroup + %.2f shim PSS", v / 1048576.0, shim > 0 ? shim / 1048576.0 : 0);
 		}
 		json_t *dv = h ? json_object_get(json_object_get(h, "values"), "density") : NULL;
 		if (dv) {
 			char sname[64];
 			snprintf(sname, sizeof(sname), "density_%s", eb_jstr(dv, "figure"));
-			v = rp_series_median(h, sname);
+			v = eb_series_median(h, sname);
 			json_t *meas = json_object_get(dv, "instances_per_gib_measured");
 			if (meas)
 				snprintf(dens, sizeof(dens), "%.2f %s, %.0f (measured: %.0f of %lld)", v / 1048576.0,
