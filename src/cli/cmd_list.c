@@ -32,21 +32,21 @@ int eb_cmd_list(int argc, char **argv)
 		struct eb_rt_status st;
 		(*r)->detect(&ctx, &st);
 		char modes[256] = "";
-		for (const char *const *m = (*r)->modes; *m; m++)
+		for (const struct eb_rt_mode *m = (*r)->modes; m->name; m++)
 			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
-				 m == (*r)->modes ? "" : ",", *m);
+				 m == (*r)->modes ? "" : ",", m->name);
 		if (st.available) {
 			printf("  %-10s available      modes=%s  version: %s\n", (*r)->name, modes, st.version);
 			if ((*r)->unsupported)
 				printf("  %-10s note: %s\n", "", (*r)->unsupported);
-			for (const char *const *m = (*r)->modes; (*r)->mode_detect && *m; m++) {
+			for (const struct eb_rt_mode *m = (*r)->modes; ((*r)->flags & EB_RT_MODES_DIFFER) && m->name; m++) {
 				struct eb_rt_status ms;
 				memset(&ms, 0, sizeof(ms));
-				(*r)->mode_detect(&ctx, *m, &ms);
+				eb_rt_mode_detect(*r, &ctx, m->name, &ms);
 				if (ms.available)
-					printf("  %-10s mode %-8s available: %s\n", "", *m, ms.version);
+					printf("  %-10s mode %-8s available: %s\n", "", m->name, ms.version);
 				else
-					printf("  %-10s mode %-8s not available: %s, install with: %s\n", "", *m, ms.why, ms.hint);
+					printf("  %-10s mode %-8s not available: %s, install with: %s\n", "", m->name, ms.why, ms.hint);
 			}
 		}
 		else

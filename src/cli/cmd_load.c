@@ -12,7 +12,7 @@
 #include "net/hist.h"
 #include "net/http.h"
 #include "net/load.h"
-#include "cli/opts.h"
+#include "plan/opts.h"
 
 static void load_usage(FILE *f)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "cli/opts.h"
+#include "plan/opts.h"
 #include "runtimes/wasmcloud/wc_operator.h"
 
 static void usage(FILE *f)

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "cli/opts.h"
+#include "plan/opts.h"
 #include "runtimes/runtime.h"
-#include "measure/suite.h"
+#include "measure/serve.h"
 
 static void ready(void *arg, uint64_t ready_ns, const char *command)
 {
@@ -62,11 +62,8 @@ int eb_cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	if (!mode)
-		mode = rt->modes[0];
-	int known = 0;
-	for (const char *const *m = rt->modes; *m; m++)
-		known |= !strcmp(*m, mode);
-	if (!known) {
+		mode = rt->modes[0].name;
+	if (!eb_rt_mode_find(rt, mode)) {
 		fprintf(stderr, "edgebench serve: runtime %s has no mode '%s' (see 'edgebench list')\n", rt_name, mode);
 		return 2;
 	}
@@ -80,21 +77,17 @@ int eb_cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	char err[1024] = "";
-	if (rt->cleanup)
-		rt->cleanup();
-	if (rt->prepare) {
-		json_t *info = json_object();
-		int rc = rt->prepare(&lctx, info, err, sizeof(err));
-		json_decref(info);
-		if (rc < 0) {
-			fprintf(stderr, "edgebench serve: %s\n", err);
-			return 1;
-		}
+	eb_rt_cleanup(rt);
+	json_t *info = json_object();
+	int prc = eb_rt_prepare(rt, &lctx, info, err, sizeof(err));
+	json_decref(info);
+	if (prc < 0) {
+		fprintf(stderr, "edgebench serve: %s\n", err);
+		return 1;
 	}
 	unsigned p = (unsigned)port;
-	int rc = eb_suite_serve(&plan, rt, mode, eb_workload_find("http-hello"), (uint16_t)port, ready, &p, err, sizeof(err));
-	if (rt->cleanup)
-		rt->cleanup();
+	int rc = eb_serve(&plan, rt, mode, eb_workload_find("http-hello"), (uint16_t)port, ready, &p, err, sizeof(err));
+	eb_rt_cleanup(rt);
 	/* the runtime's own reason (e.g. a component not built) wins over the
 	 * generic one, which only fills a silence */
 	if (rc < 0 && !err[0])

@@ -8,6 +8,7 @@
 #include "catalog/series.h"
 #include "data/stats.h"
 #include "net/load.h"
+#include "net/netpath.h"
 #include "net/probe.h"
 #include "sys/cgroup.h"
 #include "sys/clock.h"
@@ -57,10 +58,8 @@ int mc_default_path(const struct eb_cell *c) { return c->network == EB_NET_LOOPB
 /* a mode whose instance is a whole deployment (wasmcloud lattice) is not started many times side by side */
 int mc_deployment(const struct eb_cell *c)
 {
-	for (const char *const *m = c->rt->deployment_modes; m && *m; m++)
-		if (!strcmp(*m, c->mode))
-			return 1;
-	return 0;
+	const struct eb_rt_mode *m = eb_rt_mode_find(c->rt, c->mode);
+	return m && (m->flags & EB_MODE_DEPLOYMENT);
 }
 
 json_t *mc_values(struct eb_cell *c)
@@ -147,7 +146,7 @@ int eb_cell_flush(struct eb_cell *c)
 {
 	int rc = 0;
 	char hdr[1400], cmd[1200];
-	eb_argv_join(&c->argv, cmd, sizeof(cmd));
+	eb_argv_join(&c->lx.argv, cmd, sizeof(cmd));
 	snprintf(hdr, sizeof(hdr), "# command: %s\n", cmd);
 	for (size_t i = 0; i < c->n_acc; i++) {
 		struct eb_acc *a = &c->acc[i];
@@ -172,10 +171,8 @@ int eb_cell_flush(struct eb_cell *c)
 /* Last non-empty line of the workload's stderr log, for error messages. */
 void mc_last_stderr_line(struct eb_cell *c, char *out, size_t cap)
 {
-	eb_last_line(c->stderr_path, out, cap);
+	eb_instance_last_line(&c->lx, out, cap);
 }
-
-static unsigned launch_seq;
 
 /*
  * An instance killed by a signal is a crash: the cell says so as data
@@ -190,33 +187,12 @@ void mc_note_crash(struct eb_cell *c, const char *phase, int wait_status)
 /* Build the command for a fresh instance name and start it. */
 int mc_launch(struct eb_cell *c, int capture, struct eb_instance *in)
 {
-	memset(in, 0, sizeof(*in));
-	in->proc.pid = -1;
-	in->proc.pidfd = in->proc.stdout_fd = -1;
-	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
-	snprintf(in->name, sizeof(in->name), "%s", c->lctx.instance);
-	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
-	if (rc < 0) {
-		if (rc == -ENOTSUP && c->argv.why[0])
-			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
-		else
-			mc_fail(c, rc, "%s cannot run %s (%s)", c->rt->name, c->w->name, strerror(-rc));
-		return rc;
-	}
-	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = c->stderr_fd };
-	/* a runtime that does not join the cgroup itself is born in it */
-	int entered = c->cg && !c->rt->joins_cgroup_parent && eb_cgroup_enter(c->cg) == 0;
-	rc = eb_spawn(c->argv.argv, &o, &in->proc);
-	if (entered)
-		eb_cgroup_leave(c->cg);
-	if (rc < 0)
-		mc_fail(c, rc, "cannot launch %s: %s", c->argv.argv[0], strerror(-rc));
-	return rc;
+	return eb_instance_launch(&c->lx, capture, in);
 }
 
 void mc_stop_instance(struct eb_cell *c, struct eb_instance *in)
 {
-	eb_rt_stop(c->rt, in);
+	eb_instance_stop(&c->lx, in);
 }
 
 int mc_sample_instance(struct eb_cell *c, struct eb_instance *in, struct eb_sample *out)
@@ -229,7 +205,6 @@ int mc_sample_instance(struct eb_cell *c, struct eb_instance *in, struct eb_samp
  * least 90 s (a wasmCloud lattice can wait for its host's first heartbeat,
  * 30 s after the host starts).
  */
-
 uint64_t mc_start_timeout(const struct eb_cell *c)
 {
 	uint64_t t = c->plan->start_timeout_ns;
@@ -239,39 +214,9 @@ uint64_t mc_start_timeout(const struct eb_cell *c)
 /* Start a server instance and wait for its first 200; *ready_ns on success. */
 int mc_start_server(struct eb_cell *c, struct eb_instance *in, uint64_t *ready_ns)
 {
-	int busy = eb_port_in_use(c->ip_be, c->lctx.port);
-	if (busy != 0)
-		return mc_fail(c, -EADDRINUSE, "port %s:%u is busy (another server listens there); pick another with --port", c->lctx.addr,
-			    (unsigned)c->lctx.port);
-	int rc = mc_launch(c, 0, in);
-	if (rc < 0)
-		return rc;
-	struct eb_proc *p = &in->proc;
-	struct eb_probe_result pr;
-	rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", p,
-			       p->launch_ns + mc_start_timeout(c), c->plan->probe_spacing_ns, &pr);
-	if (rc == 0) {
-		*ready_ns = pr.ready_ns - p->launch_ns;
-		return 0;
-	}
-	char line[300], st[96];
-	if (rc == -ECHILD) {
-		eb_describe_status(p->wait_status, st, sizeof(st));
-		mc_last_stderr_line(c, line, sizeof(line));
-		mc_fail(c, rc, "server exited (%s) before answering%s%s", st, line[0] ? ": " : "", line);
-		mc_note_crash(c, "start", p->wait_status);
-	} else if (rc == -ETIMEDOUT) {
-		char last[64];
-		if (pr.last_status)
-			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
-		else
-			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
-		mc_fail(c, rc, "no HTTP 200 from %s:%u within %.1f s (%u attempts, last: %s)", c->lctx.addr,
-		     (unsigned)c->lctx.port, (double)mc_start_timeout(c) / 1e9, pr.attempts, last);
-	} else if (rc != -EINTR) {
-		mc_fail(c, rc, "probing %s:%u: %s", c->lctx.addr, (unsigned)c->lctx.port, strerror(-rc));
-	}
-	mc_stop_instance(c, in);
+	int rc = eb_instance_start_server(&c->lx, in, ready_ns);
+	if (rc == -ECHILD)
+		mc_note_crash(c, "start", in->proc.wait_status);
 	return rc;
 }
 
@@ -357,8 +302,8 @@ int eb_cell_check_instance(struct eb_cell *c, const char *what)
 /* Load on the cell's warm instance, watched: its exit ends the load and fails the cell. */
 int mc_run_load(struct eb_cell *c, const char *what, struct eb_load_config *cfg, struct eb_load_result *lr)
 {
-	cfg->ip_be = c->ip_be;
-	cfg->port = c->lctx.port;
+	cfg->ip_be = c->lx.ip_be;
+	cfg->port = c->lx.lctx.port;
 	cfg->server = c->in_up ? &c->in.proc : NULL;
 	eb_hist_reset(c->ws->h);
 	int rc = eb_load_run(cfg, c->ws->h, lr);
@@ -374,7 +319,7 @@ void mc_sample_footprint(void *arg)
 {
 	struct fp_sampler *s = arg;
 	struct eb_sample smp;
-	int rc = s->in ? mc_sample_instance(s->c, s->in, &smp) : s->c->rt->shared_sample(&smp);
+	int rc = s->in ? mc_sample_instance(s->c, s->in, &smp) : eb_rt_shared_sample(s->c->rt, &smp);
 	if (rc < 0 || s->n >= MAX_FOOTPRINT_SAMPLES)
 		return;
 	s->n_metrics = smp.n_mem;
@@ -420,34 +365,41 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 	c->mode = spec->mode;
 	c->w = spec->w;
 	c->json = spec->json;
-	c->stderr_fd = -1;
+	c->lx.rt = spec->rt;
+	c->lx.mode = spec->mode;
+	c->lx.w = spec->w;
+	c->lx.err = c->err;
+	c->lx.errcap = sizeof(c->err);
+	c->lx.stderr_fd = -1;
+	c->lx.probe_spacing_ns = plan->probe_spacing_ns;
 	c->network = spec->network;
 	c->firewall = spec->firewall;
-	c->ip_be = htonl(INADDR_LOOPBACK);
-	c->lctx.addr = "127.0.0.1";
+	c->lx.ip_be = htonl(INADDR_LOOPBACK);
+	c->lx.lctx.addr = "127.0.0.1";
 	if (c->network == EB_NET_VETH) {
 		if (!plan->net || !plan->net->up)
 			return mc_fail(c, -ENETDOWN, "the veth path is not set up");
-		c->ip_be = plan->net->server_ip_be;
-		c->lctx.addr = plan->net->server_ip;
+		c->lx.ip_be = plan->net->server_ip_be;
+		c->lx.lctx.addr = plan->net->server_ip;
 	}
-	c->lctx.artifact_dir = plan->artifact_dir;
-	c->lctx.wasm_dir = plan->wasm_dir;
-	c->lctx.iterations = plan->iterations;
+	c->lx.lctx.artifact_dir = plan->artifact_dir;
+	c->lx.lctx.wasm_dir = plan->wasm_dir;
+	c->lx.lctx.iterations = plan->iterations;
+	c->lx.start_timeout_ns = mc_start_timeout(c);
 	int port = plan->port;
 	if (!port && c->w->kind == EB_WL_SERVER) {
 		port = eb_free_port();
 		if (port < 0)
 			return mc_fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
 	}
-	c->lctx.port = (uint16_t)port;
+	c->lx.lctx.port = (uint16_t)port;
 	if (c->network == EB_NET_VETH && port)
 		eb_netpath_allow_port(plan->net, (uint16_t)port);
-	snprintf(c->lctx.instance, sizeof(c->lctx.instance), "edgebench-%d-N", (int)getpid());
-	int rc = c->rt->command(&c->lctx, c->mode, c->w, &c->argv);
+	snprintf(c->lx.lctx.instance, sizeof(c->lx.lctx.instance), "edgebench-%d-N", (int)getpid());
+	int rc = c->rt->command(&c->lx.lctx, c->mode, c->w, &c->lx.argv);
 	if (rc < 0) {
-		if (rc == -ENOTSUP && c->argv.why[0])
-			snprintf(c->err, sizeof(c->err), "%s", c->argv.why);
+		if (rc == -ENOTSUP && c->lx.argv.why[0])
+			snprintf(c->err, sizeof(c->err), "%s", c->lx.argv.why);
 		else if (rc == -ENOTSUP && c->rt->unsupported)
 			snprintf(c->err, sizeof(c->err), "%s", c->rt->unsupported);
 		else
@@ -455,12 +407,11 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 		return rc;
 	}
 	char cmd[1200];
-	eb_argv_join(&c->argv, cmd, sizeof(cmd));
+	eb_argv_join(&c->lx.argv, cmd, sizeof(cmd));
 	json_object_set_new(c->json, "command", json_string(cmd));
-	if (c->rt->mode_notes)
-		for (size_t i = 0; c->rt->modes[i] && c->rt->mode_notes[i]; i++)
-			if (!strcmp(c->rt->modes[i], c->mode))
-				json_object_set_new(c->json, "mode_note", json_string(c->rt->mode_notes[i]));
+	const struct eb_rt_mode *m = eb_rt_mode_find(c->rt, c->mode);
+	if (m && m->note)
+		json_object_set_new(c->json, "mode_note", json_string(m->note));
 	if (c->w->kind == EB_WL_SERVER)
 		json_object_set_new(c->json, "port", json_integer(port));
 	if (c->w->expect) {
@@ -479,12 +430,12 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 		}
 	}
 	/* a cell of another network condition has its own log */
-	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s/%s-%s-%s%s%s%s.stderr", plan->log_dir, c->rt->name,
+	snprintf(c->lx.stderr_path, sizeof(c->lx.stderr_path), "%s/%s-%s-%s%s%s%s.stderr", plan->log_dir, c->rt->name,
 		 c->mode, c->w->name, mc_default_path(c) ? "" : "@", mc_default_path(c) ? "" : eb_network_name(c->network),
 		 c->firewall ? "-firewall-on" : "");
-	c->stderr_fd = open(c->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (c->stderr_fd < 0)
-		return mc_fail(c, -errno, "cannot open %s: %s", c->stderr_path, strerror(errno));
+	c->lx.stderr_fd = open(c->lx.stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (c->lx.stderr_fd < 0)
+		return mc_fail(c, -errno, "cannot open %s: %s", c->lx.stderr_path, strerror(errno));
 	return 0;
 }
 
@@ -512,43 +463,7 @@ void eb_cell_finish(struct eb_cell *c)
 		if (!c->done && !json_object_get(mc_checks(c), "zero_errors"))
 			json_object_set_new(mc_checks(c), "zero_errors", json_true());
 	}
-	if (c->stderr_fd >= 0)
-		close(c->stderr_fd);
-	c->stderr_fd = -1;
+	if (c->lx.stderr_fd >= 0)
+		close(c->lx.stderr_fd);
+	c->lx.stderr_fd = -1;
 }
-
-int eb_suite_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char *mode,
-		   const struct eb_workload *w, uint16_t port,
-		   void (*on_ready)(void *arg, uint64_t ready_ns, const char *command), void *arg,
-		   char *err, size_t errcap)
-{
-	struct eb_cell c = { .plan = plan, .rt = rt, .mode = mode, .w = w, .stderr_fd = STDERR_FILENO };
-	c.ip_be = htonl(INADDR_LOOPBACK);
-	c.lctx.artifact_dir = plan->artifact_dir;
-	c.lctx.wasm_dir = plan->wasm_dir;
-	c.lctx.port = port;
-	snprintf(c.stderr_path, sizeof(c.stderr_path), "/dev/null");
-	struct eb_instance in;
-	uint64_t ready;
-	int rc = mc_start_server(&c, &in, &ready);
-	if (rc < 0) {
-		snprintf(err, errcap, "%s", c.err);
-		return rc;
-	}
-	char cmd[1200];
-	eb_argv_join(&c.argv, cmd, sizeof(cmd));
-	on_ready(arg, ready, cmd);
-	while (!eb_interrupted) {
-		struct pollfd pfd = { .fd = in.proc.pidfd, .events = POLLIN };
-		if (poll(&pfd, 1, 1000) > 0 && eb_proc_exited(&in.proc)) {
-			char st[96];
-			eb_describe_status(in.proc.wait_status, st, sizeof(st));
-			snprintf(err, errcap, "the %s instance exited (%s)", rt->name, st);
-			rc = -ECHILD;
-			break;
-		}
-	}
-	mc_stop_instance(&c, &in);
-	return rc;
-}
-

@@ -3,7 +3,7 @@
  * work on.  A phase is {name, the workload kind it applies to, whether its
  * trials are interleaved across cells, whether it runs on the cell's warm
  * instance, how many trials a cell gets, how to run one, a rough cost}.
- * Adding a measurement is a row in eb_phases (phase.c) and its series in
+ * Adding a measurement is a row in eb_phases (phase_table.c) and its series in
  * the catalogue (series.c).
  */
 #ifndef EB_PHASE_H
@@ -16,7 +16,8 @@
 #include "net/hist.h"
 #include "data/results.h"
 #include "runtimes/runtime.h"
-#include "measure/suite.h"
+#include "measure/instance.h"
+#include "plan/plan.h"
 #include "catalog/workload.h"
 
 #define EB_LOAD_SAMPLES_MAX (4u << 20)   /* latencies kept per load run */
@@ -53,14 +54,9 @@ struct eb_cell {
 	json_t *json;
 	char err[1400];
 	int done;                   /* failed, unsupported or interrupted: skipped from now on */
-	struct eb_launch_ctx lctx;
-	struct eb_argv argv;
-	int stderr_fd;
-	char stderr_path[1200];
-	uint32_t ip_be;
+	struct eb_launcher lx;      /* how its instances start (lx.cg: density's cgroup, else NULL) */
 	struct eb_instance in;
 	int in_up;
-	struct eb_cgroup *cg;       /* density: spawn instances into this cgroup (NULL: none) */
 	struct eb_acc *acc;
 	size_t n_acc;
 	struct eb_wl_expect expect;

@@ -36,7 +36,7 @@ static unsigned tr_cold(const struct eb_cell *c)
 {
 	return mc_deployment(c) && c->plan->cold_trials > DEPLOYMENT_COLD_TRIALS ? DEPLOYMENT_COLD_TRIALS : c->plan->cold_trials;
 }
-static unsigned tr_full_cold(const struct eb_cell *c) { return c->rt->rebuild && mc_default_path(c) ? c->plan->full_cold_trials : 0; }
+static unsigned tr_full_cold(const struct eb_cell *c) { return (c->rt->flags & EB_RT_REBUILDS) && mc_default_path(c) ? c->plan->full_cold_trials : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && mc_default_path(c) && !mc_deployment(c) ? c->plan->cold_trials : 0; }
 static unsigned tr_deploy(const struct eb_cell *c) { return mc_deployment(c) && mc_default_path(c) ? 3 : 0; }

@@ -108,7 +108,7 @@ int ph_coldburst(struct eb_cell *c, unsigned t)
 	uint16_t *ports = calloc(n, sizeof(*ports));
 	uint64_t *ready = calloc(n, sizeof(*ready));
 	double *start = calloc(n, sizeof(*start));
-	uint16_t saved_port = c->lctx.port;
+	uint16_t saved_port = c->lx.lctx.port;
 	unsigned launched = 0, up = 0;
 	int rc = 0;
 	if (!ins || !ports || !ready || !start) {
@@ -125,7 +125,7 @@ int ph_coldburst(struct eb_cell *c, unsigned t)
 	}
 	progress(c, "%s/%s/%s: %u instances at once", c->rt->name, c->mode, c->w->name, n);
 	for (; launched < n; launched++) {
-		c->lctx.port = ports[launched];
+		c->lx.lctx.port = ports[launched];
 		if ((rc = mc_launch(c, 0, &ins[launched])) < 0)
 			goto out;
 	}
@@ -146,7 +146,7 @@ int ph_coldburst(struct eb_cell *c, unsigned t)
 				goto out;
 			}
 			int status;
-			rc = eb_probe_once(c->ip_be, ports[i], "/", &ins[i].proc,
+			rc = eb_probe_once(c->lx.ip_be, ports[i], "/", &ins[i].proc,
 					   now + 200000000ull < deadline ? now + 200000000ull : deadline, &status);
 			if (rc == 0) {
 				ready[i] = eb_now_ns();
@@ -189,7 +189,7 @@ int ph_coldburst(struct eb_cell *c, unsigned t)
 out:
 	for (unsigned i = 0; i < launched; i++)
 		mc_stop_instance(c, &ins[i]);
-	c->lctx.port = saved_port;
+	c->lx.lctx.port = saved_port;
 	free(ins);
 	free(ports);
 	free(ready);
@@ -219,7 +219,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 	double *start = calloc(max, sizeof(double)), *addv = calloc(max, sizeof(double));
 	double *newest = calloc(max, sizeof(double)), *usage = calloc(max, sizeof(double));
 	uint16_t *ports = calloc(max, sizeof(*ports));
-	uint16_t saved_port = c->lctx.port;
+	uint16_t saved_port = c->lx.lctx.port;
 	unsigned up = 0;
 	int rc = 0, have_cg = 0;
 	const char *add_name = NULL, *add_desc = NULL, *stopped_by = "the count cap (--density-max)";
@@ -234,8 +234,8 @@ int ph_density(struct eb_cell *c, unsigned t)
 	char cgerr[300];
 	if (eb_cgroup_create(tag, &cg, cgerr, sizeof(cgerr)) == 0) {
 		have_cg = 1;
-		c->lctx.cgroup_parent = cg.rel;
-		c->cg = &cg;
+		c->lx.lctx.cgroup_parent = cg.rel;
+		c->lx.cg = &cg;
 	} else {
 		mc_warn(c, "density: %s; the sweep stops at its caps only and no usage is measured", cgerr);
 	}
@@ -250,7 +250,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 			rc = mc_fail(c, port, "cannot find a free loopback port: %s", strerror(-port));
 			goto out;
 		}
-		c->lctx.port = ports[up] = (uint16_t)port;
+		c->lx.lctx.port = ports[up] = (uint16_t)port;
 		uint64_t ready;
 		if ((rc = mc_start_server(c, &ins[up], &ready)) < 0) {
 			if (rc == -EINTR || up == 0)
@@ -276,7 +276,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 		if ((up + 1) % 10 == 0) {
 			for (unsigned i = 0; i < up; i++) {
 				int status;
-				if (eb_probe_once(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns, &status) < 0) {
+				if (eb_probe_once(c->lx.ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns, &status) < 0) {
 					snprintf(why, sizeof(why), "instance %u stopped answering with %u running", i + 1, up + 1);
 					stopped_by = "an earlier instance stopped answering";
 					up++;
@@ -295,7 +295,7 @@ sample:
 	for (unsigned i = 0; i < up; i++) {
 		struct eb_probe_result pr;
 		struct eb_sample smp;
-		rc = eb_probe_until_ok(c->ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns,
+		rc = eb_probe_until_ok(c->lx.ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns,
 				       pl->probe_spacing_ns, &pr);
 		if (rc < 0) {
 			mc_fail(c, rc, "density: instance %u of %u (port %u) stopped answering: %s",
@@ -344,9 +344,9 @@ out:
 		mc_stop_instance(c, &ins[i]);
 	if (have_cg)
 		eb_cgroup_remove(&cg);
-	c->lctx.cgroup_parent = NULL;
-	c->cg = NULL;
-	c->lctx.port = saved_port;
+	c->lx.lctx.cgroup_parent = NULL;
+	c->lx.cg = NULL;
+	c->lx.lctx.port = saved_port;
 	free(ins);
 	free(start);
 	free(addv);

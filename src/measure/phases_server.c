@@ -97,7 +97,7 @@ int ph_deploy_cold(struct eb_cell *c, unsigned t)
 		eb_sleep_ns(2000000ull);
 	}
 	struct eb_probe_result pr;
-	int rc = eb_probe_until_ok(c->ip_be, c->lctx.port, "/", &c->in.proc, at + DEPLOYMENT_START_TIMEOUT_NS,
+	int rc = eb_probe_until_ok(c->lx.ip_be, c->lx.lctx.port, "/", &c->in.proc, at + DEPLOYMENT_START_TIMEOUT_NS,
 				   c->plan->probe_spacing_ns, &pr);
 	if (rc < 0)
 		return rc == -EINTR ? rc : mc_fail(c, rc, "no HTTP 200 after the redeploy (%s)", strerror(-rc));
@@ -160,7 +160,7 @@ int ph_cold_start(struct eb_cell *c, unsigned t)
 int ph_full_cold(struct eb_cell *c, unsigned t)
 {
 	uint64_t b0 = eb_now_ns();
-	int rc = c->rt->rebuild(&c->lctx, c->mode, c->err, sizeof(c->err));
+	int rc = eb_rt_rebuild(c->rt, &c->lx.lctx, c->mode, c->err, sizeof(c->err));
 	if (rc < 0)
 		return c->err[0] ? rc : mc_fail(c, rc, "rebuild failed");
 	uint64_t build = eb_now_ns() - b0, ready;
@@ -198,7 +198,7 @@ int ph_warmup(struct eb_cell *c, unsigned t)
 	fs->in = &c->in;
 	for (unsigned i = 0; i < AFTER_WARMUP_SAMPLES; i++) {
 		mc_sample_footprint(fs);
-		if (c->rt->shared_sample)
+		if (c->rt->flags & EB_RT_SHARED_DAEMON)
 			mc_sample_footprint(shared);
 		eb_sleep_ns(AFTER_WARMUP_GAP_NS);
 	}

@@ -32,16 +32,16 @@
 
 void mc_study_url(const struct eb_cell *c, char *url, size_t cap)
 {
-	snprintf(url, cap, "http://%s:%u/", c->lctx.addr, (unsigned)c->lctx.port);
+	snprintf(url, cap, "http://%s:%u/", c->lx.lctx.addr, (unsigned)c->lx.lctx.port);
 }
 
 /* cold start as the study timed it: curl every 10 ms until a 200 */
 int ph_study_cold(struct eb_cell *c, unsigned t)
 {
 	struct eb_instance in;
-	int rc = eb_port_in_use(c->ip_be, c->lctx.port);
+	int rc = eb_port_in_use(c->lx.ip_be, c->lx.lctx.port);
 	if (rc != 0)
-		return mc_fail(c, -EADDRINUSE, "port %s:%u is busy", c->lctx.addr, (unsigned)c->lctx.port);
+		return mc_fail(c, -EADDRINUSE, "port %s:%u is busy", c->lx.lctx.addr, (unsigned)c->lx.lctx.port);
 	if ((rc = mc_launch(c, 0, &in)) < 0)
 		return rc;
 	char url[96];

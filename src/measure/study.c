@@ -119,14 +119,13 @@ int eb_study_burst(const char *url, unsigned n, unsigned conc, uint64_t timeout_
 		struct pollfd pfd[MAX_CONC];
 		for (unsigned i = 0; i < conc; i++)
 			pfd[i] = (struct pollfd){ .fd = live[i] ? p[i].pidfd : -1, .events = POLLIN };
-		uint64_t now = eb_now_ns();
-		if (now >= deadline || eb_interrupted) {
-			rc = eb_interrupted ? -EINTR : -ETIMEDOUT;
+		if (eb_interrupted) {
+			rc = -EINTR;
 			break;
 		}
-		int r = poll(pfd, conc, (int)((deadline - now) / 1000000 + 1));
-		if (r < 0 && errno != EINTR) {
-			rc = -errno;
+		int r = eb_poll_deadline(pfd, conc, deadline, 0);
+		if (r < 0) {
+			rc = r;
 			break;
 		}
 		for (unsigned i = 0; i < conc && r > 0; i++) {

@@ -29,8 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EB_FW_RULES_DEFAULT 50u
-
 struct eb_netpath {
 	int up;                     /* namespace and veth exist */
 	int ns_fd, root_fd;         /* the client's and our own network namespace */

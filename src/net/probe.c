@@ -23,17 +23,14 @@ static int wait_fd(int fd, short events, uint64_t deadline_ns, struct eb_proc *p
 	for (;;) {
 		if (eb_interrupted)
 			return -EINTR;
-		uint64_t now = eb_now_ns();
-		if (now >= deadline_ns)
-			return 0;
-		uint64_t left = deadline_ns - now;
-		int ms = left > 50000000ull ? 50 : (int)((left + 999999) / 1000000);
 		struct pollfd pfd = { .fd = fd, .events = events };
-		int n = poll(&pfd, 1, ms);
+		int n = eb_poll_deadline(&pfd, 1, deadline_ns, 50000000ull);
 		if (n > 0)
 			return 1;
-		if (n < 0 && errno != EINTR)
-			return -errno;
+		if (n == -ETIMEDOUT)
+			return 0;
+		if (n < 0)
+			return n;
 		if (proc && eb_proc_exited(proc))
 			return -ECHILD;
 	}

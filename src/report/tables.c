@@ -13,7 +13,6 @@
 #include "catalog/workload.h"
 #include "data/results.h"
 #include "data/stats.h"
-#include "net/load.h"
 #include "sys/fsutil.h"
 #include "sys/textbuf.h"
 

@@ -4,7 +4,10 @@
  */
 #include "runtimes/container.h"
 
-static const char *const docker_modes[] = { "runc", NULL };
+static const struct eb_rt_mode docker_modes[] = {
+	{ .name = "runc", },
+	{ .name = NULL },
+};
 
 static void docker_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
@@ -16,9 +19,9 @@ const struct eb_runtime eb_rt_docker = {
 	.name = "docker",
 	.summary = "Docker Engine with runc, FROM-scratch image of the static binaries",
 	.modes = docker_modes,
+	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
 	.detect = docker_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
-	.joins_cgroup_parent = 1,
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,

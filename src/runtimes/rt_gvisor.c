@@ -6,7 +6,10 @@
  */
 #include "runtimes/container.h"
 
-static const char *const gvisor_modes[] = { "runsc", NULL };
+static const struct eb_rt_mode gvisor_modes[] = {
+	{ .name = "runsc", },
+	{ .name = NULL },
+};
 
 static void gvisor_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
@@ -18,9 +21,9 @@ const struct eb_runtime eb_rt_gvisor = {
 	.name = "gvisor",
 	.summary = "Docker Engine with gVisor (runsc), same image",
 	.modes = gvisor_modes,
+	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
 	.detect = gvisor_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
-	.joins_cgroup_parent = 1,
 	.prepare = eb_container_prepare,
 	.cleanup = eb_container_cleanup,
 	.attach = eb_container_attach,

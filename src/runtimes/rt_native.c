@@ -11,7 +11,10 @@
 
 #include "buildinfo.h"
 
-static const char *const native_modes[] = { "native", NULL };
+static const struct eb_rt_mode native_modes[] = {
+	{ .name = "native", },
+	{ .name = NULL },
+};
 
 static void native_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {

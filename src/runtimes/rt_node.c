@@ -21,12 +21,14 @@
 
 #include "buildinfo.h"
 
-static const char *const node_modes[] = { "default", "turbofan", "liftoff", NULL };
-static const char *const node_notes[] = {
-	"Node's default: Liftoff baseline, dynamic tier-up to TurboFan for hot functions",
-	"--no-liftoff: TurboFan (optimising) only",
-	"--liftoff-only: the baseline compiler only",
-	NULL,
+static const struct eb_rt_mode node_modes[] = {
+	{ .name = "default", .note =
+	  "Node's default: Liftoff baseline, dynamic tier-up to TurboFan for hot functions", },
+	{ .name = "turbofan", .note =
+	  "--no-liftoff: TurboFan (optimising) only", },
+	{ .name = "liftoff", .note =
+	  "--liftoff-only: the baseline compiler only", },
+	{ .name = NULL },
 };
 
 static void node_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -71,7 +73,6 @@ const struct eb_runtime eb_rt_node = {
 	.name = "node",
 	.summary = "Node.js/V8 running the WASI module through node:wasi",
 	.modes = node_modes,
-	.mode_notes = node_notes,
 	.unsupported = "Node cannot hand a listening socket to a WASI guest, so http-hello does not run here",
 	.detect = node_detect,
 	.command = node_command,

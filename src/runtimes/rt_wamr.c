@@ -20,11 +20,12 @@
 
 #include "buildinfo.h"
 
-static const char *const wamr_modes[] = { "interp", "aot", NULL };
-static const char *const wamr_notes[] = {
-	"iwasm's interpreter (the default build: fast interpreter)",
-	"ahead-of-time compiled by wamrc (LLVM) to .aot, loaded by iwasm",
-	NULL,
+static const struct eb_rt_mode wamr_modes[] = {
+	{ .name = "interp", .note =
+	  "iwasm's interpreter (the default build: fast interpreter)", },
+	{ .name = "aot", .note =
+	  "ahead-of-time compiled by wamrc (LLVM) to .aot, loaded by iwasm", },
+	{ .name = NULL },
 };
 static char aot_dir[128];
 
@@ -98,7 +99,6 @@ const struct eb_runtime eb_rt_wamr = {
 	.name = "wamr",
 	.summary = "WAMR iwasm (interpreter; AOT with wamrc)",
 	.modes = wamr_modes,
-	.mode_notes = wamr_notes,
 	.unsupported = "mode aot needs wamrc on PATH",
 	.detect = wamr_detect,
 	.command = wamr_command,

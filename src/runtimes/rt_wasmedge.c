@@ -22,11 +22,12 @@
 
 #include "buildinfo.h"
 
-static const char *const we_modes[] = { "interp", "aot", NULL };
-static const char *const we_notes[] = {
-	"wasmedge --force-interpreter: WasmEdge's interpreter",
-	"ahead-of-time compiled by `wasmedge compile` (LLVM) to a shared object",
-	NULL,
+static const struct eb_rt_mode we_modes[] = {
+	{ .name = "interp", .note =
+	  "wasmedge --force-interpreter: WasmEdge's interpreter", },
+	{ .name = "aot", .note =
+	  "ahead-of-time compiled by `wasmedge compile` (LLVM) to a shared object", },
+	{ .name = NULL },
 };
 static char aot_dir[128];
 static char aot_why[256] = "aot is set up at the start of a run";
@@ -107,7 +108,6 @@ const struct eb_runtime eb_rt_wasmedge = {
 	.name = "wasmedge",
 	.summary = "WasmEdge (interpreter; AOT with an LLVM build)",
 	.modes = we_modes,
-	.mode_notes = we_notes,
 	.unsupported = "mode aot needs an LLVM-enabled WasmEdge (wasmedge compile)",
 	.detect = we_detect,
 	.command = we_command,

@@ -28,13 +28,16 @@
 
 #define WASMTIME_PINNED EB_CACHE "/wasmtime-" EB_WASMTIME_VERSION "/bin/wasmtime"
 
-static const char *const wt_modes[] = { "cache-cold", "cache-warm", "aot", "reuse", NULL };
-static const char *const wt_notes[] = {
-	"-C cache=n: Cranelift compiles the module at every start; serve: a fresh instance per request (--max-instance-reuse-count defaults to 1 for WASIp2)",
-	"private compilation cache, primed by an unmeasured first start; serve: a fresh instance per request",
-	"precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request",
-	"serve only: cache-warm plus --max-instance-reuse-count 1000000, so one instance serves many requests and /state keeps counting",
-	NULL,
+static const struct eb_rt_mode wt_modes[] = {
+	{ .name = "cache-cold", .note =
+	  "-C cache=n: Cranelift compiles the module at every start; serve: a fresh instance per request (--max-instance-reuse-count defaults to 1 for WASIp2)", },
+	{ .name = "cache-warm", .note =
+	  "private compilation cache, primed by an unmeasured first start; serve: a fresh instance per request", },
+	{ .name = "aot", .note =
+	  "precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request", },
+	{ .name = "reuse", .note =
+	  "serve only: cache-warm plus --max-instance-reuse-count 1000000, so one instance serves many requests and /state keeps counting", },
+	{ .name = NULL },
 };
 
 static char wt_bin[1024];
@@ -48,6 +51,12 @@ static const char *wasmtime_bin(void)
 		return wt_bin;
 	snprintf(wt_bin, sizeof(wt_bin), "%s", WASMTIME_PINNED);
 	return wt_bin;
+}
+
+/* The file stem of w's module in wasm_dir: a server is the wasi:http component. */
+static const char *module_name(const struct eb_workload *w)
+{
+	return w->kind == EB_WL_SERVER ? "http-hello.component" : w->binary;
 }
 
 static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -94,13 +103,19 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 			rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", work_dir) ?:
 			     eb_argv_push(a, "%s", module);
 	} else if (rc == 0) {
-		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, module_name(w));
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?:
 		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
 	}
 	if (rc == 0 && w->kind != EB_WL_SERVER)
 		rc = eb_argv_push_workload_args(a, ctx, w, 0);
 	return rc;
+}
+
+static int compile_argv(const char *in, const char *out, struct eb_argv *a)
+{
+	return eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, "compile") ?: eb_argv_push(a, "-o") ?:
+	       eb_argv_push(a, "%s", out) ?: eb_argv_push(a, "%s", in);
 }
 
 static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
@@ -116,28 +131,8 @@ static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, 
 		return rc;
 	}
 	/* AOT: compile every module once, timed */
-	json_t *aot = json_object();
-	json_object_set_new(info, "aot_compile_ms", aot);
 	json_object_set_new(info, "work_dir", json_string(work_dir));
-	for (unsigned i = 0; i < eb_workload_count; i++) {
-		const struct eb_workload *w = &eb_workloads[i];
-		char module[1024], cwasm[1200], out[256];
-		if (w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module)) < 0
-					    : eb_wasm_module(ctx, w, module, sizeof(module)) < 0)
-			continue;
-		if (access(module, R_OK) != 0)
-			continue;
-		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, w->binary);
-		char *argv[] = { (char *)wasmtime_bin(), "compile", "-o", cwasm, module, NULL };
-		uint64_t t0 = eb_now_ns();
-		rc = eb_first_line_of(argv, out, sizeof(out));
-		if (rc < 0 && access(cwasm, R_OK) != 0) {
-			snprintf(err, errcap, "wasmtime compile %s failed", module);
-			return -EIO;
-		}
-		json_object_set_new(aot, w->name, json_real((double)(eb_now_ns() - t0) / 1e6));
-	}
-	return 0;
+	return eb_aot_compile_all(ctx, work_dir, ".cwasm", module_name, compile_argv, info, err, errcap);
 }
 
 static void wt_cleanup(void)
@@ -182,7 +177,7 @@ const struct eb_runtime eb_rt_wasmtime = {
 	.name = "wasmtime",
 	.summary = "Wasmtime: run for WASI modules, serve for the wasi:http component",
 	.modes = wt_modes,
-	.mode_notes = wt_notes,
+	.flags = EB_RT_REBUILDS,
 	.unsupported = "mode reuse applies to serve (http-hello) only",
 	.detect = wt_detect,
 	.command = wt_command,

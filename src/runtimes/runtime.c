@@ -117,6 +117,50 @@ int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err,
 	return rt->attach ? rt->attach(in, err, errcap) : 0;
 }
 
+void eb_rt_mode_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
+		       struct eb_rt_status *st)
+{
+	if (rt->mode_detect)
+		rt->mode_detect(ctx, mode, st);
+	else
+		rt->detect(ctx, st);
+}
+
+int eb_rt_prepare(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+{
+	return rt->prepare ? rt->prepare(ctx, info, err, errcap) : 0;
+}
+
+void eb_rt_cleanup(const struct eb_runtime *rt)
+{
+	if (rt->cleanup)
+		rt->cleanup();
+}
+
+int eb_rt_shared_sample(const struct eb_runtime *rt, struct eb_sample *out)
+{
+	if (!(rt->flags & EB_RT_SHARED_DAEMON) || !rt->shared_sample)
+		return -ENOTSUP;
+	return rt->shared_sample(out);
+}
+
+int eb_rt_rebuild(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
+{
+	if (!(rt->flags & EB_RT_REBUILDS) || !rt->rebuild) {
+		snprintf(err, errcap, "%s has no build step", rt->name);
+		return -ENOTSUP;
+	}
+	return rt->rebuild(ctx, mode, err, errcap);
+}
+
+const struct eb_rt_mode *eb_rt_mode_find(const struct eb_runtime *rt, const char *name)
+{
+	for (const struct eb_rt_mode *m = rt->modes; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
 size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap)
 {
 	return rt->start_marks ? rt->start_marks(in, marks, cap) : 0;
@@ -170,6 +214,8 @@ int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const c
 		struct eb_argv a;
 		snprintf(in, sizeof(in), "%s/%s.wasm", ctx->wasm_dir, module_name(&eb_workloads[i]));
 		snprintf(out, sizeof(out), "%s/%s%s", dir, module_name(&eb_workloads[i]), ext);
+		if (access(in, R_OK) != 0)
+			continue;   /* not built (e.g. no component): its cells say so when they start */
 		eb_argv_reset(&a);
 		int rc = argv_for(in, out, &a);
 		if (rc < 0)

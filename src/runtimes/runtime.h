@@ -81,18 +81,30 @@ void eb_argv_reset(struct eb_argv *a);
 /* Space-joined command line for logs. */
 void eb_argv_join(const struct eb_argv *a, char *out, size_t cap);
 
+/* One way a runtime runs a workload. */
+struct eb_rt_mode {
+	const char *name;
+	const char *note;           /* what the mode is (NULL: nothing to add) */
+	unsigned flags;             /* EB_MODE_* */
+};
+
+/* The mode's one instance is a whole deployment of several processes: scale
+ * from zero and density, which start many instances side by side, skip it. */
+#define EB_MODE_DEPLOYMENT     1u
+
+/* Capabilities, declared (struct eb_runtime.flags). */
+#define EB_RT_JOINS_CGROUP     1u   /* command() places the instance in ctx->cgroup_parent itself
+				     * (containers: --cgroup-parent); otherwise the suite moves its pid */
+#define EB_RT_REBUILDS         2u   /* rebuild() makes a fresh artifact from source: full cold starts */
+#define EB_RT_SHARED_DAEMON    4u   /* shared_sample() measures a daemon no instance owns */
+#define EB_RT_MODES_DIFFER     8u   /* modes need different things: mode_detect() says which are usable */
+
 struct eb_runtime {
 	const char *name;
 	const char *summary;
-	const char *const *modes;   /* NULL-terminated; the first is the default */
-	const char *const *mode_notes; /* optional, parallel to modes: what each mode is */
+	const struct eb_rt_mode *modes;   /* ending with { NULL }; the first is the default */
 	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
-	/* modes whose one instance is a whole deployment of several processes
-	 * (NULL-terminated; optional): scale from zero and density, which start
-	 * many instances side by side, skip them */
-	const char *const *deployment_modes;
-	int joins_cgroup_parent;    /* command() places the instance in ctx->cgroup_parent itself
-				     * (containers: --cgroup-parent); otherwise the suite moves its pid */
+	unsigned flags;             /* EB_RT_* */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Optional, for runtimes whose modes need different things (wasmcloud):
 	 * one mode's availability and exact versions, after detect said available. */
@@ -101,7 +113,8 @@ struct eb_runtime {
 	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,
 		       const struct eb_workload *w, struct eb_argv *out);
 
-	/* Everything below is optional (NULL: the native behaviour). */
+	/* Everything below is optional (NULL: the native behaviour); callers
+	 * go through eb_rt_* (below), which fill in the defaults. */
 
 	/*
 	 * Once per run before the runtime's first cell (e.g. build an image);
@@ -166,8 +179,8 @@ int eb_tool_runs(const char *tool, const char *arg);
 /*
  * Ahead-of-time compile every workload's module: for each workload,
  * in = "<wasm_dir>/<module_name(w)>.wasm", out = "<dir>/<module_name(w)><ext>",
- * argv_for() builds the compiler's command.  Times go to info as
- * aot_compile_ms.<workload>.  0, or a negative errno with a reason in err.
+ * argv_for() builds the compiler's command; a module not built is skipped.
+ * Times go to info as aot_compile_ms.<workload>.  0, or a negative errno with a reason in err.
  */
 int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const char *ext,
 		       const char *(*module_name)(const struct eb_workload *w),
@@ -185,6 +198,16 @@ void eb_rt_stop(const struct eb_runtime *rt, struct eb_instance *in);
 int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_sample *out);
 int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap);
 size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap);
+
+void eb_rt_mode_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
+		       struct eb_rt_status *st);
+int eb_rt_prepare(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);
+void eb_rt_cleanup(const struct eb_runtime *rt);
+int eb_rt_shared_sample(const struct eb_runtime *rt, struct eb_sample *out);
+int eb_rt_rebuild(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
+
+/* rt's mode called name, or NULL. */
+const struct eb_rt_mode *eb_rt_mode_find(const struct eb_runtime *rt, const char *name);
 
 /* NULL-terminated table of every runtime edgebench knows. */
 extern const struct eb_runtime *const eb_runtimes[];

@@ -18,5 +18,16 @@ static inline uint64_t eb_now_ns(void)
 /* Sleep for ns nanoseconds (absolute-deadline based, EINTR-safe unless the
  * caller's interrupt flag is set). */
 void eb_sleep_ns(uint64_t ns);
+/* Sleep until the CLOCK_MONOTONIC time until; an EINTR ends it only once *interrupted is set (NULL: never). */
+void eb_sleep_ns_until(uint64_t until, volatile int *interrupted);
+
+struct pollfd;
+/*
+ * The one deadline wait: poll fds for at most slice_ns (0: no slice) and
+ * never past deadline_ns.  >0: ready (poll's count), 0: the slice passed or
+ * a signal came (look at your own conditions and call again), -ETIMEDOUT:
+ * the deadline has passed, or a negative errno of poll.
+ */
+int eb_poll_deadline(struct pollfd *fds, unsigned n, uint64_t deadline_ns, uint64_t slice_ns);
 
 #endif

@@ -63,12 +63,7 @@ void eb_signals_install(void)
 
 void eb_sleep_ns(uint64_t ns)
 {
-	struct timespec ts;
-	uint64_t until = eb_now_ns() + ns;
-	ts.tv_sec = (time_t)(until / 1000000000ull);
-	ts.tv_nsec = (long)(until % 1000000000ull);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !eb_interrupted)
-		;
+	eb_sleep_ns_until(eb_now_ns() + ns, (volatile int *)&eb_interrupted);
 }
 
 int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_proc *out)
@@ -197,16 +192,11 @@ int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, 
 			{ .fd = p->reaped ? -1 : p->pidfd, .events = POLLIN },
 			{ .fd = out_open ? p->stdout_fd : -1, .events = POLLIN },
 		};
-		uint64_t now = eb_now_ns();
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		int ms = (int)((deadline - now + 999999) / 1000000);
-		int n = poll(pfd, 2, ms);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		int n = eb_poll_deadline(pfd, 2, deadline, 0);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			continue;
 		if (pfd[0].revents) {
 			p->exit_ns = eb_now_ns();
 			int status;

@@ -17,7 +17,7 @@
 #include "measure/calib.h"
 #include "sys/footprint.h"
 #include "net/http.h"
-#include "cli/opts.h"
+#include "plan/opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -105,8 +105,8 @@ static void test_wasm_runtimes(void **state)
 
 	/* whatever runs a server binds loopback and never every interface */
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++)
-		for (const char *const *m = (*r)->modes; *m; m++) {
-			if ((*r)->command(&c, *m, hh, &a) < 0)
+		for (const struct eb_rt_mode *m = (*r)->modes; m->name; m++) {
+			if ((*r)->command(&c, m->name, hh, &a) < 0)
 				continue;
 			joined(&a, j, sizeof(j));
 			assert_null(strstr(j, "0.0.0.0"));

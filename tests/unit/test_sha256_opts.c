@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cli/opts.h"
+#include "plan/opts.h"
 #include "sha256.h"
 
 static void hex_of(const char *msg, size_t len, char hex[65])

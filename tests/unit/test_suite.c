@@ -19,7 +19,7 @@
 #include "runtimes/runtime.h"
 #include "measure/suite.h"
 
-static const char *const fake_modes[] = { "good", "flaky", "other", NULL };
+static const struct eb_rt_mode fake_modes[] = { { .name = "good" }, { .name = "flaky" }, { .name = "other" }, { .name = NULL } };
 static char counter_dir[64];
 
 static void fake_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)

@@ -189,17 +189,12 @@ void eb_nats_msg_free(struct eb_nats_msg *m)
 static int wait_fd(int fd, short events, uint64_t deadline_ns)
 {
 	for (;;) {
-		uint64_t now = eb_now_ns();
-		if (now >= deadline_ns)
-			return -ETIMEDOUT;
-		uint64_t left = deadline_ns - now;
-		int ms = left > 100000000ull ? 100 : (int)((left + 999999) / 1000000);
 		struct pollfd p = { .fd = fd, .events = events };
-		int r = poll(&p, 1, ms);
+		int r = eb_poll_deadline(&p, 1, deadline_ns, 100000000ull);
 		if (r > 0)
 			return 1;
-		if (r < 0 && errno != EINTR)
-			return -errno;
+		if (r < 0)
+			return r;
 	}
 }
 

