@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # setup.sh: install and start what edgebench needs on Debian 12, idempotently.
 #
-#   scripts/setup.sh build        compilers and libraries to build and test
+#   scripts/setup.sh build        compilers and libraries to build and test, and SQLite's
+#                                 amalgamation (crates.io libsqlite3-sys, pinned) for http-api
 #   scripts/setup.sh docker-up    docker.io + runsc installed, runsc registered,
 #                                 a daemon answering (started by us if none runs)
 #   scripts/setup.sh docker-down  stop the daemon only if docker-up started it
@@ -87,6 +88,12 @@ crate_files() {   # crate_files CRATE VERSION SUBDIR DEST
   mkdir -p "$dest.tmp"
   tar -xzf "$tarball" -C "$dest.tmp" --strip-components=1 "$crate-$version/$sub"
   rm -rf "$dest" && mv "$dest.tmp/$sub" "$dest" && rm -rf "$dest.tmp" "$proj"
+}
+
+# SQLite's amalgamation for http-api, native and wasm32-wasi alike: from the
+# crates.io package that bundles it (no compiler runs here; make builds it).
+sqlite_source() {
+  crate_files libsqlite3-sys "$SQLITE_CRATE_VERSION" sqlite3 "$cache/sqlite-$SQLITE_CRATE_VERSION"
 }
 
 wasm_tools() {
@@ -218,7 +225,7 @@ docker_down() {
 }
 
 case "${1:-all}" in
-  build) need "${build_pkgs[@]}" ;;
+  build) need "${build_pkgs[@]}"; sqlite_source ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
   loadtools) load_tools ;;
@@ -228,6 +235,7 @@ case "${1:-all}" in
   wasmcloud2) wasmcloud2 ;;
   all)
     need "${build_pkgs[@]}" "${bench_pkgs[@]}"
+    sqlite_source
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
     wasmcloud2 || echo "setup.sh: wasmcloud's host mode will be reported as not available" >&2
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2

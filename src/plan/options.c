@@ -132,10 +132,12 @@ void eb_run_request_defaults(struct eb_run_request *r)
 static int bad(const struct eb_option *o, const char *flag, const char *arg, char *err, size_t errcap)
 {
 	char hint[160];
+	if (o->kind == EB_OPT_NS) {
+		snprintf(err, errcap, "bad duration '%s' for --%s (e.g. 3s, 500ms)", arg, flag);
+		return -EINVAL;
+	}
 	if (o->hint)
 		snprintf(hint, sizeof(hint), "%s", o->hint);
-	else if (o->kind == EB_OPT_NS)
-		snprintf(hint, sizeof(hint), "e.g. 3s, 500ms");
 	else
 		snprintf(hint, sizeof(hint), "a whole number %llu..%llu", (unsigned long long)o->min, (unsigned long long)o->max);
 	snprintf(err, errcap, "bad value '%s' for --%s (%s)", arg, flag, hint);
