@@ -377,7 +377,7 @@ static json_t *value_json(const struct eb_option *o, const struct eb_run_request
 		return a;
 	}
 	case EB_OPT_PATH: {
-		const char *s = *CFIELD(r, o, const char *);
+		const char *s = *(const char *const *)((const char *)r + o->offset);
 		return s ? json_string(s) : json_null();
 	}
 	case EB_OPT_CHOICE: return json_string(o->json_names[*CFIELD(r, o, int)]);
