@@ -7,7 +7,7 @@ MUSL_CC  ?= musl-gcc
 BUILD    := build
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Iworkloads/cpu-hash -Iworkloads/http-hello -I$(BUILD)
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Iworkloads/cpu-hash -Iworkloads/http-hello -Iworkloads/http-api -I$(BUILD)
 ifeq ($(CI),true)
 CFLAGS   += -Werror
 endif
@@ -30,7 +30,8 @@ LDLIBS   := -ljansson -lm
 # by their path under src/ ("data/stats.h")
 SRC      := $(sort $(shell find src -name '*.c'))
 HDR      := $(shell find src -name '*.h')
-OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/sha256.o $(BUILD)/obj/hh_core.o
+OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/sha256.o $(BUILD)/obj/hh_core.o \
+            $(BUILD)/obj/api_item.o $(BUILD)/obj/jt.o
 LIBOBJ   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJ))
 
 # Workloads are static binaries (musl when available), so the same file runs
@@ -38,6 +39,17 @@ LIBOBJ   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJ))
 WL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads/http-hello
 WORKLOADS := $(BUILD)/native/http-hello $(BUILD)/native/cpu-hash $(BUILD)/native/hello
 WL_CC    := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo $(MUSL_CC) || echo $(CC))
+
+# http-api embeds SQLite, built from the amalgamation of a pinned crates.io
+# package (scripts/setup.sh build puts it in the tool cache) with the same
+# options for every target, so native and wasm run the same database code.
+include scripts/versions.env
+SQLITE_DIR   ?= $(EB_CACHE)/sqlite-$(SQLITE_CRATE_VERSION)
+SQLITE_OPTS  := -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_DEFAULT_MEMSTATUS=0
+API_SRC      := workloads/http-api/api_core.c workloads/http-api/jt.c workloads/http-api/api_item.c workloads/http-hello/hh_core.c
+API_HDR      := $(wildcard workloads/http-api/*.h) workloads/http-hello/hh_core.h
+API_NATIVE   := $(if $(wildcard $(SQLITE_DIR)/sqlite3.c),$(BUILD)/native/http-api)
+WORKLOADS    += $(API_NATIVE)
 
 # The same sources for WebAssembly (WASI preview1), with Debian's clang,
 # lld, wasi-libc and libclang-rt-*-dev-wasm32 (scripts/setup.sh installs
@@ -49,7 +61,6 @@ WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm $(BUILD)/was
 # http-hello as a wasi:http@0.2.0 component: bindings from the WIT of a
 # pinned crates.io package, wit-bindgen-cli and wasm-tools built by cargo
 # (all three by `scripts/setup.sh wasm`, cached in /var/cache/edgebench).
-include scripts/versions.env
 TOOLCACHE   ?= $(EB_CACHE)
 WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-$(WIT_BINDGEN_VERSION)/bin/wit-bindgen),$(shell command -v wit-bindgen))
 WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-$(WASM_TOOLS_VERSION)/bin/wasm-tools),$(shell command -v wasm-tools))
@@ -64,6 +75,7 @@ FUZZ_SECONDS ?= 60
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
+	@$(if $(API_NATIVE),:,echo 'note: http-api not built (needs SQLite'"'"'s amalgamation: scripts/setup.sh build)' >&2)
 
 $(BUILD)/buildinfo.h: FORCE
 	@mkdir -p $(@D)
@@ -99,6 +111,9 @@ $(BUILD)/obj/sha256.o: workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
 $(BUILD)/obj/hh_core.o: workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: workloads/http-api/%.c workloads/http-api/%.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/edgebench: $(OBJ)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -106,6 +121,12 @@ $(BUILD)/edgebench: $(OBJ)
 $(BUILD)/native/http-hello: workloads/http-hello/main.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
 	@mkdir -p $(@D)
 	$(WL_CC) $(WL_CFLAGS) -static workloads/http-hello/main.c workloads/http-hello/hh_core.c -o $@
+$(BUILD)/native/sqlite3.o: $(SQLITE_DIR)/sqlite3.c
+	@mkdir -p $(@D)
+	$(WL_CC) -O2 $(SQLITE_OPTS) -c $< -o $@
+$(BUILD)/native/http-api: workloads/http-hello/main.c $(API_SRC) $(API_HDR) $(BUILD)/native/sqlite3.o
+	$(WL_CC) $(WL_CFLAGS) -DEB_HTTP_API -Iworkloads/http-api -I$(SQLITE_DIR) -static workloads/http-hello/main.c $(API_SRC) \
+	  $(BUILD)/native/sqlite3.o -lm -o $@
 $(BUILD)/native/cpu-hash: workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
 	@mkdir -p $(@D)
 	$(WL_CC) $(WL_CFLAGS) -static workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c -o $@

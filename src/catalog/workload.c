@@ -72,7 +72,11 @@ static int exact_check(const struct eb_wl_expect *e, const char *out, struct eb_
 const struct eb_workload eb_workloads[] = {
 	{ .name = "http-hello", .kind = EB_WL_SERVER, .binary = "http-hello",
 	  .summary = "HTTP/1.1 server: GET / -> hello, GET /state -> counter",
-	  .args = EB_WL_ARGS_SERVER },
+	  .args = EB_WL_ARGS_SERVER, .flags = EB_WL_STATE_COUNTER | EB_WL_REBUILDABLE, .path = "/" },
+	{ .name = "http-api", .kind = EB_WL_SERVER, .binary = "http-api",
+	  .summary = "JSON items in SQLite: POST /items, GET /items/N, GET /items?limit=K (a seeded database per instance)",
+	  .args = EB_WL_ARGS_SERVER, .flags = EB_WL_DATABASE, .path = "/items/1",
+	  .build_needs = "SQLite's amalgamation (scripts/setup.sh build, then make build)" },
 	{ .name = "cpu-hash", .kind = EB_WL_BATCH, .binary = "cpu-hash",
 	  .summary = "SHA-256 chained over its own digest (default 2,000,000 times)",
 	  .args = EB_WL_ARGS_ITERATIONS, .default_runs = 10, .runs_option = "hash-runs",

@@ -34,12 +34,24 @@ struct eb_wl_output {
 	double compute_ns;          /* the workload's own timing of its loop */
 };
 
+/* What a workload has (struct eb_workload.flags). */
+#define EB_WL_STATE_COUNTER  1u   /* GET /state counts requests on one instance */
+#define EB_WL_DATABASE       2u   /* each instance opens its own copy of a seeded database (--db PATH) */
+#define EB_WL_REBUILDABLE    4u   /* full cold: runtimes with a build step rebuild it from source */
+
+/* The database workloads' data set and files. */
+#define EB_WL_SEED_ITEMS     10000u
+#define EB_WL_DB_FILE        "items.db"
+
 struct eb_workload {
 	const char *name;
 	enum eb_workload_kind kind;
 	const char *binary;         /* native artefact; wasm modules are <binary>.wasm */
 	const char *summary;
 	enum eb_wl_args args;
+	unsigned flags;             /* EB_WL_* */
+	const char *path;           /* servers: what the first 200 is probed on and load phases GET */
+	const char *build_needs;    /* NULL, or what building it needs (its artefacts may be missing) */
 	/* batch: timed runs, the option that changes them, and the check */
 	unsigned default_runs;
 	const char *runs_option;    /* e.g. "hash-runs" (for --hash-runs) */

@@ -16,6 +16,7 @@
 #include "cli/progress.h"
 #include "data/results.h"
 #include "measure/calib.h"
+#include "measure/dataset.h"
 #include "measure/study.h"
 #include "measure/suite.h"
 #include "net/load.h"
@@ -456,6 +457,7 @@ int eb_cmd_run(int argc, char **argv)
 	record_plan(&r, argc, argv);
 	/* leftovers of an earlier, crashed run go first */
 	eb_cgroup_cleanup_stale();
+	eb_dataset_cleanup();
 	for (size_t i = 0; i < r.nrt; i++)
 		if (r.st[i].available)
 			eb_rt_cleanup(r.rts[i]);

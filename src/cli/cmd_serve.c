@@ -1,7 +1,8 @@
 /*
- * cmd_serve: `edgebench serve --runtime R [--mode M] --port P`, one
- * http-hello instance on 127.0.0.1:P under any runtime, kept up until
- * Ctrl-C, so wrk, curl or your own client can check our figures.
+ * cmd_serve: `edgebench serve --runtime R [--mode M] [--workload W] --port P`,
+ * one server instance (http-hello, or http-api with its own seeded
+ * database) on 127.0.0.1:P under any runtime, kept up until Ctrl-C, so wrk,
+ * curl or your own client can check our figures.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,15 +28,24 @@ int eb_cmd_serve(int argc, char **argv)
 		{ "runtime", required_argument, NULL, 'r' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "workload", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rt_name = "native", *mode = NULL;
+	const struct eb_workload *w = eb_workload_find("http-hello");
 	uint64_t port = 0;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "r:m:p:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:m:p:w:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'w':
+			w = eb_workload_find(optarg);
+			if (!w || w->kind != EB_WL_SERVER) {
+				fprintf(stderr, "edgebench serve: '%s' is not a server workload (see 'edgebench list')\n", optarg);
+				return 2;
+			}
+			break;
 		case 'r': rt_name = optarg; break;
 		case 'm': mode = optarg; break;
 		case 'p':
@@ -45,10 +55,10 @@ int eb_cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: edgebench serve [--runtime R] [--mode M] --port P\n");
+			printf("usage: edgebench serve [--runtime R] [--mode M] [--workload W] --port P\n");
 			return 0;
 		default:
-			fprintf(stderr, "usage: edgebench serve [--runtime R] [--mode M] --port P\n");
+			fprintf(stderr, "usage: edgebench serve [--runtime R] [--mode M] [--workload W] --port P\n");
 			return 2;
 		}
 	}
@@ -86,7 +96,7 @@ int eb_cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	unsigned p = (unsigned)port;
-	int rc = eb_serve(&plan, rt, mode, eb_workload_find("http-hello"), (uint16_t)port, ready, &p, err, sizeof(err));
+	int rc = eb_serve(&plan, rt, mode, w, (uint16_t)port, ready, &p, err, sizeof(err));
 	eb_rt_cleanup(rt);
 	/* the runtime's own reason (e.g. a component not built) wins over the
 	 * generic one, which only fills a silence */

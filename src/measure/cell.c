@@ -3,6 +3,8 @@
  * load and footprint sampling, init/done/finish, and `serve`.
  */
 #include "measure/phase.h"
+#include "measure/dataset.h"
+#include "api_item.h"
 #include "measure/phases.h"
 #include "measure/study.h"
 #include "catalog/series.h"
@@ -302,6 +304,15 @@ int eb_cell_check_instance(struct eb_cell *c, const char *what)
 /* Load on the cell's warm instance, watched: its exit ends the load and fails the cell. */
 int mc_run_load(struct eb_cell *c, const char *what, struct eb_load_config *cfg, struct eb_load_result *lr)
 {
+	/* no target given: the workload's reads */
+	if (!cfg->path && !cfg->n_mix) {
+		if (c->w->flags & EB_WL_DATABASE) {
+			cfg->mix = c->read_mix;
+			cfg->n_mix = EB_READ_MIX;
+		} else {
+			cfg->path = c->w->path;
+		}
+	}
 	cfg->ip_be = c->lx.ip_be;
 	cfg->port = c->lx.lctx.port;
 	cfg->server = c->in_up ? &c->in.proc : NULL;
@@ -355,6 +366,42 @@ void eb_cell_done(struct eb_cell *c, const char *status, const char *why)
 		c->plan->note("edgebench run: %s", why);
 }
 
+/*
+ * A database workload's cell: the seeded database its instances copy, the
+ * reads (GET /items/N, N spread over the data set) and the 90/10 mix.
+ */
+int mc_database_init(struct eb_cell *c)
+{
+	char why[800];
+	int rc = eb_dataset_seed(c->plan->artifact_dir, c->w, c->seed, sizeof(c->seed), why, sizeof(why));
+	if (rc < 0)
+		return mc_fail(c, rc, "%s", why);
+	c->lx.seed = c->seed;
+	for (unsigned i = 0; i < EB_READ_MIX; i++) {
+		unsigned id = 1 + (unsigned)(((uint64_t)i * 7919u + 13u) % EB_WL_SEED_ITEMS);
+		snprintf(c->read_paths[i], sizeof(c->read_paths[i]), "/items/%u", id);
+		c->read_mix[i] = (struct eb_load_request){ .path = c->read_paths[i] };
+	}
+	for (unsigned p = 0; p < EB_RW_POSTS; p++) {
+		int n = api_item_json(EB_WL_SEED_ITEMS + 1 + p, c->post_bodies[p], sizeof(c->post_bodies[p]));
+		if (n < 0)
+			return mc_fail(c, -EOVERFLOW, "a generated item does not fit");
+	}
+	for (unsigned i = 0; i < EB_RW_MIX; i++) {
+		unsigned per = EB_RW_MIX / EB_RW_POSTS;
+		if (i % per == per - 1) {
+			const char *b = c->post_bodies[i / per];
+			c->rw_mix[i] = (struct eb_load_request){ .path = "/items", .body = b, .body_len = strlen(b) };
+		} else {
+			c->rw_mix[i] = c->read_mix[(i * 5u) % EB_READ_MIX];
+		}
+	}
+	json_object_set_new(mc_values(c), "data_path",
+			    json_pack("{s:s, s:s, s:i, s:s}", "seed", c->seed, "filesystem", eb_dataset_filesystem(),
+				      "items", (int)EB_WL_SEED_ITEMS, "per_instance", "a copy of the seed in a directory of its own"));
+	return 0;
+}
+
 /* Set up a cell: its port, log file and command; -ENOTSUP when it cannot run. */
 int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_plan *plan, const struct eb_cell_spec *spec)
 {
@@ -386,6 +433,11 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 	c->lx.lctx.wasm_dir = plan->wasm_dir;
 	c->lx.lctx.iterations = plan->iterations;
 	c->lx.start_timeout_ns = mc_start_timeout(c);
+	if (c->w->flags & EB_WL_DATABASE) {
+		int drc = mc_database_init(c);
+		if (drc < 0)
+			return drc;
+	}
 	int port = plan->port;
 	if (!port && c->w->kind == EB_WL_SERVER) {
 		port = eb_free_port();

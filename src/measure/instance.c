@@ -2,6 +2,7 @@
  * instance: launch, first 200, stop, from launch details alone.
  */
 #include "measure/instance.h"
+#include "measure/dataset.h"
 #include "net/probe.h"
 #include "sys/fsutil.h"
 #include "sys/proc.h"
@@ -13,6 +14,13 @@
 #include <unistd.h>
 
 static unsigned launch_seq;
+
+static void drop_data(struct eb_instance *in)
+{
+	if (in->data_dir[0])
+		eb_rm_tree(in->data_dir);
+	in->data_dir[0] = 0;
+}
 
 int eb_instance_fail(struct eb_launcher *l, int rc, const char *fmt, ...)
 {
@@ -40,12 +48,22 @@ int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *i
 	in->proc.pidfd = in->proc.stdout_fd = -1;
 	snprintf(l->lctx.instance, sizeof(l->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
 	snprintf(in->name, sizeof(in->name), "%s", l->lctx.instance);
+	l->lctx.data_dir = NULL;
+	if (l->seed) {
+		/* its own copy of the seeded database, before the launch (not timed) */
+		char why[600];
+		int drc = eb_dataset_instance(l->seed, in->name, in->data_dir, sizeof(in->data_dir), why, sizeof(why));
+		if (drc < 0)
+			return eb_instance_fail(l, drc, "%s", why);
+		l->lctx.data_dir = in->data_dir;
+	}
 	int rc = l->rt->command(&l->lctx, l->mode, l->w, &l->argv);
 	if (rc < 0) {
 		if (rc == -ENOTSUP && l->argv.why[0] && l->err)
 			snprintf(l->err, l->errcap, "%s", l->argv.why);
 		else
 			eb_instance_fail(l, rc, "%s cannot run %s (%s)", l->rt->name, l->w->name, strerror(-rc));
+		drop_data(in);
 		return rc;
 	}
 	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = l->stderr_fd };
@@ -54,14 +72,17 @@ int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *i
 	rc = eb_spawn(l->argv.argv, &o, &in->proc);
 	if (entered)
 		eb_cgroup_leave(l->cg);
-	if (rc < 0)
+	if (rc < 0) {
 		eb_instance_fail(l, rc, "cannot launch %s: %s", l->argv.argv[0], strerror(-rc));
+		drop_data(in);
+	}
 	return rc;
 }
 
 void eb_instance_stop(const struct eb_launcher *l, struct eb_instance *in)
 {
 	eb_rt_stop(l->rt, in);
+	drop_data(in);
 }
 
 int eb_instance_start_server(struct eb_launcher *l, struct eb_instance *in, uint64_t *ready_ns)
@@ -75,7 +96,7 @@ int eb_instance_start_server(struct eb_launcher *l, struct eb_instance *in, uint
 		return rc;
 	struct eb_proc *p = &in->proc;
 	struct eb_probe_result pr;
-	rc = eb_probe_until_ok(l->ip_be, l->lctx.port, "/", p, p->launch_ns + l->start_timeout_ns, l->probe_spacing_ns, &pr);
+	rc = eb_probe_until_ok(l->ip_be, l->lctx.port, l->w->path, p, p->launch_ns + l->start_timeout_ns, l->probe_spacing_ns, &pr);
 	if (rc == 0) {
 		*ready_ns = pr.ready_ns - p->launch_ns;
 		return 0;

@@ -28,6 +28,7 @@ struct eb_launcher {
 	struct eb_cgroup *cg;       /* NULL, or the cgroup a launched instance is born in */
 	uint64_t start_timeout_ns;  /* a server that gives no 200 by then fails */
 	uint64_t probe_spacing_ns;
+	const char *seed;           /* database workloads: the seeded database each launch gets a copy of */
 	char *err;                  /* the caller's buffer for one line */
 	size_t errcap;
 };

@@ -19,8 +19,12 @@
 #include "measure/instance.h"
 #include "plan/plan.h"
 #include "catalog/workload.h"
+#include "net/load.h"
 
 #define EB_LOAD_SAMPLES_MAX (4u << 20)   /* latencies kept per load run */
+#define EB_READ_MIX 64u                  /* database workloads: distinct GET /items/N in the read mix */
+#define EB_RW_MIX   20u                  /* ... and the read/write mix: 18 reads, 2 writes (90/10) */
+#define EB_RW_POSTS 2u
 #define EB_WINDOWS_MAX      4096u        /* throughput windows per load run */
 
 /* What every cell of a run shares: where results go, and load buffers. */
@@ -64,11 +68,22 @@ struct eb_cell {
 	uint64_t batch_spent_ns;
 	unsigned runs_done;
 	int budget_stopped;
-	struct {                    /* sustained: totals over rounds */
+	struct {                    /* sustained: totals over rounds (keep-alive, close, read/write mix) */
 		uint64_t requests, elapsed_ns, user_ns, sys_ns;
 		int cpu_ok;
 		const char *cpu_source;
-	} sus[2];
+	} sus[3];
+	/* database workloads: the reads every load phase sends (GET /items/N over the data set), the
+	 * read/write mix (EB_MIX_READS reads per POST), and what the checks counted */
+	char seed[300];
+	char read_paths[EB_READ_MIX][24];
+	struct eb_load_request read_mix[EB_READ_MIX];
+	struct eb_load_request rw_mix[EB_RW_MIX];
+	char post_bodies[EB_RW_POSTS][1500];
+	struct {
+		uint64_t created, rows_checked, rows_wrong;
+		char first_wrong[200];
+	} db;
 };
 
 /* One row of the phase table. */

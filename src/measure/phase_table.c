@@ -36,7 +36,12 @@ static unsigned tr_cold(const struct eb_cell *c)
 {
 	return mc_deployment(c) && c->plan->cold_trials > DEPLOYMENT_COLD_TRIALS ? DEPLOYMENT_COLD_TRIALS : c->plan->cold_trials;
 }
-static unsigned tr_full_cold(const struct eb_cell *c) { return (c->rt->flags & EB_RT_REBUILDS) && mc_default_path(c) ? c->plan->full_cold_trials : 0; }
+static unsigned tr_full_cold(const struct eb_cell *c)
+{
+	return (c->rt->flags & EB_RT_REBUILDS) && (c->w->flags & EB_WL_REBUILDABLE) && mc_default_path(c) ? c->plan->full_cold_trials : 0;
+}
+static unsigned tr_state(const struct eb_cell *c) { return c->w->flags & EB_WL_STATE_COUNTER ? 1 : 0; }
+static unsigned tr_database(const struct eb_cell *c) { return c->w->flags & EB_WL_DATABASE ? 1 : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
 static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && mc_default_path(c) && !mc_deployment(c) ? c->plan->cold_trials : 0; }
 static unsigned tr_deploy(const struct eb_cell *c) { return mc_deployment(c) && mc_default_path(c) ? 3 : 0; }
@@ -85,7 +90,8 @@ const struct eb_phase eb_phases[] = {
 	{ "full_cold", EB_WL_SERVER, 1, 0, tr_full_cold, ph_full_cold, est_full_cold, 0, 0 },
 	{ "warmup", EB_WL_SERVER, 0, 1, tr_one, ph_warmup, est_start, 0, 0 },
 	{ "sequential", EB_WL_SERVER, 0, 1, tr_one, ph_sequential, est_short, 0, 0 },
-	{ "state", EB_WL_SERVER, 0, 1, tr_one, ph_state, est_short, 0, 0 },
+	{ "state", EB_WL_SERVER, 0, 1, tr_state, ph_state, est_short, 0, 0 },
+	{ "database_requests", EB_WL_SERVER, 0, 1, tr_database, ph_database_requests, est_short, 0, 0 },
 	{ "bursts", EB_WL_SERVER, 0, 1, tr_bursts, ph_burst, est_short, 0, 0 },
 	{ "study_requests", EB_WL_SERVER, 0, 1, tr_study, ph_study_requests, est_study, 0, 0 },
 	{ "deploy_cold_start", EB_WL_SERVER, 0, 1, tr_deploy, ph_deploy_cold, est_start, 0, 0 },

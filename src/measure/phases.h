@@ -46,6 +46,7 @@ struct fp_sampler {
 void mc_warn(struct eb_cell *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int mc_fail(struct eb_cell *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int mc_default_path(const struct eb_cell *c);
+int mc_database_init(struct eb_cell *c);
 int mc_deployment(const struct eb_cell *c);
 json_t *mc_values(struct eb_cell *c);
 json_t *mc_checks(struct eb_cell *c);
@@ -85,6 +86,9 @@ void mc_sustained_values(struct eb_cell *c);
 int ph_curve(struct eb_cell *c, unsigned t);
 int ph_coldburst(struct eb_cell *c, unsigned t);
 int ph_density(struct eb_cell *c, unsigned t);
+int ph_database_requests(struct eb_cell *c, unsigned t);
+int mc_database_rows(struct eb_cell *c, long long *rows);
+#define API_BIG_BODY (70u * 1024u)   /* over the workload's 64 KiB: a 413 */
 int mc_batch_once(struct eb_cell *c, unsigned t, uint64_t *elapsed, struct eb_wl_output *o);
 int ph_batch_warmup(struct eb_cell *c, unsigned t);
 int ph_batch_run(struct eb_cell *c, unsigned t);

@@ -48,12 +48,12 @@ int ph_curve(struct eb_cell *c, unsigned t)
 	char what[96];
 	snprintf(what, sizeof(what), "the warm-up of the latency curve at %u%%", pl->curve_pct[t]);
 	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
+	struct eb_load_config cfg = { .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
 	if (pl->warmup_requests && (rc = mc_run_load(c, what, &cfg, &lr)) < 0)
 		goto out;
 	progress(c, "%s/%s/%s: open loop at %u%% (%.0f req/s)", c->rt->name, c->mode, c->w->name, pl->curve_pct[t], rate);
 	snprintf(what, sizeof(what), "open-loop load at %u%% of its throughput", pl->curve_pct[t]);
-	cfg = (struct eb_load_config){ .path = "/", .connections = pl->curve_connections, .duration_ns = pl->curve_ns,
+	cfg = (struct eb_load_config){ .connections = pl->curve_connections, .duration_ns = pl->curve_ns,
 				       .keepalive = 1, .rate_per_s = rate, .samples = c->ws->scratch,
 				       .samples_cap = EB_LOAD_SAMPLES_MAX };
 	if ((rc = mc_run_load(c, what, &cfg, &lr)) < 0)
@@ -146,7 +146,7 @@ int ph_coldburst(struct eb_cell *c, unsigned t)
 				goto out;
 			}
 			int status;
-			rc = eb_probe_once(c->lx.ip_be, ports[i], "/", &ins[i].proc,
+			rc = eb_probe_once(c->lx.ip_be, ports[i], c->w->path, &ins[i].proc,
 					   now + 200000000ull < deadline ? now + 200000000ull : deadline, &status);
 			if (rc == 0) {
 				ready[i] = eb_now_ns();
@@ -276,7 +276,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 		if ((up + 1) % 10 == 0) {
 			for (unsigned i = 0; i < up; i++) {
 				int status;
-				if (eb_probe_once(c->lx.ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns, &status) < 0) {
+				if (eb_probe_once(c->lx.ip_be, ports[i], c->w->path, &ins[i].proc, eb_now_ns() + pl->start_timeout_ns, &status) < 0) {
 					snprintf(why, sizeof(why), "instance %u stopped answering with %u running", i + 1, up + 1);
 					stopped_by = "an earlier instance stopped answering";
 					up++;
@@ -295,7 +295,7 @@ sample:
 	for (unsigned i = 0; i < up; i++) {
 		struct eb_probe_result pr;
 		struct eb_sample smp;
-		rc = eb_probe_until_ok(c->lx.ip_be, ports[i], "/", &ins[i].proc, eb_now_ns() + pl->start_timeout_ns,
+		rc = eb_probe_until_ok(c->lx.ip_be, ports[i], c->w->path, &ins[i].proc, eb_now_ns() + pl->start_timeout_ns,
 				       pl->probe_spacing_ns, &pr);
 		if (rc < 0) {
 			mc_fail(c, rc, "density: instance %u of %u (port %u) stopped answering: %s",

@@ -97,7 +97,7 @@ int ph_deploy_cold(struct eb_cell *c, unsigned t)
 		eb_sleep_ns(2000000ull);
 	}
 	struct eb_probe_result pr;
-	int rc = eb_probe_until_ok(c->lx.ip_be, c->lx.lctx.port, "/", &c->in.proc, at + DEPLOYMENT_START_TIMEOUT_NS,
+	int rc = eb_probe_until_ok(c->lx.ip_be, c->lx.lctx.port, c->w->path, &c->in.proc, at + DEPLOYMENT_START_TIMEOUT_NS,
 				   c->plan->probe_spacing_ns, &pr);
 	if (rc < 0)
 		return rc == -EINTR ? rc : mc_fail(c, rc, "no HTTP 200 after the redeploy (%s)", strerror(-rc));
@@ -181,7 +181,7 @@ int ph_warmup(struct eb_cell *c, unsigned t)
 {
 	(void)t;
 	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warmup_requests, .keepalive = 1 };
+	struct eb_load_config cfg = { .connections = 1, .requests = c->plan->warmup_requests, .keepalive = 1 };
 	int rc;
 	if (c->plan->warmup_requests) {
 		if ((rc = mc_run_load(c, "warm-up", &cfg, &lr)) < 0)
@@ -226,9 +226,9 @@ int ph_sequential(struct eb_cell *c, unsigned t)
 {
 	(void)t;
 	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = c->plan->warm_requests,
+	struct eb_load_config cfg = { .connections = 1, .requests = c->plan->warm_requests,
 				      .keepalive = 1, .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX };
-	int rc = mc_run_load(c, "sequential GET /", &cfg, &lr);
+	int rc = mc_run_load(c, "sequential reads", &cfg, &lr);
 	if (rc < 0)
 		return rc;
 	mc_note_load_errors(c, "warm", &lr);
@@ -292,7 +292,7 @@ int ph_state(struct eb_cell *c, unsigned t)
 int ph_burst(struct eb_cell *c, unsigned t)
 {
 	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = c->plan->burst_concurrency,
+	struct eb_load_config cfg = { .connections = c->plan->burst_concurrency,
 				      .requests = c->plan->burst_requests, .keepalive = 1,
 				      .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX };
 	char what[64];
@@ -313,6 +313,14 @@ int ph_burst(struct eb_cell *c, unsigned t)
  * before and after.  A fresh instance per round keeps instances of other
  * cells from idling next to the one under load.
  */
+struct created { uint64_t n; };
+
+static void count_created(void *arg, const struct eb_http_response *r)
+{
+	if (r->status == 201)
+		((struct created *)arg)->n++;
+}
+
 int ph_sustained(struct eb_cell *c, unsigned t)
 {
 	const struct eb_plan *pl = c->plan;
@@ -320,7 +328,7 @@ int ph_sustained(struct eb_cell *c, unsigned t)
 	if (rc < 0)
 		return rc;
 	struct eb_load_result lr;
-	struct eb_load_config cfg = { .path = "/", .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
+	struct eb_load_config cfg = { .connections = 1, .requests = pl->warmup_requests, .keepalive = 1 };
 	char what[96];
 	snprintf(what, sizeof(what), "the warm-up of sustained round %u", t + 1);
 	if (pl->warmup_requests && (rc = mc_run_load(c, what, &cfg, &lr)) < 0)
@@ -331,16 +339,24 @@ int ph_sustained(struct eb_cell *c, unsigned t)
 		goto out;
 	}
 	uint64_t dur = pl->sustained_ns / (pl->sustained_rounds ? pl->sustained_rounds : 1);
-	for (int m = 0; m < 2 && rc == 0; m++) {
-		const char *tag = m == 0 ? "keepalive" : "close";
+	/* a database workload adds a 90/10 read/write mix on keep-alive connections */
+	int flavours = c->w->flags & EB_WL_DATABASE ? 3 : 2;
+	for (int m = 0; m < flavours && rc == 0; m++) {
+		const char *tag = m == 0 ? "keepalive" : m == 1 ? "close" : "mix";
+		struct created cr = { 0 };
+		long long rows0 = 0, rows1 = 0;
+		if (m == 2 && (rc = mc_database_rows(c, &rows0)) < 0)
+			break;
 		progress(c, "%s/%s/%s: sustained %s, round %u/%u", c->rt->name, c->mode, c->w->name, tag, t + 1, pl->sustained_rounds);
 		struct eb_sample s0, s1;
 		int cpu_ok = mc_sample_instance(c, &c->in, &s0) == 0 && s0.has_cpu;
 		memset(fs, 0, sizeof(*fs));
 		fs->c = c;
 		fs->in = &c->in;
-		cfg = (struct eb_load_config){ .path = "/", .connections = pl->sustained_connections,
-					       .duration_ns = dur, .keepalive = m == 0,
+		cfg = (struct eb_load_config){ .connections = pl->sustained_connections,
+					       .duration_ns = dur, .keepalive = m != 1,
+					       .mix = m == 2 ? c->rw_mix : NULL, .n_mix = m == 2 ? EB_RW_MIX : 0,
+					       .on_response = m == 2 ? count_created : NULL, .response_arg = &cr,
 					       .samples = c->ws->scratch, .samples_cap = EB_LOAD_SAMPLES_MAX,
 					       .window_ns = THROUGHPUT_WINDOW_NS, .windows = c->ws->windows, .windows_cap = EB_WINDOWS_MAX,
 					       .on_tick = mc_sample_footprint, .tick_arg = fs, .tick_ns = FOOTPRINT_TICK_NS };
@@ -348,6 +364,27 @@ int ph_sustained(struct eb_cell *c, unsigned t)
 		if ((rc = mc_run_load(c, what, &cfg, &lr)) < 0)
 			break;
 		cpu_ok = cpu_ok && mc_sample_instance(c, &c->in, &s1) == 0 && s1.has_cpu;
+		if (m == 2) {
+			/* the rows follow the 201s, round by round */
+			if ((rc = mc_database_rows(c, &rows1)) < 0)
+				break;
+			/* a POST in flight when the round ended may have been written without its 201 seen */
+			long long grew = rows1 - rows0;
+			int ok = grew >= (long long)cr.n && grew <= (long long)(cr.n + lr.unanswered_at_end);
+			json_t *chk = json_object_get(mc_checks(c), "row_count_follows_mix");
+			json_object_set_new(mc_checks(c), "row_count_follows_mix", json_boolean(ok && (!chk || json_is_true(chk))));
+			json_t *rounds = json_object_get(mc_values(c), "mix_rows");
+			if (!rounds) {
+				rounds = json_array();
+				json_object_set_new(mc_values(c), "mix_rows", rounds);
+			}
+			json_array_append_new(rounds, json_pack("{s:i, s:I, s:I, s:I, s:I}", "round", (int)t, "before", (json_int_t)rows0,
+								"created_201", (json_int_t)cr.n, "unanswered_at_end",
+								(json_int_t)lr.unanswered_at_end, "after", (json_int_t)rows1));
+			if (!ok)
+				mc_warn(c, "mix round %u: rows went from %lld to %lld after %llu 201s and %llu requests unanswered at the end",
+					t + 1, rows0, rows1, (unsigned long long)cr.n, (unsigned long long)lr.unanswered_at_end);
+		}
 		char phase[64], name[96];
 		snprintf(phase, sizeof(phase), "sustained_%s", tag);
 		mc_note_load_errors(c, phase, &lr);
@@ -399,7 +436,7 @@ out:
 /* The sustained totals over every round, as values.sustained_<mode>. */
 void mc_sustained_values(struct eb_cell *c)
 {
-	for (int m = 0; m < 2; m++) {
+	for (int m = 0; m < 3; m++) {
 		if (!c->sus[m].elapsed_ns)
 			continue;
 		double secs = (double)c->sus[m].elapsed_ns / 1e9;
@@ -415,7 +452,7 @@ void mc_sustained_values(struct eb_cell *c)
 			json_object_set_new(o, "cpu_sys_ms_per_1k_requests", json_real(sys_ms * per1k));
 			json_object_set_new(o, "cpu_source", json_string(c->sus[m].cpu_source));
 		}
-		json_object_set_new(mc_values(c), m == 0 ? "sustained_keepalive" : "sustained_close", o);
+		json_object_set_new(mc_values(c), m == 0 ? "sustained_keepalive" : m == 1 ? "sustained_close" : "sustained_mix", o);
 	}
 }
 

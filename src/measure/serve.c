@@ -3,6 +3,7 @@
  */
 #include "measure/serve.h"
 #include "measure/instance.h"
+#include "measure/dataset.h"
 #include "sys/proc.h"
 
 #include <arpa/inet.h>
@@ -25,11 +26,20 @@ int eb_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char
 		.start_timeout_ns = plan->start_timeout_ns, .probe_spacing_ns = plan->probe_spacing_ns,
 		.err = err, .errcap = errcap,
 	};
+	char seed[300];
+	if (w->flags & EB_WL_DATABASE) {
+		int drc = eb_dataset_seed(plan->artifact_dir, w, seed, sizeof(seed), err, errcap);
+		if (drc < 0)
+			return drc;
+		l.seed = seed;
+	}
 	struct eb_instance in;
 	uint64_t ready;
 	int rc = eb_instance_start_server(&l, &in, &ready);
-	if (rc < 0)
+	if (rc < 0) {
+		eb_dataset_cleanup();
 		return rc;
+	}
 	char cmd[1200];
 	eb_argv_join(&l.argv, cmd, sizeof(cmd));
 	on_ready(arg, ready, cmd);
@@ -44,5 +54,6 @@ int eb_serve(const struct eb_plan *plan, const struct eb_runtime *rt, const char
 		}
 	}
 	eb_instance_stop(&l, &in);
+	eb_dataset_cleanup();
 	return rc;
 }

@@ -7,6 +7,7 @@
  */
 #include "measure/suite.h"
 #include "measure/calib.h"
+#include "measure/dataset.h"
 #include "sys/clock.h"
 #include "measure/phase.h"
 #include "sys/proc.h"
@@ -338,6 +339,7 @@ out:
 		}
 	free(cells);
 	free(group);
+	eb_dataset_cleanup();   /* the seeded databases (each instance removed its own copy) */
 	free(s.ws.scratch);
 	free(s.ws.windows);
 	eb_hist_free(s.ws.h);

@@ -258,6 +258,17 @@ int eb_url_parse(const char *s, struct eb_url *out)
 	return 0;
 }
 
+int eb_http_format_post(char *buf, size_t cap, const char *host, uint16_t port, const char *path,
+			const char *content_type, const char *body, size_t body_len, int keepalive)
+{
+	int n = snprintf(buf, cap, "POST %s HTTP/1.1\r\nHost: %s:%u\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s\r\n",
+			 path, host, (unsigned)port, content_type, body_len, keepalive ? "" : "Connection: close\r\n");
+	if (n < 0 || (size_t)n + body_len >= cap)
+		return -ENOSPC;
+	memcpy(buf + n, body, body_len);
+	return n + (int)body_len;
+}
+
 int eb_http_format_get(char *buf, size_t cap, const char *host, uint16_t port,
 		       const char *path, int keepalive)
 {

@@ -47,6 +47,11 @@ struct eb_url {
 __attribute__((warn_unused_result))
 int eb_url_parse(const char *s, struct eb_url *out);
 
+/* A POST of body[0..body_len) with its Content-Type and Content-Length; the length, or -ENOSPC. */
+__attribute__((warn_unused_result))
+int eb_http_format_post(char *buf, size_t cap, const char *host, uint16_t port, const char *path,
+			const char *content_type, const char *body, size_t body_len, int keepalive);
+
 /* Format a GET request; returns its length or -ENOSPC. */
 __attribute__((warn_unused_result))
 int eb_http_format_get(char *buf, size_t cap, const char *host, uint16_t port,

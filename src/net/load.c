@@ -33,6 +33,8 @@ struct lconn {
 	int fd;
 	enum conn_state state;
 	size_t woff;
+	const char *req;      /* the request in flight (l->req, or one of the mix) */
+	size_t req_len;
 	size_t rlen;
 	uint64_t start_ns;
 	char *rbuf;
@@ -46,6 +48,9 @@ struct loader {
 	int ep;
 	char req[1200];
 	size_t req_len;
+	char *mix_buf;        /* every mix request, formatted once */
+	const char **mix_req;
+	size_t *mix_len;
 	uint64_t issued;      /* attempts started */
 	uint64_t finished;    /* attempts ended, ok or not */
 	uint64_t t0;
@@ -122,6 +127,14 @@ static int dispatch(struct loader *l, uint64_t now);
  */
 static int start_request(struct loader *l, struct lconn *c, uint64_t start_ns)
 {
+	if (l->cfg->n_mix) {
+		size_t k = (size_t)(l->issued % l->cfg->n_mix);
+		c->req = l->mix_req[k];
+		c->req_len = l->mix_len[k];
+	} else {
+		c->req = l->req;
+		c->req_len = l->req_len;
+	}
 	l->issued++;
 	c->start_ns = start_ns;
 	if (c->fd < 0) {
@@ -212,8 +225,8 @@ static int dispatch(struct loader *l, uint64_t now)
 
 static int conn_write(struct loader *l, struct lconn *c)
 {
-	while (c->woff < l->req_len) {
-		ssize_t n = send(c->fd, l->req + c->woff, l->req_len - c->woff, MSG_NOSIGNAL);
+	while (c->woff < c->req_len) {
+		ssize_t n = send(c->fd, c->req + c->woff, c->req_len - c->woff, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -363,7 +376,7 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		struct eb_load_result *out)
 {
 	if (cfg->connections == 0 || cfg->connections > 10000 ||
-	    (cfg->requests == 0 && cfg->duration_ns == 0) || !cfg->path)
+	    (cfg->requests == 0 && cfg->duration_ns == 0) || (!cfg->path && !cfg->n_mix))
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (cfg->windows)
@@ -379,10 +392,41 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 	l.sa.sin_addr.s_addr = cfg->ip_be;
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &l.sa.sin_addr, host, sizeof(host));
-	int rc = eb_http_format_get(l.req, sizeof(l.req), host, cfg->port, cfg->path, cfg->keepalive);
-	if (rc < 0)
-		return -EINVAL;
-	l.req_len = (size_t)rc;
+	int rc = 0;
+	if (cfg->n_mix) {
+		size_t total = 0;
+		for (size_t i = 0; i < cfg->n_mix; i++)
+			total += 1200 + cfg->mix[i].body_len;
+		l.mix_buf = malloc(total);
+		l.mix_req = calloc(cfg->n_mix, sizeof(*l.mix_req));
+		l.mix_len = calloc(cfg->n_mix, sizeof(*l.mix_len));
+		if (!l.mix_buf || !l.mix_req || !l.mix_len) {
+			rc = -ENOMEM;
+			goto out_mix;
+		}
+		size_t off = 0;
+		for (size_t i = 0; i < cfg->n_mix && rc >= 0; i++) {
+			const struct eb_load_request *q = &cfg->mix[i];
+			rc = q->body ? eb_http_format_post(l.mix_buf + off, 1200 + q->body_len, host, cfg->port, q->path,
+							   q->content_type ? q->content_type : "application/json",
+							   q->body, q->body_len, cfg->keepalive)
+				     : eb_http_format_get(l.mix_buf + off, 1200, host, cfg->port, q->path, cfg->keepalive);
+			if (rc >= 0) {
+				l.mix_req[i] = l.mix_buf + off;
+				l.mix_len[i] = (size_t)rc;
+				off += (size_t)rc;
+			}
+		}
+		if (rc < 0) {
+			rc = -EINVAL;
+			goto out_mix;
+		}
+	} else {
+		rc = eb_http_format_get(l.req, sizeof(l.req), host, cfg->port, cfg->path, cfg->keepalive);
+		if (rc < 0)
+			return -EINVAL;
+		l.req_len = (size_t)rc;
+	}
 	uint64_t timeout_ns = cfg->timeout_ns ? cfg->timeout_ns : 2000000000ull;
 
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
@@ -501,6 +545,7 @@ int eb_load_run(const struct eb_load_config *cfg, struct eb_hist *hist,
 		end = deadline;
 	/* duration runs span the whole window; count runs end at the last response */
 	out->elapsed_ns = (cfg->duration_ns ? end : l.last_done_ns) - l.t0;
+	out->unanswered_at_end = l.issued - l.finished;
 	if (l.open_loop) {
 		/* due times t0, t0 + interval, ... up to the end of the window (the end itself excluded) */
 		uint64_t due = end > l.t0 ? (end - l.t0 - 1) / l.interval_ns + 1 : 1;
@@ -525,5 +570,9 @@ out:
 	free(rbufs);
 	free(l.conns);
 	close(l.ep);
+out_mix:
+	free(l.mix_buf);
+	free(l.mix_req);
+	free(l.mix_len);
 	return rc;
 }

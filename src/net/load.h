@@ -20,10 +20,21 @@
 #include "net/http.h"
 #include "sys/proc.h"
 
+/* One request of a mix: a GET (body NULL) or a POST of body. */
+struct eb_load_request {
+	const char *path;
+	const char *body;          /* NULL: GET */
+	size_t body_len;
+	const char *content_type;  /* POST: default application/json */
+};
+
 struct eb_load_config {
 	uint32_t ip_be;
 	uint16_t port;
-	const char *path;
+	const char *path;          /* every request is GET path, unless mix is given */
+	/* optional: request k (in the order they are sent) is mix[k % n_mix] */
+	const struct eb_load_request *mix;
+	size_t n_mix;
 	unsigned connections;
 	uint64_t requests;         /* stop after this many attempts; 0: use duration */
 	uint64_t duration_ns;      /* stop issuing after this; 0: use requests */
@@ -82,6 +93,7 @@ struct eb_load_result {
 	uint64_t due, unsent, in_flight_at_end, queued;
 	uint64_t gen_late_count, gen_late_max_ns;
 	uint64_t elapsed_ns;
+	uint64_t unanswered_at_end;   /* requests sent whose response had not come when the run ended (either loop) */
 	size_t samples_len;
 	size_t windows_len;
 	int interrupted;

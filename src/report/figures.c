@@ -70,11 +70,13 @@ static double curve_x(json_t *pt, const void *arg)
 }
 
 /* Latency vs offered load: x the percentage of the cell's own closed-loop throughput, y its p99. */
-static int curve_svg(struct eb_buf *svg, json_t *cells, double threshold_ms)
+static int curve_svg(struct eb_buf *svg, json_t *cells, double threshold_ms, const char *wl)
 {
 	static const char *const tick[] = { "0%", "25%", "50%", "75%", "100%" };
 	static const double tick_x[] = { 0, 0.25, 0.5, 0.75, 1 };
-	struct eb_svg_axis ax = { .title = "http-hello open-loop p99 vs offered load (% of each runtime's own throughput)",
+	char title[160];
+	snprintf(title, sizeof(title), "%s open-loop p99 vs offered load (%% of each runtime's own throughput)", wl);
+	struct eb_svg_axis ax = { .title = title,
 				  .unit = "ms", .log = 1, .ref = threshold_ms };
 	return chart_from_cells(svg, &ax, tick, tick_x, 5, cells, "latency_curve", "p99_ns", curve_x, NULL);
 }
@@ -91,7 +93,7 @@ static double scale_x(json_t *pt, const void *arg)
 }
 
 /* All-ready time against N (log y, one line per runtime/mode). */
-static int scale_svg(struct eb_buf *svg, json_t *cells, json_t *sizes)
+static int scale_svg(struct eb_buf *svg, json_t *cells, json_t *sizes, const char *wl)
 {
 	size_t nx = json_array_size(sizes);
 	char tick[EB_SVG_LINE_POINTS][24];
@@ -103,13 +105,15 @@ static int scale_svg(struct eb_buf *svg, json_t *cells, json_t *sizes)
 		snprintf(tick[x], sizeof(tick[0]), "N=%lld", (long long)json_integer_value(json_array_get(sizes, x)));
 		tickp[x] = tick[x];
 	}
-	struct eb_svg_axis ax = { .title = "http-hello scale from zero: N instances launched at once, time until all answer",
+	char title[160];
+	snprintf(title, sizeof(title), "%s scale from zero: N instances launched at once, time until all answer", wl);
+	struct eb_svg_axis ax = { .title = title,
 				  .unit = "ms", .log = 1 };
 	return chart_from_cells(svg, &ax, tickp, tick_x, nt, cells, "scale_from_zero", "all_ready_ns", scale_x, sizes);
 }
 
 /* The latency curve: a table per point and where p99 crosses the threshold. */
-int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int curve_one(struct eb_buf *b, json_t *doc, const char *dir, const char *wl, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
 	json_t *cfg = json_object_get(json_object_get(doc, "config"), "latency_curve");
@@ -123,7 +127,8 @@ int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, 
 		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "latency_curve")) > 0;
 	if (!any)
 		return 0;
-	eb_bprintf(b, "\n## Latency under load (open loop)\n\n"
+	eb_bprintf(b, "\n## Latency under load (open loop): %s\n\n", wl);
+	eb_bprintf(b, ""
 		   "Each server at fixed fractions of its own closed-loop keep-alive throughput, requests sent on a fixed schedule "
 		   "and latency measured from when each was due (a stall shows in every request scheduled during it). "
 		   "ms; \"crosses\" is the first load at which p99 exceeds %g ms. Each point is one run at that rate (no repeats: its "
@@ -171,13 +176,15 @@ int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, 
 		eb_bprintf(b, "%s\n", eb_jsv(pt));
 	json_decref(crossings);
 	struct eb_buf svg = { 0 };
-	int rc = curve_svg(&svg, cells, thr);
+	int rc = curve_svg(&svg, cells, thr, wl);
 	char cap[800];
 	snprintf(cap, sizeof(cap), "p99 of the latency from each request's due time, at each offered load (x: %% of the cell's own "
 		 "closed-loop keep-alive throughput), one line per runtime/mode (colour and marker unique within the chart); dashed: the %g ms "
 		 "threshold. Each point is a single run: lines that cross by less than the run-to-run noise do not rank the runtimes. "
 		 "The table above gives n, what was not measured and the other percentiles.", thr);
-	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : rp_emit_figure(b, dir, "http-hello_latency_curve.svg", &svg, "open-loop p99 vs offered load", cap, err, errcap);
+	char file[96];
+	snprintf(file, sizeof(file), "%s_latency_curve.svg", wl);
+	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : rp_emit_figure(b, dir, file, &svg, "open-loop p99 vs offered load", cap, err, errcap);
 	eb_buf_free(&svg);
 	return rc;
 }
@@ -264,7 +271,7 @@ int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err
 }
 
 /* Scale from zero: all-ready time against N, and each instance's own start. */
-int rp_section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int scale_one(struct eb_buf *b, json_t *doc, const char *dir, const char *wl, char *err, size_t errcap)
 {
 	json_t *cells = json_object_get(doc, "cells"), *cell, *pt;
 	size_t i, k;
@@ -273,7 +280,8 @@ int rp_section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, 
 		any |= json_array_size(json_object_get(json_object_get(cell, "values"), "scale_from_zero")) > 0;
 	if (!any)
 		return 0;
-	eb_bprintf(b, "\n## Scale from zero\n\n"
+	eb_bprintf(b, "\n## Scale from zero: %s\n\n", wl);
+	eb_bprintf(b, ""
 		   "N instances launched at once, each on its own port, probed in turn until every one answers 200 "
 		   "(ms; \"all ready\": first launch -> last instance answering; \"launching\": first -> last launch).\n\n"
 		   "| runtime/mode | N | all ready | launching | each: median | each: max |\n|---|---:|---:|---:|---:|---:|\n");
@@ -296,12 +304,44 @@ int rp_section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, 
 		}
 	}
 	struct eb_buf svg = { 0 };
-	int rc = scale_svg(&svg, cells, json_object_get(json_object_get(doc, "config"), "scale_from_zero"));
-	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : rp_emit_figure(b, dir, "http-hello_scale_from_zero.svg", &svg, "all-ready time against N",
+	int rc = scale_svg(&svg, cells, json_object_get(json_object_get(doc, "config"), "scale_from_zero"), wl);
+	char file[96];
+	snprintf(file, sizeof(file), "%s_scale_from_zero.svg", wl);
+	rc = rc == -EINVAL ? 0 : rc < 0 ? rc : rp_emit_figure(b, dir, file, &svg, "all-ready time against N",
 		"time from the first launch until every one of N instances launched at once answered 200, one line per runtime/mode "
 		"(one burst per N; the table above has each instance's own start)", err, errcap);
 	eb_buf_free(&svg);
 	return rc;
+}
+
+/* A section once per server workload of the catalogue, over that workload's cells only. */
+static int per_server_workload(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap,
+			       int (*one)(struct eb_buf *, json_t *, const char *, const char *, char *, size_t))
+{
+	int rc = 0;
+	for (unsigned w = 0; w < eb_workload_count && rc == 0; w++) {
+		if (eb_workloads[w].kind != EB_WL_SERVER)
+			continue;
+		json_t *part = json_copy(doc), *cells = json_array(), *cell;
+		size_t i;
+		json_array_foreach(json_object_get(doc, "cells"), i, cell)
+			if (!strcmp(eb_jstr(cell, "workload"), eb_workloads[w].name))
+				json_array_append(cells, cell);
+		json_object_set_new(part, "cells", cells);
+		rc = one(b, part, dir, eb_workloads[w].name, err, errcap);
+		json_decref(part);
+	}
+	return rc;
+}
+
+int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	return per_server_workload(b, doc, dir, err, errcap, curve_one);
+}
+
+int rp_section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	return per_server_workload(b, doc, dir, err, errcap, scale_one);
 }
 
 /* Memory per instance after warm-up: its own process tree, and stacked on it the shared daemon it needs. */

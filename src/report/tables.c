@@ -207,11 +207,23 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 	const char *baseline = eb_jstr(json_object_get(doc, "config"), "baseline");
 	eb_bprintf(b, "\n## At a glance\n\nMedians; where a column has a ratio, it is the paired ratio to %s over trials of the same round, with its 95%% CI (spread and n below).\n\n| runtime/mode |",
 		baseline ? baseline : "the baseline");
-	for (size_t g = 0; g < eb_glance_count; g++)
-		eb_bprintf(b, " %s |", eb_glance[g].header);
+	/* a column no cell of this run has a figure for is left out */
+	int shown[64] = { 0 };
+	size_t ncol = 0, ci;
+	json_t *any_cell;
+	for (size_t g = 0; g < eb_glance_count && g < 64; g++) {
+		json_array_foreach(cells, ci, any_cell)
+			if (!strcmp(eb_jstr(any_cell, "workload"), eb_glance[g].workload) &&
+			    eb_series_median(any_cell, eb_glance[g].series) >= 0)
+				shown[g] = 1;
+		if (shown[g]) {
+			eb_bprintf(b, " %s |", eb_glance[g].header);
+			ncol++;
+		}
+	}
 	/* memory and density name their own figure per runtime (PSS, or a container's cgroup + shim) */
 	eb_bprintf(b, " memory MiB (what) | density: MiB each, instances/GiB extrapolated (measured in our cgroup: per GiB of N) |\n|---|");
-	for (size_t g = 0; g < eb_glance_count + 2; g++)
+	for (size_t g = 0; g < ncol + 2; g++)
 		eb_bprintf(b, "---:|");
 	eb_bprintf(b, "\n");
 	json_t *seen = json_object();
@@ -227,8 +239,10 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 		char row[2048];
 		size_t len = 0;
 		int any = 0;
-		for (size_t g = 0; g < eb_glance_count; g++) {
+		for (size_t g = 0; g < eb_glance_count && g < 64; g++) {
 			const struct eb_glance_col *col = &eb_glance[g];
+			if (!shown[g])
+				continue;
 			json_t *c = rp_find_cell(cells, rt, mode, col->workload);
 			double v = c ? eb_series_median(c, col->series) : -1;
 			char txt[200] = "-", r[96] = "";

@@ -98,38 +98,6 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
 }
 
 /* cp src dst (small files) keeping the mode. */
-static int copy_file(const char *src, const char *dst)
-{
-	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
-	if (in < 0)
-		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (out < 0) {
-		rc = -errno;
-		goto done;
-	}
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (write(out, buf, (size_t)n) != n) {
-			rc = -EIO;
-			break;
-		}
-	}
-done:
-	if (out >= 0)
-		close(out);
-	close(in);
-	return rc;
-}
 
 /*
  * Make a build context with the workload binaries (copied from artifact_dir,
@@ -151,10 +119,13 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 				     "FROM scratch\nLABEL org.edgebench=workloads\nCOPY");
 	for (unsigned i = 0; i < eb_workload_count; i++) {
 		const struct eb_workload *w = &eb_workloads[i];
+		snprintf(src, sizeof(src), "%s/%s", artifact_dir, w->binary);
+		if (w->build_needs && access(src, R_OK) != 0)
+			continue;   /* not built here: its cells say so */
 		dl += (size_t)snprintf(dockerfile + dl, sizeof(dockerfile) - dl, " %s", w->binary);
 		snprintf(dst, sizeof(dst), "%s/%s", ctx, w->binary);
 		/* the server is what full cold rebuilds (the study's build + start) */
-		if (from_source && w->kind == EB_WL_SERVER) {
+		if (from_source && (w->flags & EB_WL_REBUILDABLE)) {
 			/* what a deployment pipeline does: compile the server, then package it */
 			char o[256];
 			char *cc[] = { EB_WL_CC, "-std=c11", "-D_GNU_SOURCE", "-O2", "-static",
@@ -169,8 +140,7 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 			}
 			continue;
 		}
-		snprintf(src, sizeof(src), "%s/%s", artifact_dir, w->binary);
-		if ((rc = copy_file(src, dst)) < 0) {
+		if ((rc = eb_copy_file(src, dst, 0755)) < 0) {
 			snprintf(err, errcap, "cannot copy %s into the image context: %s", src, strerror(-rc));
 			goto out;
 		}
@@ -218,6 +188,8 @@ int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 {
 	const char *oci_runtime = mode;
 	eb_argv_reset(a);
+	if (eb_wl_missing(ctx->artifact_dir, w, a->why, sizeof(a->why)))
+		return -ENOTSUP;
 	int rc = eb_argv_push(a, "%s", eb_docker_cli()) ?: eb_argv_push(a, "run") ?:
 		 eb_argv_push(a, "--rm") ?: eb_argv_push(a, "--name") ?: eb_argv_push(a, "%s", ctx->instance) ?:
 		 eb_argv_push(a, "--network") ?: eb_argv_push(a, "host");
@@ -225,9 +197,15 @@ int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 		rc = eb_argv_push(a, "--runtime=%s", oci_runtime);
 	if (rc == 0 && ctx->cgroup_parent)
 		rc = eb_argv_push(a, "--cgroup-parent=%s", ctx->cgroup_parent);
+	/* a database workload's directory: a bind mount at /data */
+	struct eb_launch_ctx in_container = *ctx;
+	if (rc == 0 && (w->flags & EB_WL_DATABASE) && ctx->data_dir) {
+		rc = eb_argv_push(a, "--volume") ?: eb_argv_push(a, "%s:/data", ctx->data_dir);
+		in_container.data_dir = "/data";
+	}
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s", image_tag[0] ? image_tag : IMAGE_REPO ":unbuilt") ?:
-		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, ctx, w, 1);
+		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, &in_container, w, 1);
 	return rc;
 }
 

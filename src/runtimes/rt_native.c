@@ -22,6 +22,8 @@ static void native_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *
 	for (unsigned i = 0; i < eb_workload_count; i++) {
 		char path[1024];
 		snprintf(path, sizeof(path), "%s/%s", ctx->artifact_dir, eb_workloads[i].binary);
+		if (eb_workloads[i].build_needs)
+			continue;   /* optional: its cells say what it needs */
 		if (access(path, X_OK) != 0) {
 			snprintf(st->why, sizeof(st->why), "workload binary %.200s is missing", path);
 			snprintf(st->hint, sizeof(st->hint), "make build");
@@ -37,6 +39,8 @@ static int native_command(const struct eb_launch_ctx *ctx, const char *mode,
 {
 	(void)mode;
 	eb_argv_reset(a);
+	if (eb_wl_missing(ctx->artifact_dir, w, a->why, sizeof(a->why)))
+		return -ENOTSUP;
 	int rc = eb_argv_push(a, "%s/%s", ctx->artifact_dir, w->binary);
 	rc = rc ?: eb_argv_push_workload_args(a, ctx, w, 1);
 	return rc;

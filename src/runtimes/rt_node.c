@@ -51,7 +51,7 @@ static int node_command(const struct eb_launch_ctx *ctx, const char *mode,
 {
 	if (w->kind == EB_WL_SERVER) {
 		eb_argv_reset(a);
-		snprintf(a->why, sizeof(a->why), "Node cannot hand a listening socket to a WASI guest, so http-hello does not run here");
+		snprintf(a->why, sizeof(a->why), "Node cannot hand a listening socket to a WASI guest, so %s does not run here", w->name);
 		return -ENOTSUP;
 	}
 	char module[1024];

@@ -78,6 +78,12 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
 	char module[1024], cwasm[1200];
+	if (w->flags & EB_WL_DATABASE) {
+		eb_argv_reset(a);
+		snprintf(a->why, sizeof(a->why), "%s as a wasi:http component is not built yet (SQLite needs the preview1 "
+			 "filesystem through the reactor adapter and serve --dir)", w->name);
+		return -ENOTSUP;
+	}
 	int rc = w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module))
 					 : eb_wasm_module(ctx, w, module, sizeof(module));
 	if (rc < 0)

@@ -166,6 +166,16 @@ size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, st
 	return rt->start_marks ? rt->start_marks(in, marks, cap) : 0;
 }
 
+int eb_wl_missing(const char *artifact_dir, const struct eb_workload *w, char *why, size_t cap)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", artifact_dir, w->binary);
+	if (!w->build_needs || access(path, X_OK) == 0)
+		return 0;
+	snprintf(why, cap, "%s is not built (%.120s): it needs %s", w->name, path, w->build_needs);
+	return 1;
+}
+
 int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap)
 {
 	int n = snprintf(out, cap, "%s/%s.wasm", ctx->wasm_dir, w->binary);
@@ -241,6 +251,8 @@ int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ct
 			rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s", ctx->addr ? ctx->addr : "127.0.0.1");
 		if (rc == 0)
 			rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
+		if (rc == 0 && (w->flags & EB_WL_DATABASE))
+			rc = eb_argv_push(a, "--db") ?: eb_argv_push(a, "%s/" EB_WL_DB_FILE, ctx->data_dir ? ctx->data_dir : ".");
 		break;
 	case EB_WL_ARGS_ITERATIONS:
 		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);

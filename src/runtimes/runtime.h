@@ -30,6 +30,7 @@ struct eb_launch_ctx {
 	uint64_t iterations;        /* cpu-hash */
 	char instance[64];          /* unique per launch: "edgebench-<pid>-<n>" (container names) */
 	const char *cgroup_parent;  /* NULL, or a cgroup of ours ("/edgebench-...") the instance must join */
+	const char *data_dir;       /* database workloads: the instance's own directory (NULL: none) */
 };
 
 /* A stage of a start, as the instance reported it. */
@@ -43,6 +44,7 @@ struct eb_mark {
 struct eb_instance {
 	struct eb_proc proc;
 	char name[64];              /* eb_launch_ctx.instance at launch */
+	char data_dir[256];         /* its database directory, removed at its stop ("": none) */
 	void *rt_data;              /* runtime-owned, released by its stop hook */
 };
 
@@ -144,6 +146,9 @@ struct eb_runtime {
 	 */
 	size_t (*start_marks)(struct eb_instance *in, struct eb_mark *marks, size_t cap);
 };
+
+/* Is w's native binary missing from artifact_dir although it is optional (build_needs)?  1 with why filled. */
+int eb_wl_missing(const char *artifact_dir, const struct eb_workload *w, char *why, size_t cap);
 
 /* "<wasm_dir>/<workload>.wasm" into out; 0 or -ENAMETOOLONG. */
 int eb_wasm_module(const struct eb_launch_ctx *ctx, const struct eb_workload *w, char *out, size_t cap);

@@ -208,3 +208,36 @@ int eb_find_in_path(const char *name, char *out, size_t cap)
 	}
 	return -ENOENT;
 }
+
+int eb_copy_file(const char *src, const char *dst, int mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		rc = -errno;
+		goto done;
+	}
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write(out, buf, (size_t)n) != n) {
+			rc = -EIO;
+			break;
+		}
+	}
+done:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return rc;
+}

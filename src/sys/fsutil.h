@@ -19,6 +19,9 @@ int eb_write_file_atomic(const char *path, const char *data, size_t len);
 __attribute__((warn_unused_result))
 int eb_mkdirs(const char *path);
 
+/* Copy the file src to dst (created with mode, or truncated); 0 or a negative errno. */
+int eb_copy_file(const char *src, const char *dst, int mode);
+
 /* rm -r of a directory we own (no symlinks followed). */
 void eb_rm_tree(const char *dir);
 

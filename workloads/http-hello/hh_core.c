@@ -12,11 +12,14 @@ const char *hh_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
 	case 431: return "Request Header Fields Too Large";
 	case 501: return "Not Implemented";
+	case 500: return "Internal Server Error";
 	case 505: return "HTTP Version Not Supported";
 	default: return "Unknown";
 	}
@@ -120,39 +123,41 @@ static long find_lf(const char *in, size_t from, size_t len)
 	return p ? (long)(p - in) : -1;
 }
 
-static size_t write_response(char *out, size_t out_cap, int status,
+static size_t write_response(char *out, size_t out_cap, int status, const char *content_type,
 			     const char *body, size_t body_len,
 			     int close_after, int http10_keepalive)
 {
 	int n = snprintf(out, out_cap,
 			 "HTTP/1.1 %d %s\r\n"
-			 "Content-Type: text/plain\r\n"
+			 "Content-Type: %s\r\n"
 			 "Content-Length: %zu\r\n"
 			 "%s"
-			 "\r\n"
-			 "%.*s",
-			 status, hh_reason(status), body_len,
+			 "\r\n",
+			 status, hh_reason(status), content_type, body_len,
 			 close_after ? "Connection: close\r\n" :
-			 http10_keepalive ? "Connection: keep-alive\r\n" : "",
-			 (int)body_len, body);
-	if (n < 0)
+			 http10_keepalive ? "Connection: keep-alive\r\n" : "");
+	if (n < 0 || (size_t)n >= out_cap)
 		return 0;
-	return (size_t)n < out_cap ? (size_t)n : out_cap - 1;
+	size_t head = (size_t)n;
+	if (body_len > out_cap - head)
+		body_len = out_cap - head;
+	memcpy(out + head, body, body_len);
+	return head + body_len;
 }
 
 static int error_response(int status, char *out, size_t out_cap, size_t *out_len,
 			  size_t *consumed, size_t len, int *close_after)
 {
 	const char *body = hh_reason(status);
-	*out_len = write_response(out, out_cap, status, body, strlen(body), 1, 0);
+	*out_len = write_response(out, out_cap, status, "text/plain", body, strlen(body), 1, 0);
 	*consumed = len;
 	*close_after = 1;
 	return HH_RESPONSE;
 }
 
-int hh_handle(struct hh_state *st, const char *in, size_t len,
-	      char *out, size_t out_cap, size_t *out_len,
-	      size_t *consumed, int *close_after)
+int hh_serve(hh_router_fn route, void *ctx, size_t max_body, char *scratch, size_t scratch_cap,
+	     const char *in, size_t len, char *out, size_t out_cap, size_t *out_len,
+	     size_t *consumed, int *close_after)
 {
 	/* Request line. */
 	long lf = find_lf(in, 0, len);
@@ -253,22 +258,39 @@ int hh_handle(struct hh_state *st, const char *in, size_t len,
 	}
 	if (has_te)
 		return error_response(501, out, out_cap, out_len, consumed, len, close_after);
-	if (content_length > HH_MAX_BODY)
+	if (content_length > max_body)
 		return error_response(413, out, out_cap, out_len, consumed, len, close_after);
 	if (len - pos < content_length)
 		return HH_INCOMPLETE;
 
-	char body[64];
+	struct hh_request rq = { in, method_len, in + target_start, target_len, in + pos, (size_t)content_length };
 	size_t body_len = 0;
-	int status = hh_route(st, in, method_len, in + target_start, target_len,
-			      body, sizeof(body), &body_len);
+	const char *ctype = "text/plain";
+	int status = route(ctx, &rq, scratch, scratch_cap, &body_len, &ctype);
+	const char *body = scratch;
 	int keep = minor == 1 ? !conn_close : (conn_keepalive && !conn_close);
 	*close_after = !keep;
-	*out_len = write_response(out, out_cap, status, body, body_len, !keep,
+	*out_len = write_response(out, out_cap, status, ctype, body, body_len, !keep,
 				  keep && minor == 0);
 	/* HEAD: the same head (Content-Length included), no body (RFC 9110 9.3.2) */
 	if (method_len == 4 && memcmp(in, "HEAD", 4) == 0 && *out_len >= body_len)
 		*out_len -= body_len;
 	*consumed = pos + (size_t)content_length;
 	return HH_RESPONSE;
+}
+
+static int hello_router(void *ctx, const struct hh_request *rq, char *body, size_t cap, size_t *body_len,
+			const char **content_type)
+{
+	(void)content_type;
+	return hh_route(ctx, rq->method, rq->method_len, rq->target, rq->target_len, body, cap, body_len);
+}
+
+int hh_handle(struct hh_state *st, const char *in, size_t len,
+	      char *out, size_t out_cap, size_t *out_len,
+	      size_t *consumed, int *close_after)
+{
+	char body[64];
+	return hh_serve(hello_router, st, HH_MAX_BODY, body, sizeof(body), in, len, out, out_cap, out_len,
+			consumed, close_after);
 }

@@ -61,4 +61,32 @@ int hh_handle(struct hh_state *st, const char *in, size_t len,
 	      char *out, size_t out_cap, size_t *out_len,
 	      size_t *consumed, int *close_after);
 
+/* A parsed request, as hh_serve hands it to a router. */
+struct hh_request {
+	const char *method;
+	size_t method_len;
+	const char *target;      /* path and query */
+	size_t target_len;
+	const char *body;        /* Content-Length bytes */
+	size_t body_len;
+};
+
+/*
+ * A router writes its response body into body[0..cap), its length into
+ * *body_len, may point *content_type at a constant (default text/plain),
+ * and returns the HTTP status.
+ */
+typedef int (*hh_router_fn)(void *ctx, const struct hh_request *rq, char *body, size_t cap, size_t *body_len,
+			    const char **content_type);
+
+/*
+ * hh_handle's HTTP/1.x framing for any router (http-hello's and http-api's
+ * share it): request bodies up to max_body bytes (more: 413), the router's
+ * body built in scratch[0..scratch_cap).  out_cap must hold the head
+ * (~160 bytes) plus the largest body.  Same results as hh_handle.
+ */
+int hh_serve(hh_router_fn route, void *ctx, size_t max_body, char *scratch, size_t scratch_cap,
+	     const char *in, size_t len, char *out, size_t out_cap, size_t *out_len,
+	     size_t *consumed, int *close_after);
+
 #endif

@@ -7,6 +7,11 @@
  * costs one slot for a bounded time and never memory growth.
  *
  * SIGTERM/SIGINT end it with status 0.
+ *
+ * Built with -DEB_HTTP_API it is http-api's server (workloads/http-api):
+ * the same loop around api_core's router, a database opened before it
+ * listens (--db PATH), and `--init PATH --items N` to write a seeded
+ * database and exit.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,9 +29,20 @@
 
 #include "hh_core.h"
 
+#ifdef EB_HTTP_API
+#include "api_core.h"
+#define NAME "http-api"
+#define MAX_BODY API_MAX_BODY
+#define MAX_RESPONSE (API_MAX_RESPONSE + 256)
+#else
+#define NAME "http-hello"
+#define MAX_BODY HH_MAX_BODY
+#define MAX_RESPONSE HH_MAX_RESPONSE
+#endif
+
 #define MAX_CONNS 1024
-#define IN_CAP (HH_MAX_HEAD + HH_MAX_BODY + 1)
-#define OUT_CAP (HH_MAX_RESPONSE * 8)
+#define IN_CAP (HH_MAX_HEAD + MAX_BODY + 1)
+#define OUT_CAP (MAX_RESPONSE * 2)
 
 struct conn {
 	int fd;
@@ -42,7 +58,23 @@ struct conn {
 
 static volatile sig_atomic_t stop;
 static struct conn *conns[MAX_CONNS];
+#ifdef EB_HTTP_API
+static struct api state;
+static char scratch[API_MAX_RESPONSE];
+static int handle(const char *in, size_t len, char *out, size_t out_cap, size_t *out_len, size_t *consumed,
+		  int *close_after)
+{
+	return hh_serve(api_route, &state, API_MAX_BODY, scratch, sizeof(scratch), in, len, out, out_cap, out_len,
+			consumed, close_after);
+}
+#else
 static struct hh_state state;
+static int handle(const char *in, size_t len, char *out, size_t out_cap, size_t *out_len, size_t *consumed,
+		  int *close_after)
+{
+	return hh_handle(&state, in, len, out, out_cap, out_len, consumed, close_after);
+}
+#endif
 
 /*
  * Test-only faults, from EDGEBENCH_HH_FAULT (edgebench never sets it; the
@@ -146,12 +178,11 @@ static int conn_flush(struct conn *c)
 static int conn_process(struct conn *c)
 {
 	size_t off = 0;
-	while (!c->close_after && OUT_CAP - c->out_len >= HH_MAX_RESPONSE && off < c->in_len) {
+	while (!c->close_after && OUT_CAP - c->out_len >= MAX_RESPONSE && off < c->in_len) {
 		size_t out_len = 0, consumed = 0;
 		int close_after = 0;
-		int r = hh_handle(&state, c->in + off, c->in_len - off,
-				  c->out + c->out_len, OUT_CAP - c->out_len, &out_len,
-				  &consumed, &close_after);
+		int r = handle(c->in + off, c->in_len - off, c->out + c->out_len, OUT_CAP - c->out_len, &out_len,
+			       &consumed, &close_after);
 		if (r == HH_INCOMPLETE)
 			break;
 		if (fault_kill || fault_stall_every)
@@ -245,32 +276,80 @@ int main(int argc, char **argv)
 {
 	const char *addr = "127.0.0.1";
 	long port = -1, idle_ms = 10000;
+#ifdef EB_HTTP_API
+	const char *db = NULL, *init = NULL;
+	long items = 10000;
+#endif
 	for (int i = 1; i < argc; i++) {
+#ifdef EB_HTTP_API
+		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+			db = argv[++i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--init") && i + 1 < argc) {
+			init = argv[++i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--items") && i + 1 < argc) {
+			if (parse_num(argv[++i], 0, 10000000, &items) < 0) {
+				fprintf(stderr, NAME ": bad item count '%s'\n", argv[i]);
+				return 2;
+			}
+			continue;
+		}
+#endif
 		if (!strcmp(argv[i], "--addr") && i + 1 < argc) {
 			addr = argv[++i];
 		} else if (!strcmp(argv[i], "--port") && i + 1 < argc) {
 			if (parse_num(argv[++i], 0, 65535, &port) < 0) {
-				fprintf(stderr, "http-hello: bad port '%s'\n", argv[i]);
+				fprintf(stderr, NAME ": bad port '%s'\n", argv[i]);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--idle-timeout-ms") && i + 1 < argc) {
 			if (parse_num(argv[++i], 1, 3600000, &idle_ms) < 0) {
-				fprintf(stderr, "http-hello: bad idle timeout '%s'\n", argv[i]);
+				fprintf(stderr, NAME ": bad idle timeout '%s'\n", argv[i]);
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "usage: http-hello [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]\n");
+			fprintf(stderr, "usage: " NAME " [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]%s\n",
+#ifdef EB_HTTP_API
+				" --db PATH (or: --init PATH [--items N])"
+#else
+				""
+#endif
+			);
 			return 2;
 		}
 	}
+#ifdef EB_HTTP_API
+	if (init) {   /* a seeded database, then exit */
+		if (api_open(&state, init) < 0 || api_seed(&state, (unsigned)items) < 0) {
+			fprintf(stderr, NAME ": %s\n", state.err);
+			return 1;
+		}
+		api_close(&state);
+		return 0;
+	}
+	if (!db) {
+		fprintf(stderr, NAME ": --db is required\n");
+		return 2;
+	}
+#endif
 	if (port < 0) {
-		fprintf(stderr, "http-hello: --port is required\n");
+		fprintf(stderr, NAME ": --port is required\n");
 		return 2;
 	}
 	fault_parse(getenv("EDGEBENCH_HH_FAULT"));
+#ifdef EB_HTTP_API
+	/* the database first: a cold start includes opening it */
+	if (api_open(&state, db) < 0) {
+		fprintf(stderr, NAME ": %s\n", state.err);
+		return 1;
+	}
+#endif
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
-		fprintf(stderr, "http-hello: bad IPv4 address '%s'\n", addr);
+		fprintf(stderr, NAME ": bad IPv4 address '%s'\n", addr);
 		return 2;
 	}
 
@@ -281,23 +360,23 @@ int main(int argc, char **argv)
 
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (lfd < 0) {
-		perror("http-hello: socket");
+		perror(NAME ": socket");
 		return 1;
 	}
 	int one = 1;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "http-hello: bind %s:%ld: %s\n", addr, port, strerror(errno));
+		fprintf(stderr, NAME ": bind %s:%ld: %s\n", addr, port, strerror(errno));
 		return 1;
 	}
 	if (listen(lfd, 1024) < 0) {
-		perror("http-hello: listen");
+		perror(NAME ": listen");
 		return 1;
 	}
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event lev = { .events = EPOLLIN, .data.u32 = 0 };
 	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev) < 0) {
-		perror("http-hello: epoll");
+		perror(NAME ": epoll");
 		return 1;
 	}
 
@@ -306,7 +385,7 @@ int main(int argc, char **argv)
 	while (!stop) {
 		int n = epoll_wait(ep, evs, 128, 1000);
 		if (n < 0 && errno != EINTR) {
-			perror("http-hello: epoll_wait");
+			perror(NAME ": epoll_wait");
 			return 1;
 		}
 		long long now = now_ms();
@@ -342,5 +421,8 @@ int main(int argc, char **argv)
 			conn_close(ep, s);
 	close(ep);
 	close(lfd);
+#ifdef EB_HTTP_API
+	api_close(&state);
+#endif
 	return 0;
 }

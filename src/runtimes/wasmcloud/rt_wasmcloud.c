@@ -404,6 +404,11 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 		snprintf(a->why, sizeof(a->why), "wasmCloud runs components behind its host's capabilities; %s is a command-line program", w->name);
 		return -ENOTSUP;
 	}
+	if (w->flags & EB_WL_DATABASE) {
+		snprintf(a->why, sizeof(a->why), "wasmCloud keeps state through a key-value capability, not a file a component "
+			 "opens; %s on wasi:keyvalue is not built yet", w->name);
+		return -ENOTSUP;
+	}
 	if (!work_dir[0]) {
 		snprintf(a->why, sizeof(a->why), "wasmcloud was not prepared");
 		return -ENOTSUP;
