@@ -45,7 +45,7 @@ WL_CC    := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo $(MUSL_CC) || 
 # options for every target, so native and wasm run the same database code.
 include scripts/versions.env
 SQLITE_DIR   ?= $(EB_CACHE)/sqlite-$(SQLITE_CRATE_VERSION)
-SQLITE_OPTS  := -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_DEFAULT_MEMSTATUS=0
+SQLITE_OPTS  := -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_DEFAULT_MEMSTATUS=0 -DHAVE_USLEEP=1
 API_SRC      := workloads/http-api/api_core.c workloads/http-api/jt.c workloads/http-api/api_item.c workloads/http-hello/hh_core.c
 API_HDR      := $(wildcard workloads/http-api/*.h) workloads/http-hello/hh_core.h
 API_NATIVE   := $(if $(wildcard $(SQLITE_DIR)/sqlite3.c),$(BUILD)/native/http-api)
@@ -66,6 +66,11 @@ WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-$(WIT_BINDGEN_VERSION)/b
 WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-$(WASM_TOOLS_VERSION)/bin/wasm-tools),$(shell command -v wasm-tools))
 WIT_DIR     ?= $(TOOLCACHE)/wit-wasi-http-0.2.0
 COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$(BUILD)/wasm/http-hello.component.wasm)
+# http-api's component (rules below): SQLite for wasm32-wasi and the pinned preview1 reactor adapter
+WASM_SQLITE_OPTS := $(SQLITE_OPTS) -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_GETPID -D_WASI_EMULATED_PROCESS_CLOCKS
+WASM_EMU_LIBS    := -lwasi-emulated-mman -lwasi-emulated-getpid -lwasi-emulated-process-clocks
+ADAPTER          := $(EB_CACHE)/adapter-$(ADAPTER_VERSION)/wasi_snapshot_preview1.reactor.wasm
+API_COMPONENT    := $(if $(and $(COMPONENT),$(API_NATIVE),$(wildcard $(ADAPTER))),$(BUILD)/wasm/http-api.component.wasm)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -73,7 +78,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all build setup deps test unit e2e e2e-native faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
-build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT)
+build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
 	@$(if $(API_NATIVE),:,echo 'note: http-api not built (needs SQLite'"'"'s amalgamation: scripts/setup.sh build)' >&2)
 
@@ -155,6 +160,19 @@ $(BUILD)/wasm/http-hello.core.wasm: workloads/http-hello/component.c workloads/h
 	  workloads/http-hello/hh_core.c $(BUILD)/wasm/gen/proxy.c $(BUILD)/wasm/gen/proxy_component_type.o -o $@
 $(BUILD)/wasm/http-hello.component.wasm: $(BUILD)/wasm/http-hello.core.wasm
 	$(WASM_TOOLS) component new $< -o $@
+
+# http-api as a wasi:http component: the same core and SQLite for wasm32-wasi;
+# its file I/O is WASI preview1 (wasi-libc), adapted to wasi:filesystem by the
+# pinned reactor adapter (the host preopens /data: serve --dir DIR::/data -S cli).
+$(BUILD)/wasm/sqlite3.o: $(SQLITE_DIR)/sqlite3.c
+	@mkdir -p $(@D)
+	$(WASM_CC) --target=wasm32-wasi -O2 $(WASM_SQLITE_OPTS) -c $< -o $@
+$(BUILD)/wasm/http-api.core.wasm: workloads/http-api/component.c $(API_SRC) $(API_HDR) $(BUILD)/wasm/sqlite3.o $(BUILD)/wasm/gen/proxy.c
+	$(WASM_CC) $(WASM_CFLAGS) -Wno-missing-prototypes -mexec-model=reactor $(WASM_SQLITE_OPTS) -Iworkloads/http-api -I$(SQLITE_DIR) \
+	  -I$(BUILD)/wasm/gen workloads/http-api/component.c $(API_SRC) $(BUILD)/wasm/sqlite3.o $(BUILD)/wasm/gen/proxy.c \
+	  $(BUILD)/wasm/gen/proxy_component_type.o $(WASM_EMU_LIBS) -o $@
+$(BUILD)/wasm/http-api.component.wasm: $(BUILD)/wasm/http-api.core.wasm $(ADAPTER)
+	$(WASM_TOOLS) component new $< --adapt wasi_snapshot_preview1=$(ADAPTER) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)

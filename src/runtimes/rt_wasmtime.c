@@ -53,10 +53,15 @@ static const char *wasmtime_bin(void)
 	return wt_bin;
 }
 
-/* The file stem of w's module in wasm_dir: a server is the wasi:http component. */
+/* The file stem of w's module in wasm_dir: a server is its wasi:http component, <binary>.component. */
 static const char *module_name(const struct eb_workload *w)
 {
-	return w->kind == EB_WL_SERVER ? "http-hello.component" : w->binary;
+	static char names[EB_MAX_WORKLOADS][96];
+	if (w->kind != EB_WL_SERVER)
+		return w->binary;
+	char *n = names[eb_workload_index(w)];
+	snprintf(n, sizeof(names[0]), "%s.component", w->binary);
+	return n;
 }
 
 static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -78,19 +83,13 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
 	char module[1024], cwasm[1200];
-	if (w->flags & EB_WL_DATABASE) {
-		eb_argv_reset(a);
-		snprintf(a->why, sizeof(a->why), "%s as a wasi:http component is not built yet (SQLite needs the preview1 "
-			 "filesystem through the reactor adapter and serve --dir)", w->name);
-		return -ENOTSUP;
-	}
-	int rc = w->kind == EB_WL_SERVER ? eb_component_path(ctx, module, sizeof(module))
-					 : eb_wasm_module(ctx, w, module, sizeof(module));
+	int rc = snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w)) >= (int)sizeof(module) ? -ENAMETOOLONG : 0;
 	if (rc < 0)
 		return rc;
 	eb_argv_reset(a);
 	if (w->kind == EB_WL_SERVER && access(module, R_OK) != 0) {
-		snprintf(a->why, sizeof(a->why), "http-hello needs the wasi:http component %.100s, not built: make setup && make build (wit-bindgen-cli, wasm-tools)", module);
+		snprintf(a->why, sizeof(a->why), "%s needs the wasi:http component %.100s, not built: make setup && make build "
+			 "(wit-bindgen-cli, wasm-tools%s)", w->name, module, w->build_needs ? ", SQLite's source, the preview1 adapter" : "");
 		return -ENOTSUP;
 	}
 	if (w->kind != EB_WL_SERVER && !strcmp(mode, "reuse")) {
@@ -100,6 +99,10 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 	rc = eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
 		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s:%u", ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
+	/* a database workload: its directory preopened as /data, and the CLI APIs the adapter maps preview1 onto */
+	if (rc == 0 && (w->flags & EB_WL_DATABASE))
+		rc = eb_argv_push(a, "-S") ?: eb_argv_push(a, "cli") ?: eb_argv_push(a, "--dir") ?:
+		     eb_argv_push(a, "%s::/data", ctx->data_dir ? ctx->data_dir : ".");
 	if (rc == 0 && !strcmp(mode, "cache-cold")) {
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
 	} else if (rc == 0 && (!strcmp(mode, "cache-warm") || !strcmp(mode, "reuse"))) {

@@ -19,6 +19,13 @@ int api_open(struct api *a, const char *path)
 		snprintf(a->err, sizeof(a->err), "cannot open %s: %s", path, a->db ? sqlite3_errmsg(a->db) : "out of memory");
 		return -1;
 	}
+	/*
+	 * Wait for a lock rather than fail: one native process never waits, but
+	 * under wasm32-wasi SQLite locks with a dot-file (wasi-libc has no
+	 * fcntl locks), so instances side by side (wasmtime serve's instance
+	 * per request) take turns even to read.
+	 */
+	sqlite3_busy_timeout(a->db, API_BUSY_TIMEOUT_MS);
 	char *msg = NULL;
 	if (sqlite3_exec(a->db,
 			 "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "

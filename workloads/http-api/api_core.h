@@ -24,6 +24,7 @@
 
 #define API_MAX_BODY (64u * 1024u)
 #define API_LIST_MAX 20u
+#define API_BUSY_TIMEOUT_MS 5000
 #define API_ITEM_MAX (16u * 1024u)                       /* a stored item, serialised */
 #define API_MAX_RESPONSE (API_LIST_MAX * API_ITEM_MAX + 256u)
 
