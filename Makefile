@@ -71,6 +71,7 @@ WASM_SQLITE_OPTS := $(SQLITE_OPTS) -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_GETPID
 WASM_EMU_LIBS    := -lwasi-emulated-mman -lwasi-emulated-getpid -lwasi-emulated-process-clocks
 ADAPTER          := $(EB_CACHE)/adapter-$(ADAPTER_VERSION)/wasi_snapshot_preview1.reactor.wasm
 API_COMPONENT    := $(if $(and $(COMPONENT),$(API_NATIVE),$(wildcard $(ADAPTER))),$(BUILD)/wasm/http-api.component.wasm)
+API_WASI         := $(if $(API_NATIVE),$(BUILD)/wasm/http-api.wamr.wasm $(BUILD)/wasm/http-api.wasmedge.wasm)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -78,7 +79,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all build setup deps test unit e2e e2e-native faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
-build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT)
+build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT) $(API_WASI)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
 	@$(if $(API_NATIVE),:,echo 'note: http-api not built (needs SQLite'"'"'s amalgamation: scripts/setup.sh build)' >&2)
 
@@ -171,6 +172,9 @@ $(BUILD)/wasm/http-api.core.wasm: workloads/http-api/component.c $(API_SRC) $(AP
 	$(WASM_CC) $(WASM_CFLAGS) -Wno-missing-prototypes -mexec-model=reactor $(WASM_SQLITE_OPTS) -Iworkloads/http-api -I$(SQLITE_DIR) \
 	  -I$(BUILD)/wasm/gen workloads/http-api/component.c $(API_SRC) $(BUILD)/wasm/sqlite3.o $(BUILD)/wasm/gen/proxy.c \
 	  $(BUILD)/wasm/gen/proxy_component_type.o $(WASM_EMU_LIBS) -o $@
+$(BUILD)/wasm/http-api.%.wasm: workloads/http-hello/main_wasi.c $(API_SRC) $(API_HDR) $(BUILD)/wasm/sqlite3.o
+	$(WASM_CC) $(WASM_CFLAGS) -DEB_HTTP_API -DEB_SOCK_$(shell echo $* | tr a-z A-Z) $(WASM_SQLITE_OPTS) -Iworkloads/http-api \
+	  -I$(SQLITE_DIR) workloads/http-hello/main_wasi.c $(API_SRC) $(BUILD)/wasm/sqlite3.o $(WASM_EMU_LIBS) -o $@
 $(BUILD)/wasm/http-api.component.wasm: $(BUILD)/wasm/http-api.core.wasm $(ADAPTER)
 	$(WASM_TOOLS) component new $< --adapt wasi_snapshot_preview1=$(ADAPTER) -o $@
 

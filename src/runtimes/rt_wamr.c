@@ -29,9 +29,15 @@ static const struct eb_rt_mode wamr_modes[] = {
 };
 static char aot_dir[128];
 
+/* A server's module is its socket build, <binary>.wamr. */
 static const char *module_name(const struct eb_workload *w)
 {
-	return w->kind == EB_WL_SERVER ? "http-hello.wamr" : w->binary;
+	static char names[EB_MAX_WORKLOADS][96];
+	if (w->kind != EB_WL_SERVER)
+		return w->binary;
+	char *n = names[eb_workload_index(w)];
+	snprintf(n, sizeof(names[0]), "%s.wamr", w->binary);
+	return n;
 }
 
 static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -51,13 +57,8 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 			const struct eb_workload *w, struct eb_argv *a)
 {
 	eb_argv_reset(a);
-	if (w->flags & EB_WL_DATABASE) {
-		snprintf(a->why, sizeof(a->why), "%s's WASI socket build with SQLite is not made yet (the wasm32-wasi SQLite builds; "
-			 "its socket server loop does not take request bodies yet)", w->name);
-		return -ENOTSUP;
-	}
 	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
-		snprintf(a->why, sizeof(a->why), "its http-hello binds 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
+		snprintf(a->why, sizeof(a->why), "its servers bind 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
 		return -ENOTSUP;
 	}
 	char module[1200];
@@ -73,7 +74,13 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 	int rc = eb_argv_push(a, "iwasm");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
 		rc = eb_argv_push(a, "--addr-pool=127.0.0.1/32");
-	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0);
+	/* a database workload: the instance's directory mapped to /data in the guest */
+	struct eb_launch_ctx guest = *ctx;
+	if (rc == 0 && (w->flags & EB_WL_DATABASE)) {
+		rc = eb_argv_push(a, "--map-dir=/data::%s", ctx->data_dir ? ctx->data_dir : ".");
+		guest.data_dir = "/data";
+	}
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
 }
 
 static int wamrc_argv(const char *in, const char *out, struct eb_argv *a)

@@ -32,9 +32,15 @@ static const struct eb_rt_mode we_modes[] = {
 static char aot_dir[128];
 static char aot_why[256] = "aot is set up at the start of a run";
 
+/* A server's module is its socket build, <binary>.wasmedge. */
 static const char *module_name(const struct eb_workload *w)
 {
-	return w->kind == EB_WL_SERVER ? "http-hello.wasmedge" : w->binary;
+	static char names[EB_MAX_WORKLOADS][96];
+	if (w->kind != EB_WL_SERVER)
+		return w->binary;
+	char *n = names[eb_workload_index(w)];
+	snprintf(n, sizeof(names[0]), "%s.wasmedge", w->binary);
+	return n;
 }
 
 static void we_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
@@ -54,13 +60,8 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
 	eb_argv_reset(a);
-	if (w->flags & EB_WL_DATABASE) {
-		snprintf(a->why, sizeof(a->why), "%s's WASI socket build with SQLite is not made yet (the wasm32-wasi SQLite builds; "
-			 "its socket server loop does not take request bodies yet)", w->name);
-		return -ENOTSUP;
-	}
 	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
-		snprintf(a->why, sizeof(a->why), "its http-hello binds 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
+		snprintf(a->why, sizeof(a->why), "its servers bind 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
 		return -ENOTSUP;
 	}
 	char module[1200];
@@ -76,7 +77,13 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 		if (rc == 0)
 			rc = eb_argv_push(a, "--force-interpreter");
 	}
-	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0);
+	/* a database workload: the instance's directory mapped to /data in the guest (--dir GUEST:HOST) */
+	struct eb_launch_ctx guest = *ctx;
+	if (rc == 0 && (w->flags & EB_WL_DATABASE)) {
+		rc = eb_argv_push(a, "--dir") ?: eb_argv_push(a, "/data:%s", ctx->data_dir ? ctx->data_dir : ".");
+		guest.data_dir = "/data";
+	}
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
 }
 
 static int compile_argv(const char *in, const char *out, struct eb_argv *a)

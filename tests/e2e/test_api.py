@@ -116,12 +116,15 @@ class Workload(unittest.TestCase):
 def serve(runtime, timeout=120):
     """`edgebench serve --workload http-api` on a free port; the process and its port once it serves."""
     port = free_port()
+    errf = tempfile.TemporaryFile(mode="w+")   # not a pipe: logs that fill one would block the serve
     p = subprocess.Popen([EDGEBENCH, "serve", "--runtime", runtime, "--workload", "http-api", "--port", str(port)],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=errf, text=True)
     line = p.stdout.readline()
     if "serving" not in line:
         p.kill()
-        raise AssertionError(f"serve did not start: {line} {p.stderr.read()[-400:]}")
+        p.wait(timeout=60)
+        errf.seek(0)
+        raise AssertionError(f"serve did not start: {line} {errf.read()[-400:]}")
     return p, port
 
 

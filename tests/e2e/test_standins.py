@@ -67,6 +67,14 @@ class StandIns(unittest.TestCase):
         with open(os.path.join(out, "results.json")) as f:
             return r, json.load(f), listing
 
+    def api_checks(self, doc, mode):
+        """http-api on the stand-in: the cell ran and every check it records held."""
+        c = self.cell(doc, "http-api", mode)
+        self.assertEqual(c["status"], "ok", c.get("error"))
+        for k in ("every_write_created", "row_count_follows_writes", "read_back_matches", "bad_input_refused",
+                  "bad_input_writes_nothing", "row_count_follows_mix", "zero_errors"):
+            self.assertIs(c["checks"].get(k), True, k)
+
     def cell(self, doc, wl, mode):
         return next(c for c in doc["cells"] if c["workload"] == wl and c["mode"] == mode)
 
@@ -93,6 +101,14 @@ class StandIns(unittest.TestCase):
         self.assertIn("cpu-hash.wasm", " ".join(x for a in compiled for x in a))
         self.assertTrue(all(a[0] == "-o" and a[1].endswith(".aot") for a in compiled if a != ["--version"]))
         self.assertIn("iwasm 2.4.3", doc["fingerprint"]["runtime_versions"]["wamr"])
+        # http-api: its socket build, the instance's directory mapped to the guest's /data
+        self.api_checks(doc, "interp")
+        api = [a for a in runs if any("http-api.wamr" in x for x in a)]
+        self.assertTrue(api)
+        for a in api:
+            self.assertEqual(a[0], "--addr-pool=127.0.0.1/32")
+            self.assertRegex(a[1], r"^--map-dir=/data::/tmp/edgebench-data-\d+/edgebench-\d+-\d+$")
+            self.assertEqual(a[-2:], ["--db", "/data/items.db"])
         self.assertEqual(our_processes(BUILD), [])
         self.assertEqual(glob.glob("/tmp/edgebench-wamr-*"), [])
 
@@ -111,6 +127,13 @@ class StandIns(unittest.TestCase):
         self.assertTrue(runs)
         self.assertTrue(all(a[0] == "--force-interpreter" for a in runs), runs)
         self.assertTrue(any(a[1].endswith("/http-hello.wasmedge.wasm") and a[2] == "--port" for a in runs), runs)
+        self.api_checks(doc, "interp")
+        api = [a for a in runs if any("http-api.wasmedge" in x for x in a)]
+        self.assertTrue(api)
+        for a in api:
+            self.assertEqual(a[1], "--dir")
+            self.assertRegex(a[2], r"^/data:/tmp/edgebench-data-\d+/edgebench-\d+-\d+$")
+            self.assertEqual(a[-2:], ["--db", "/data/items.db"])
         self.assertEqual(our_processes(BUILD), [])
 
     def test_wasmedge_with_llvm_runs_aot(self):

@@ -218,11 +218,16 @@ class Conformance(unittest.TestCase):
         for rt, mode in self.variants():
             port = free_port()
             args = [EDGEBENCH, "serve", "--runtime", rt, "--port", str(port)] + (["--mode", mode] if mode else [])
-            p = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            # stderr to a file: a runtime's logs can fill a pipe no one reads, and a serve blocked
+            # writing its one-line error would then never exit
+            errf = tempfile.TemporaryFile(mode="w+")
+            p = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=errf, text=True)
             try:
                 line = p.stdout.readline()
                 if not line.startswith("serving"):
-                    err = p.stderr.read() if p.poll() is not None else ""
+                    p.wait(timeout=60)
+                    errf.seek(0)
+                    err = errf.read()
                     if "does not run" in err or "needs the wasi:http component" in err or "unsupported" in err:
                         unsupported[rt] = err.strip()   # said, not dropped: checked below
                         continue
@@ -245,6 +250,7 @@ class Conformance(unittest.TestCase):
             finally:
                 p.send_signal(signal.SIGINT)
                 p.communicate(timeout=60)
+                errf.close()
             self.assertEqual(our_processes(f"127.0.0.1:{port}") + our_processes(f"--port {port}"), [])
         # every available server runtime answered; one that refused to serve is a failure, not a skip
         self.assertEqual(unsupported, {})

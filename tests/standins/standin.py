@@ -17,7 +17,10 @@ every argv (one JSON line each) in $EB_STANDIN_LOG:
                                       socket variant of http-hello is served by the native
                                       http-hello ($EB_STANDIN_NATIVE) on the --port it was
                                       given (same hh_core; the guest's socket imports are
-                                      not exercised: no runtime here implements them)
+                                      not exercised: no runtime here implements them); the
+                                      socket variant of http-api likewise by the native
+                                      http-api, its guest /data (iwasm --map-dir=/data::HOST,
+                                      wasmedge --dir /data:HOST) resolved to HOST
 Each run replaces itself (exec), so edgebench's pid, signals and memory
 figures apply to the process that does the work.
 """
@@ -36,10 +39,17 @@ def log(tool, argv):
             f.write(json.dumps({"tool": tool, "argv": argv}) + "\n")
 
 
-def run_module(module, args):
+def run_module(module, args, data_host):
     base = os.path.basename(module)
     if base.startswith("http-hello."):
         native = os.environ["EB_STANDIN_NATIVE"]
+        os.execv(native, [native, *args])
+    if base.startswith("http-api."):
+        native = os.path.join(os.path.dirname(os.environ["EB_STANDIN_NATIVE"]), "http-api")
+        if data_host is None:
+            print(f"{base}: no directory mapped to /data", file=sys.stderr)
+            sys.exit(1)
+        args = [data_host + a[len("/data"):] if a.startswith("/data/") else a for a in args]
         os.execv(native, [native, *args])
     # the real module, whatever the extension our compile stand-ins gave it (a copy of the .wasm)
     wasmtime = os.environ["EB_STANDIN_WASMTIME"]
@@ -65,11 +75,21 @@ def main():
             return 1
         shutil.copyfile(argv[1], argv[2])
         return 0
-    rest = [a for a in argv if not a.startswith("--addr-pool=") and a != "--force-interpreter"]
+    rest, data_host, i = [], None, 0
+    while i < len(argv):
+        a = argv[i]
+        if a.startswith("--map-dir=/data::") and tool == "iwasm":
+            data_host = a[len("--map-dir=/data::"):]
+        elif a == "--dir" and tool == "wasmedge" and i + 1 < len(argv) and argv[i + 1].startswith("/data:"):
+            data_host = argv[i + 1][len("/data:"):]
+            i += 1
+        elif not a.startswith("--addr-pool=") and a != "--force-interpreter":
+            rest.append(a)
+        i += 1
     if not rest:
         print(f"{tool}: no module", file=sys.stderr)
         return 1
-    run_module(rest[0], rest[1:])
+    run_module(rest[0], rest[1:], data_host)
     return 1
 
 

@@ -18,6 +18,10 @@
  *   sock_listen(fd, backlog), sock_setsockopt(fd, level, name, *flag, size)
  *
  * Usage: http-hello.wamr.wasm --port N [--idle-timeout-ms MS]
+ *
+ * Built with -DEB_HTTP_API it is http-api's module (http-api.wamr.wasm,
+ * http-api.wasmedge.wasm): the same loop around api_core's router and a
+ * database opened before it listens (--db PATH, a preopened directory).
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,8 +35,19 @@
 
 #include "hh_core.h"
 
+#ifdef EB_HTTP_API
+#include "api_core.h"
+#define NAME "http-api"
+#define MAX_BODY API_MAX_BODY
+#define MAX_RESPONSE (API_MAX_RESPONSE + 256)
+#else
+#define NAME "http-hello"
+#define MAX_BODY HH_MAX_BODY
+#define MAX_RESPONSE HH_MAX_RESPONSE
+#endif
+
 #define MAX_CONNS 64
-#define IN_CAP (HH_MAX_HEAD + HH_MAX_BODY + 1)
+#define IN_CAP (HH_MAX_HEAD + MAX_BODY + 1)
 
 #if defined(EB_SOCK_WAMR)
 struct wamr_addr {
@@ -60,7 +75,7 @@ static int listen_loopback(uint16_t port)
 	int32_t fd = -1;
 	int32_t rc = eb_wamr_sock_open(-1, 0 /* INET4 */, 1 /* SOCKET_STREAM */, (int32_t)(uintptr_t)&fd);
 	if (rc != 0) {
-		fprintf(stderr, "http-hello: sock_open: errno %d\n", (int)rc);
+		fprintf(stderr, NAME ": sock_open: errno %d\n", (int)rc);
 		return -1;
 	}
 	/*
@@ -70,19 +85,19 @@ static int listen_loopback(uint16_t port)
 	 * sockets inherit both settings from the listener.
 	 */
 	if ((rc = eb_wamr_sock_set_linger(fd, 0, 0)) != 0 || (rc = eb_wamr_sock_set_reuse_addr(fd, 1)) != 0)
-		fprintf(stderr, "http-hello: socket options: errno %d (continuing)\n", (int)rc);
+		fprintf(stderr, NAME ": socket options: errno %d (continuing)\n", (int)rc);
 	struct wamr_addr a;
 	memset(&a, 0, sizeof(a));
 	a.ip4.n0 = 127;
 	a.ip4.n3 = 1;
 	a.ip4.port = port;
 	if ((rc = eb_wamr_sock_bind(fd, (int32_t)(uintptr_t)&a)) != 0) {
-		fprintf(stderr, "http-hello: bind 127.0.0.1:%u: errno %d (is --addr-pool=127.0.0.1/32 given?)\n",
+		fprintf(stderr, NAME ": bind 127.0.0.1:%u: errno %d (is --addr-pool=127.0.0.1/32 given?)\n",
 			(unsigned)port, (int)rc);
 		return -1;
 	}
 	if ((rc = eb_wamr_sock_listen(fd, 128)) != 0) {
-		fprintf(stderr, "http-hello: listen: errno %d\n", (int)rc);
+		fprintf(stderr, NAME ": listen: errno %d\n", (int)rc);
 		return -1;
 	}
 	return fd;
@@ -102,24 +117,24 @@ static int listen_loopback(uint16_t port)
 	int32_t fd = -1;
 	int32_t rc = eb_we_sock_open(1 /* inet4 */, 2 /* stream */, (int32_t)(uintptr_t)&fd);
 	if (rc != 0) {
-		fprintf(stderr, "http-hello: sock_open: errno %d\n", (int)rc);
+		fprintf(stderr, NAME ": sock_open: errno %d\n", (int)rc);
 		return -1;
 	}
 	int32_t one = 1;
 	/* SO_REUSEADDR (level sol_socket 0, option 0), as the native server */
 	if ((rc = eb_we_sock_setsockopt(fd, 0, 0, (int32_t)(uintptr_t)&one, sizeof(one))) != 0)
-		fprintf(stderr, "http-hello: SO_REUSEADDR: errno %d (continuing)\n", (int)rc);
+		fprintf(stderr, NAME ": SO_REUSEADDR: errno %d (continuing)\n", (int)rc);
 	static uint8_t ip[4] = { 127, 0, 0, 1 };
 	struct {
 		uint32_t buf;
 		uint32_t buf_len;
 	} addr = { (uint32_t)(uintptr_t)ip, 4 };
 	if ((rc = eb_we_sock_bind(fd, (int32_t)(uintptr_t)&addr, port)) != 0) {
-		fprintf(stderr, "http-hello: bind 127.0.0.1:%u: errno %d\n", (unsigned)port, (int)rc);
+		fprintf(stderr, NAME ": bind 127.0.0.1:%u: errno %d\n", (unsigned)port, (int)rc);
 		return -1;
 	}
 	if ((rc = eb_we_sock_listen(fd, 128)) != 0) {
-		fprintf(stderr, "http-hello: listen: errno %d\n", (int)rc);
+		fprintf(stderr, NAME ": listen: errno %d\n", (int)rc);
 		return -1;
 	}
 	return fd;
@@ -137,7 +152,23 @@ struct conn {
 };
 
 static struct conn *conns[MAX_CONNS];
+static char out[MAX_RESPONSE];
+
+#ifdef EB_HTTP_API
+static struct api state;
+static char scratch[API_MAX_RESPONSE];
+static int handle(const char *in, size_t len, size_t *out_len, size_t *consumed, int *close_after)
+{
+	return hh_serve(api_route, &state, API_MAX_BODY, scratch, sizeof(scratch), in, len, out, sizeof(out), out_len,
+			consumed, close_after);
+}
+#else
 static struct hh_state state;
+static int handle(const char *in, size_t len, size_t *out_len, size_t *consumed, int *close_after)
+{
+	return hh_handle(&state, in, len, out, sizeof(out), out_len, consumed, close_after);
+}
+#endif
 
 static long long now_ms(void)
 {
@@ -186,11 +217,9 @@ static int serve(struct conn *c)
 	c->in_len += (size_t)n;
 	size_t off = 0;
 	while (off < c->in_len) {
-		char out[HH_MAX_RESPONSE];
 		size_t out_len = 0, used = 0;
 		int close_after = 0;
-		if (hh_handle(&state, c->in + off, c->in_len - off, out, sizeof(out), &out_len,
-			      &used, &close_after) == HH_INCOMPLETE)
+		if (handle(c->in + off, c->in_len - off, &out_len, &used, &close_after) == HH_INCOMPLETE)
 			break;
 		if (send_all(c->fd, out, out_len) < 0)
 			return -1;
@@ -210,7 +239,16 @@ static int serve(struct conn *c)
 int main(int argc, char **argv)
 {
 	long port = -1, idle_ms = 10000;
+#ifdef EB_HTTP_API
+	const char *db = NULL;
+#endif
 	for (int i = 1; i < argc; i++) {
+#ifdef EB_HTTP_API
+		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+			db = argv[++i];
+			continue;
+		}
+#endif
 		if (!strcmp(argv[i], "--port") && i + 1 < argc)
 			port = strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--idle-timeout-ms") && i + 1 < argc)
@@ -218,14 +256,25 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--addr") && i + 1 < argc && !strcmp(argv[i + 1], "127.0.0.1"))
 			i++;   /* the only address this build binds */
 		else {
-			fprintf(stderr, "usage: http-hello.wasm [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]\n");
+			fprintf(stderr, "usage: " NAME ".wasm [--addr 127.0.0.1] --port N [--idle-timeout-ms MS]\n");
 			return 2;
 		}
 	}
 	if (port <= 0 || port > 65535 || idle_ms <= 0) {
-		fprintf(stderr, "http-hello: --port 1..65535 is required\n");
+		fprintf(stderr, NAME ": --port 1..65535 is required\n");
 		return 2;
 	}
+#ifdef EB_HTTP_API
+	/* the database first: a cold start includes opening it */
+	if (!db) {
+		fprintf(stderr, NAME ": --db is required\n");
+		return 2;
+	}
+	if (api_open(&state, db) < 0) {
+		fprintf(stderr, NAME ": %s\n", state.err);
+		return 1;
+	}
+#endif
 	int lfd = listen_loopback((uint16_t)port);
 	if (lfd < 0)
 		return 1;
@@ -244,7 +293,7 @@ int main(int argc, char **argv)
 			}
 		int r = poll(pfd, (nfds_t)n, 250);
 		if (r < 0 && errno != EINTR) {
-			perror("http-hello: poll");
+			perror(NAME ": poll");
 			return 1;
 		}
 		long long now = now_ms();
