@@ -396,9 +396,15 @@ int mc_database_init(struct eb_cell *c)
 			c->rw_mix[i] = c->read_mix[(i * 5u) % EB_READ_MIX];
 		}
 	}
-	json_object_set_new(mc_values(c), "data_path",
-			    json_pack("{s:s, s:s, s:i, s:s}", "seed", c->seed, "filesystem", eb_dataset_filesystem(),
-				      "items", (int)EB_WL_SEED_ITEMS, "per_instance", "a copy of the seed in a directory of its own"));
+	json_t *dp = json_pack("{s:s, s:s, s:i, s:s}", "seed", c->seed, "filesystem", eb_dataset_filesystem(),
+			       "items", (int)EB_WL_SEED_ITEMS, "per_instance", "a copy of the seed in a directory of its own");
+	if (c->rt->data_path)
+		json_object_set_new(dp, "how", json_string(c->rt->data_path));
+	const struct eb_rt_mode *m = eb_rt_mode_find(c->rt, c->mode);
+	json_object_set_new(dp, "database_opened", json_string(m && (m->flags & EB_MODE_INSTANCE_PER_REQUEST)
+							       ? "per request (a fresh guest instance per request)"
+							       : "once per instance"));
+	json_object_set_new(mc_values(c), "data_path", dp);
 	return 0;
 }
 

@@ -64,7 +64,8 @@ static uint64_t est_study(const struct eb_cell *c)
 static uint64_t est_short(const struct eb_cell *c) { (void)c; return 150000000ull; }
 static uint64_t est_sustained(const struct eb_cell *c)
 {
-	return 2 * c->plan->sustained_ns / (c->plan->sustained_rounds ? c->plan->sustained_rounds : 1) + 400000000ull;
+	uint64_t flavours = c->w->flags & EB_WL_DATABASE ? 3 : 2;   /* keep-alive, close (, the read/write mix) */
+	return flavours * c->plan->sustained_ns / (c->plan->sustained_rounds ? c->plan->sustained_rounds : 1) + 400000000ull;
 }
 static uint64_t est_curve(const struct eb_cell *c) { return c->plan->curve_ns + 400000000ull; }
 static uint64_t est_coldburst(const struct eb_cell *c)

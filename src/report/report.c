@@ -189,6 +189,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 		rp_section_comparisons(&b, doc);
 		rp_section_modes(&b, doc);
 		rp_section_deployments(&b, doc);
+		rp_section_database(&b, doc);
 		rp_section_results(&b, doc);
 		rp_section_checks(&b, doc);
 	}

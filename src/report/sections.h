@@ -42,6 +42,7 @@ void rp_section_deployments(struct eb_buf *b, json_t *doc);
 void rp_section_modes(struct eb_buf *b, json_t *doc);
 void rp_section_results(struct eb_buf *b, json_t *doc);
 void rp_section_checks(struct eb_buf *b, json_t *doc);
+void rp_section_database(struct eb_buf *b, json_t *doc);
 void rp_section_study(struct eb_buf *b, json_t *doc);
 int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap);
 int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap);

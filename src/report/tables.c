@@ -515,3 +515,65 @@ void rp_section_study(struct eb_buf *b, json_t *doc)
 	json_decref(study);
 }
 
+
+/*
+ * The database workload (http-api): which data path each runtime gives an
+ * instance, whether the database stays open between requests, and the
+ * checks with their counts (a NO names what did not add up).
+ */
+void rp_section_database(struct eb_buf *b, json_t *doc)
+{
+	json_t *cells = json_object_get(doc, "cells"), *cell;
+	size_t i;
+	int any = 0;
+	json_array_foreach(cells, i, cell)
+		any |= json_object_get(json_object_get(cell, "values"), "data_path") != NULL;
+	if (!any)
+		return;
+	eb_bprintf(b, "\n## The database workload: data path and checks\n\n"
+		   "Each instance opens its own copy of a seeded SQLite database (the same amalgamation natively and in "
+		   "wasm32-wasi); the copy is made before its launch, outside every timed window. \"writes\": sequential POSTs "
+		   "answered 201 of those sent, the rows they added, and the items read back equal to what was posted, field "
+		   "by field; \"bad input\": malformed JSON, a wrong type and a body over 64 KiB, each refused, rows before -> "
+		   "after; \"mix\": per sustained 90/10 round, rows added against the 201s seen (a POST still in flight when the "
+		   "round ended may add one more).\n\n"
+		   "| runtime/mode | data path | filesystem | database opened | writes (201/sent, rows added, read back) | bad input (rows) | mix rounds (rows added / 201s) |\n"
+		   "|---|---|---|---|---|---|---|\n");
+	json_array_foreach(cells, i, cell) {
+		json_t *v = json_object_get(cell, "values"), *dp = json_object_get(v, "data_path");
+		if (!dp)
+			continue;
+		json_t *db = json_object_get(v, "database"), *chk = json_object_get(cell, "checks");
+		char writes[160] = "-", bad[96] = "-", mix[240] = "-";
+		if (db) {
+			long long before = json_integer_value(json_object_get(db, "rows_before_writes"));
+			snprintf(writes, sizeof(writes), "%lld/%lld, %lld, %lld of %lld%s",
+				 (long long)json_integer_value(json_object_get(db, "created_201")),
+				 (long long)json_integer_value(json_object_get(db, "posted")),
+				 (long long)json_integer_value(json_object_get(db, "rows_after_writes")) - before,
+				 (long long)json_integer_value(json_object_get(db, "read_back_matched")),
+				 (long long)json_integer_value(json_object_get(db, "read_back_checked")),
+				 json_is_true(json_object_get(chk, "read_back_matches")) && json_is_true(json_object_get(chk, "row_count_follows_writes"))
+					 ? "" : " **NO**");
+			snprintf(bad, sizeof(bad), "%lld -> %lld%s", (long long)json_integer_value(json_object_get(db, "rows_before_bad_input")),
+				 (long long)json_integer_value(json_object_get(db, "rows_after_bad_input")),
+				 json_is_true(json_object_get(chk, "bad_input_refused")) && json_is_true(json_object_get(chk, "bad_input_writes_nothing"))
+					 ? "" : " **NO**");
+		}
+		json_t *rounds = json_object_get(v, "mix_rows"), *r;
+		size_t k, used = 0;
+		json_array_foreach(rounds, k, r) {
+			int n = snprintf(mix + used, sizeof(mix) - used, "%s%lld/%lld", k ? ", " : "",
+					 (long long)(json_integer_value(json_object_get(r, "after")) - json_integer_value(json_object_get(r, "before"))),
+					 (long long)json_integer_value(json_object_get(r, "created_201")));
+			if (n < 0 || (size_t)n >= sizeof(mix) - used)
+				break;
+			used += (size_t)n;
+		}
+		if (json_array_size(rounds) && !json_is_true(json_object_get(chk, "row_count_follows_mix")) && used + 8 < sizeof(mix))
+			snprintf(mix + used, sizeof(mix) - used, " **NO**");
+		char mbuf[96];
+		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %s | %s |\n", eb_jstr(cell, "runtime"), rp_mode_cond(cell, mbuf, sizeof(mbuf)),
+			   eb_jstr(dp, "how"), eb_jstr(dp, "filesystem"), eb_jstr(dp, "database_opened"), writes, bad, mix);
+	}
+}

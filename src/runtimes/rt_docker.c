@@ -19,6 +19,7 @@ const struct eb_runtime eb_rt_docker = {
 	.name = "docker",
 	.summary = "Docker Engine with runc, FROM-scratch image of the static binaries",
 	.modes = docker_modes,
+	.data_path = "a bind mount of the directory at /data (docker run --volume), the host filesystem through runc",
 	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
 	.detect = docker_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */

@@ -21,6 +21,7 @@ const struct eb_runtime eb_rt_gvisor = {
 	.name = "gvisor",
 	.summary = "Docker Engine with gVisor (runsc), same image",
 	.modes = gvisor_modes,
+	.data_path = "a bind mount of the directory at /data, served to the sandbox by gVisor's gofer",
 	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
 	.detect = gvisor_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */

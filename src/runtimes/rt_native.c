@@ -50,6 +50,7 @@ const struct eb_runtime eb_rt_native = {
 	.name = "native",
 	.summary = "the workload's static binary, exec'ed directly (the baseline)",
 	.modes = native_modes,
+	.data_path = "the directory itself (open(2) on the host filesystem)",
 	.detect = native_detect,
 	.command = native_command,
 };

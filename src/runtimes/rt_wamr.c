@@ -111,6 +111,7 @@ const struct eb_runtime eb_rt_wamr = {
 	.name = "wamr",
 	.summary = "WAMR iwasm (interpreter; AOT with wamrc)",
 	.modes = wamr_modes,
+	.data_path = "the directory mapped to /data (iwasm --map-dir=/data::DIR), WASI preview1",
 	.unsupported = "mode aot needs wamrc on PATH",
 	.detect = wamr_detect,
 	.command = wamr_command,

@@ -120,6 +120,7 @@ const struct eb_runtime eb_rt_wasmedge = {
 	.name = "wasmedge",
 	.summary = "WasmEdge (interpreter; AOT with an LLVM build)",
 	.modes = we_modes,
+	.data_path = "the directory mapped to /data (wasmedge --dir /data:DIR), WASI preview1",
 	.unsupported = "mode aot needs an LLVM-enabled WasmEdge (wasmedge compile)",
 	.detect = we_detect,
 	.command = we_command,

@@ -30,11 +30,11 @@
 
 static const struct eb_rt_mode wt_modes[] = {
 	{ .name = "cache-cold", .note =
-	  "-C cache=n: Cranelift compiles the module at every start; serve: a fresh instance per request (--max-instance-reuse-count defaults to 1 for WASIp2)", },
+	  "-C cache=n: Cranelift compiles the module at every start; serve: a fresh instance per request (--max-instance-reuse-count defaults to 1 for WASIp2)",  .flags = EB_MODE_INSTANCE_PER_REQUEST, },
 	{ .name = "cache-warm", .note =
-	  "private compilation cache, primed by an unmeasured first start; serve: a fresh instance per request", },
+	  "private compilation cache, primed by an unmeasured first start; serve: a fresh instance per request",  .flags = EB_MODE_INSTANCE_PER_REQUEST, },
 	{ .name = "aot", .note =
-	  "precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request", },
+	  "precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request",  .flags = EB_MODE_INSTANCE_PER_REQUEST, },
 	{ .name = "reuse", .note =
 	  "serve only: cache-warm plus --max-instance-reuse-count 1000000, so one instance serves many requests and /state keeps counting", },
 	{ .name = NULL },
@@ -186,6 +186,7 @@ const struct eb_runtime eb_rt_wasmtime = {
 	.name = "wasmtime",
 	.summary = "Wasmtime: run for WASI modules, serve for the wasi:http component",
 	.modes = wt_modes,
+	.data_path = "the directory preopened as /data (serve --dir DIR::/data -S cli): wasi-libc's preview1 calls, adapted to wasi:filesystem by the reactor adapter; SQLite locks with a dot-file under WASI",
 	.flags = EB_RT_REBUILDS,
 	.unsupported = "mode reuse applies to serve (http-hello) only",
 	.detect = wt_detect,

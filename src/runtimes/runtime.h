@@ -93,6 +93,9 @@ struct eb_rt_mode {
 /* The mode's one instance is a whole deployment of several processes: scale
  * from zero and density, which start many instances side by side, skip it. */
 #define EB_MODE_DEPLOYMENT     1u
+/* A server mode that instantiates the guest per request (wasmtime serve without reuse): state,
+ * such as an open database, does not outlive a request. */
+#define EB_MODE_INSTANCE_PER_REQUEST 2u
 
 /* Capabilities, declared (struct eb_runtime.flags). */
 #define EB_RT_JOINS_CGROUP     1u   /* command() places the instance in ctx->cgroup_parent itself
@@ -106,6 +109,7 @@ struct eb_runtime {
 	const char *summary;
 	const struct eb_rt_mode *modes;   /* ending with { NULL }; the first is the default */
 	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
+	const char *data_path;      /* how a database workload's instance reaches its directory (NULL: it cannot) */
 	unsigned flags;             /* EB_RT_* */
 	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Optional, for runtimes whose modes need different things (wasmcloud):
