@@ -405,6 +405,10 @@ int mc_database_init(struct eb_cell *c)
 							       ? "per request (a fresh guest instance per request)"
 							       : "once per instance"));
 	json_object_set_new(mc_values(c), "data_path", dp);
+	if ((c->rt->flags & EB_RT_REBUILDS) && !(c->w->flags & EB_WL_REBUILDABLE))
+		json_object_set_new(mc_values(c), "full_cold", json_string("not measured for this workload: its rebuild compiles "
+									      "SQLite's amalgamation (tens of seconds a trial); "
+									      "http-hello's full cold measures the runtime's build step"));
 	return 0;
 }
 
