@@ -405,8 +405,14 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 		return -ENOTSUP;
 	}
 	if (w->flags & EB_WL_DATABASE) {
-		snprintf(a->why, sizeof(a->why), "wasmCloud keeps state through a key-value capability, not a file a component "
-			 "opens; %s on wasi:keyvalue is not built yet", w->name);
+		if (!strcmp(mode, "lattice"))
+			snprintf(a->why, sizeof(a->why), "%s keeps SQLite in a file; a 1.x component gets state only through a "
+				 "key-value provider, and none for host 1.8 is published on a registry here (crates.io has no "
+				 "wasmcloud-provider-keyvalue-nats)", w->name);
+		else
+			snprintf(a->why, sizeof(a->why), "%s keeps SQLite in a file; wasmCloud 2.x gives a component state "
+				 "through wasi:keyvalue, not a directory of its own, and a keyvalue variant of %s is not built yet",
+				 w->name, w->name);
 		return -ENOTSUP;
 	}
 	if (!work_dir[0]) {
