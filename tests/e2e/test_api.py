@@ -163,6 +163,11 @@ class Serve(unittest.TestCase):
             self.skipTest("docker not available here (no daemon answers)")
         self.check_runtime("docker")
 
+    def test_gvisor(self):
+        if not runtime_available("gvisor"):
+            self.skipTest("gvisor not available here (no daemon answers, or runsc is not registered)")
+        self.check_runtime("gvisor")
+
 
 @unittest.skipUnless(os.access(API, os.X_OK), "http-api is not built")
 class Run(unittest.TestCase):
