@@ -72,7 +72,7 @@ static int exact_check(const struct eb_wl_expect *e, const char *out, struct eb_
 const struct eb_workload eb_workloads[] = {
 	{ .name = "http-hello", .kind = EB_WL_SERVER, .binary = "http-hello",
 	  .summary = "HTTP/1.1 server: GET / -> hello, GET /state -> counter",
-	  .args = EB_WL_ARGS_SERVER, .flags = EB_WL_STATE_COUNTER | EB_WL_REBUILDABLE, .path = "/" },
+	  .args = EB_WL_ARGS_SERVER, .flags = EB_WL_STATE_COUNTER | EB_WL_REBUILDABLE | EB_WL_STUDY, .path = "/" },
 	{ .name = "http-api", .kind = EB_WL_SERVER, .binary = "http-api",
 	  .summary = "JSON items in SQLite: POST /items, GET /items/N, GET /items?limit=K (a seeded database per instance)",
 	  .args = EB_WL_ARGS_SERVER, .flags = EB_WL_DATABASE, .path = "/items/1",

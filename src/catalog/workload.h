@@ -38,6 +38,7 @@ struct eb_wl_output {
 #define EB_WL_STATE_COUNTER  1u   /* GET /state counts requests on one instance */
 #define EB_WL_DATABASE       2u   /* each instance opens its own copy of a seeded database (--db PATH) */
 #define EB_WL_REBUILDABLE    4u   /* full cold: runtimes with a build step rebuild it from source */
+#define EB_WL_STUDY          8u   /* the reference study measured it: --method study measures it its way too */
 
 /* The database workloads' data set and files. */
 #define EB_WL_SEED_ITEMS     10000u

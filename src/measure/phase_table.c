@@ -43,9 +43,13 @@ static unsigned tr_full_cold(const struct eb_cell *c)
 static unsigned tr_state(const struct eb_cell *c) { return c->w->flags & EB_WL_STATE_COUNTER ? 1 : 0; }
 static unsigned tr_database(const struct eb_cell *c) { return c->w->flags & EB_WL_DATABASE ? 1 : 0; }
 static unsigned tr_bursts(const struct eb_cell *c) { return c->plan->bursts; }
-static unsigned tr_study_cold(const struct eb_cell *c) { return c->plan->study_method && mc_default_path(c) && !mc_deployment(c) ? c->plan->cold_trials : 0; }
+static int study(const struct eb_cell *c)
+{
+	return c->plan->study_method && (c->w->flags & EB_WL_STUDY) && mc_default_path(c) && !mc_deployment(c);
+}
+static unsigned tr_study_cold(const struct eb_cell *c) { return study(c) ? c->plan->cold_trials : 0; }
 static unsigned tr_deploy(const struct eb_cell *c) { return mc_deployment(c) && mc_default_path(c) ? 3 : 0; }
-static unsigned tr_study(const struct eb_cell *c) { return c->plan->study_method && mc_default_path(c) && !mc_deployment(c) ? 1 : 0; }
+static unsigned tr_study(const struct eb_cell *c) { return study(c) ? 1 : 0; }
 static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_rounds; }
 static unsigned tr_curve(const struct eb_cell *c) { return mc_default_path(c) ? c->plan->n_curve : 0; }
 static unsigned tr_coldburst(const struct eb_cell *c) { return mc_default_path(c) && !mc_deployment(c) ? c->plan->n_burst_sizes : 0; }
