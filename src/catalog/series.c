@@ -47,6 +47,7 @@ const struct eb_series_def eb_series[] = {
 	{ "sustained_mix_%s", "bytes", "%s, sampled every 100 ms under the read/write mix", 0, NULL, 0 },
 	{ "write_latency", "ns", "http-api: sequential POST /items of a ~1 KB JSON item (parse, validate, INSERT) on one keep-alive connection", 0,
 	  "warm write latency (sequential POST /items), distribution", EB_CHART_CDF_LOG },
+	{ "db_open_per_request", "ns", "http-api where the runtime instantiates the guest per request (wasmtime serve without reuse): the guest's own CLOCK_MONOTONIC around opening the database (sqlite3_open, the schema, four prepared statements), reported per request", 0, NULL, 0 },
 	{ "list_latency", "ns", "http-api: sequential GET /items?limit=10 (SELECT, 10 items serialised) on one keep-alive connection", 0, NULL, 0 },
 	{ "curve_%s_latency", "ns", "open loop at a percentage of the cell's closed-loop keep-alive throughput: latency from each request's due time (coordinated omission corrected)", 0, NULL, 0 },
 	{ "coldburst_%s_start", "ns", "scale from zero: launch -> first 200 of each of N instances launched at once (probed in turn)", 0, NULL, 0 },

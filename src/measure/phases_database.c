@@ -75,6 +75,43 @@ int mc_database_rows(struct eb_cell *c, long long *rows)
 	return 0;
 }
 
+struct opens {
+	double *v;
+	size_t n, cap;
+};
+
+static void keep_open(void *arg, const struct eb_http_response *r)
+{
+	struct opens *o = arg;
+	const char *val;
+	size_t len;
+	if (o->n < o->cap && eb_http_header(r, "x-edgebench-db-open-ns", &val, &len) && len > 0 && len < 20) {
+		char t[24];
+		memcpy(t, val, len);
+		t[len] = 0;
+		o->v[o->n++] = strtod(t, NULL);
+	}
+}
+
+/*
+ * Sequential reads whose responses say how long the guest took to open the
+ * database for that request (the wasi:http component under a per-request
+ * instance); none says so where it stays open (every other runtime/mode).
+ */
+static int open_per_request(struct eb_cell *c)
+{
+	struct opens o = { c->ws->scratch, 0, EB_LOAD_SAMPLES_MAX };
+	struct eb_load_result lr;
+	struct eb_load_config cfg = { .connections = 1, .requests = c->plan->warm_requests, .keepalive = 1,
+				      .on_response = keep_open, .response_arg = &o };
+	int rc = mc_run_load(c, "sequential reads (database opens)", &cfg, &lr);
+	if (rc < 0)
+		return rc;
+	json_object_set_new(json_object_get(mc_values(c), "database"), "opened_in_requests",
+			    json_pack("{s:I, s:I}", "requests", (json_int_t)lr.completed, "opened", (json_int_t)o.n));
+	return o.n ? mc_add(c, "db_open_per_request", NULL, o.v, o.n, -1) : 0;
+}
+
 /* Does the stored item equal what was posted, field by field? */
 static int same_item(json_t *posted, json_t *stored, char *why, size_t cap)
 {
@@ -203,6 +240,9 @@ int ph_database_requests(struct eb_cell *c, unsigned t)
 		goto out;
 	mc_note_load_errors(c, "list", &lr);
 	if ((rc = mc_add(c, "list_latency", NULL, c->ws->scratch, lr.samples_len, -1)) < 0)
+		goto out;
+	/* where the runtime instantiates the guest per request, what opening the database costs each time */
+	if ((rc = open_per_request(c)) < 0)
 		goto out;
 	/* read back every item posted */
 	uint64_t matched = 0, checked = 0;

@@ -225,7 +225,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 	const char *add_name = NULL, *add_desc = NULL, *stopped_by = "the count cap (--density-max)";
 	char why[600] = "", tag[32];
 	struct eb_cgroup cg;
-	uint64_t used = 0, t0 = eb_now_ns();
+	uint64_t used = 0, used_at_stop = 0, t0 = eb_now_ns();
 	if (!ins || !start || !addv || !newest || !usage || !ports) {
 		rc = mc_fail(c, -ENOMEM, "out of memory");
 		goto out;
@@ -286,6 +286,7 @@ int ph_density(struct eb_cell *c, unsigned t)
 		}
 		if (have_cg && used >= pl->density_budget_bytes) {
 			stopped_by = "the memory budget (--density-budget)";
+			used_at_stop = used;
 			up++;
 			break;
 		}
@@ -334,6 +335,10 @@ sample:
 			json_object_set_new(d, "stop_reason", json_string(why));
 		if (have_cg) {
 			json_object_set_new(d, "cgroup_bytes", json_real((double)used));
+			/* the reading that stopped the sweep; the one above is taken after every instance answered
+			 * again, and the kernel may have given some back by then */
+			if (used_at_stop)
+				json_object_set_new(d, "cgroup_bytes_at_stop", json_real((double)used_at_stop));
 			json_object_set_new(d, "instances_per_gib_measured",
 					    json_real(used > 0 ? (double)up * 1073741824.0 / (double)used : 0.0));
 		}

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static int lower(int c)
 {
@@ -179,6 +180,7 @@ long eb_http_parse_response(const char *buf, size_t len, int head_only, int at_e
 		pos = hl;
 	}
 	out->head_len = pos;
+	out->head = buf;
 	out->close = close || (out->minor_version == 0 && !keepalive);
 
 	if (head_only || status < 200 || status == 204 || status == 304)
@@ -277,4 +279,27 @@ int eb_http_format_get(char *buf, size_t cap, const char *host, uint16_t port,
 	if (n < 0 || (size_t)n >= cap)
 		return -ENOSPC;
 	return n;
+}
+
+int eb_http_header(const struct eb_http_response *r, const char *name, const char **val, size_t *len)
+{
+	size_t n = strlen(name);
+	if (!r->head)
+		return 0;
+	for (size_t pos = 0; pos < r->head_len;) {
+		const char *nl = memchr(r->head + pos, '\n', r->head_len - pos);
+		size_t end = nl ? (size_t)(nl - r->head) : r->head_len;
+		if (end - pos > n && r->head[pos + n] == ':' && !strncasecmp(r->head + pos, name, n)) {
+			size_t v = pos + n + 1, e = end;
+			while (v < e && (r->head[v] == ' ' || r->head[v] == '\t'))
+				v++;
+			while (e > v && (r->head[e - 1] == '\r' || r->head[e - 1] == ' ' || r->head[e - 1] == '\t'))
+				e--;
+			*val = r->head + v;
+			*len = e - v;
+			return 1;
+		}
+		pos = end + 1;
+	}
+	return 0;
 }

@@ -20,7 +20,11 @@ struct eb_http_response {
 	size_t head_len;     /* status line + headers + blank line */
 	size_t body_len;     /* payload bytes (decoded when chunked) */
 	const char *body;    /* payload start when not chunked, else NULL */
+	const char *head;    /* the status line and headers, head_len bytes */
 };
+
+/* The value of header name (case-insensitive) in r's head, trimmed; 1 when found, else 0. */
+int eb_http_header(const struct eb_http_response *r, const char *name, const char **val, size_t *len);
 
 /*
  * Parse one response at the start of buf[0..len).  Returns the size of the

@@ -226,6 +226,22 @@ class Run(unittest.TestCase):
         self.assertEqual(len(cold["samples"]), 3)
         self.assertIn("--db", c["command"])
 
+    def test_database_opened_per_request(self):
+        """Per-request instances open the database on every request, and say how long it took; reuse and native never."""
+        for mode in ("cache-cold", "cache-warm", "aot"):
+            c = self.cell("wasmtime", mode)
+            opened = c["values"]["database"]["opened_in_requests"]
+            self.assertEqual(opened["opened"], opened["requests"])
+            s = next(s for s in c["series"] if s["name"] == "db_open_per_request")
+            self.assertEqual(len(s["samples"]), 20)
+            self.assertTrue(all(v > 0 for v in s["samples"]))
+            self.assertTrue(c["values"]["data_path"]["database_opened"].startswith("per request"))
+        for rt, mode in (("wasmtime", "reuse"), ("native", "native")):
+            c = self.cell(rt, mode)
+            self.assertEqual(c["values"]["database"]["opened_in_requests"]["opened"], 0)
+            self.assertNotIn("db_open_per_request", {s["name"] for s in c["series"]})
+            self.assertEqual(c["values"]["data_path"]["database_opened"], "once per instance")
+
     def test_runtimes_that_cannot_say_why(self):
         for rt, mode, word in (("node", "default", "socket"),):
             c = self.cell(rt, mode)

@@ -561,7 +561,10 @@ class DensitySweep(unittest.TestCase):
             with open(os.path.join(out, "results.json")) as f:
                 dens = json.load(f)["cells"][0]["values"]["density"]
             self.assertEqual(dens["stopped_by"], "the memory budget (--density-budget)")
-            self.assertGreaterEqual(dens["cgroup_bytes"], 2**20)
+            # the reading that stopped it (the final one, after every instance answered again, may be lower:
+            # the kernel gives memory back; CI saw 991232 once)
+            self.assertGreaterEqual(dens["cgroup_bytes_at_stop"], 2**20)
+            self.assertGreater(dens["cgroup_bytes"], 0)
             self.assertLess(dens["instances"], 200)
             left = [x for x in os.listdir("/sys/fs/cgroup/memory") if x.startswith(f"edgebench-")]
             self.assertFalse([x for x in left if not os.path.exists(f"/proc/{x.split('-')[1]}")], left)

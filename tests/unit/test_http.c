@@ -71,6 +71,28 @@ static void test_response_content_length(void **state)
 	assert_int_equal(parse(two, strlen(two), 0, &r), (long)len);
 }
 
+static void test_response_header(void **state)
+{
+	(void)state;
+	static const char resp[] = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+				   "X-Edgebench-DB-Open-NS:  1234 \r\ncontent-length: 2\r\n\r\n{}";
+	struct eb_http_response r;
+	assert_int_equal(eb_http_parse_response(resp, sizeof(resp) - 1, 0, 0, &r), (long)(sizeof(resp) - 1));
+	const char *v;
+	size_t n;
+	assert_int_equal(eb_http_header(&r, "x-edgebench-db-open-ns", &v, &n), 1);
+	assert_int_equal(n, 4);
+	assert_memory_equal(v, "1234", 4);
+	assert_int_equal(eb_http_header(&r, "content-type", &v, &n), 1);
+	assert_int_equal(n, 16);
+	assert_int_equal(eb_http_header(&r, "content", &v, &n), 0);   /* a prefix is not a name */
+	assert_int_equal(eb_http_header(&r, "x-missing", &v, &n), 0);
+	/* the body is not searched */
+	static const char body[] = "HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nx-a: b\r\n\r\n";
+	assert_true(eb_http_parse_response(body, sizeof(body) - 1, 0, 0, &r) > 0);
+	assert_int_equal(eb_http_header(&r, "x-a", &v, &n), 0);
+}
+
 static void test_response_variants(void **state)
 {
 	(void)state;
@@ -270,6 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_response_content_length),
+		cmocka_unit_test(test_response_header),
 		cmocka_unit_test(test_response_variants),
 		cmocka_unit_test(test_response_chunked),
 		cmocka_unit_test(test_response_malformed),
