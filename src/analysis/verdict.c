@@ -36,6 +36,8 @@ static const struct question {
 	{ "shortest warm tail", "http-hello", "sustained_keepalive_p99", "each round's p99 under sustained keep-alive load", 0, FIG_PAIRED, 1e3, "us", 0, 0 },
 	{ "least memory per instance", "http-hello", NULL, "memory after warm-up (PSS, or cgroup + shim for containers)", 0, FIG_MEMORY, 1048576.0, "MiB", 2, 0 },
 	{ "densest", "http-hello", NULL, "instances per GiB (density sweep)", 1, FIG_DENSITY, 1, "per GiB", 0, 0 },
+	{ "fastest database service start", "http-api", "cold_start", "launch -> first 200 of GET /items/1 (its database opened)", 0, FIG_PAIRED, 1e6, "ms", 1, 0 },
+	{ "most database requests per second", "http-api", "sustained_mix_throughput", "90/10 read/write mix throughput (each round's median window)", 1, FIG_PAIRED, 1, "req/s", 0, 0 },
 	{ "closest to native on compute", "cpu-hash", "compute", "SHA-256 loop, the workload's own time", 0, FIG_PAIRED, 1e6, "ms", 0, 1 },
 	{ "cheapest tiny program", "hello", "run", "launch -> exit of hello", 0, FIG_PAIRED, 1e6, "ms", 2, 0 },
 };

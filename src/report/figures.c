@@ -189,20 +189,25 @@ static int curve_one(struct eb_buf *b, json_t *doc, const char *dir, const char 
 	return rc;
 }
 
+static int per_server_workload(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap,
+			       int (*one)(struct eb_buf *, json_t *, const char *, const char *, char *, size_t));
+
 /*
  * The network conditions apart (--network, --firewall): each server cell's
  * headline figures per condition, and the paired ratios between conditions.
  */
-int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+static int network_one(struct eb_buf *b, json_t *doc, const char *dir, const char *wl, char *err, size_t errcap)
 {
 	json_t *cfg = json_object_get(doc, "config"), *cells = json_object_get(doc, "cells"), *cell, *c;
 	json_t *cc = json_object_get(doc, "condition_comparisons");
 	if (json_array_size(json_object_get(cfg, "networks")) + json_array_size(json_object_get(cfg, "firewalls")) <= 2 &&
 	    !json_array_size(cc))
 		return 0;
+	if (!json_array_size(cells))
+		return 0;
 	json_t *veth = json_object_get(cfg, "veth");
-	eb_bprintf(b, "\n## Network path and firewall\n\n"
-		   "Each server cell ran under every network condition asked for, its trials interleaved with the other conditions' in the same rounds. "
+	eb_bprintf(b, "\n## Network path and firewall: %s\n\n", wl);
+	eb_bprintf(b, "Each server cell ran under every network condition asked for, its trials interleaved with the other conditions' in the same rounds. "
 		   "*loopback*: prober and load generator on 127.0.0.1 (the study's only path). *veth*: they run in a network namespace of ours (`%s`), "
 		   "the servers bind %s on the root side of a veth pair (`%s`, from 198.18.0.0/15). *firewall on*: our nftables table `inet %s` "
 		   "is in place while the cell's trials run; it filters input from our veth only: established/related accepted, %lld rules that "
@@ -235,6 +240,8 @@ int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err
 	char labels[FIG_ROWS][96];
 	size_t n = 0;
 	json_array_foreach(cc, i, c) {
+		if (strcmp(eb_jstr(c, "workload"), wl) != 0)
+			continue;
 		json_t *ci = json_object_get(c, "ci95");
 		double r = json_number_value(json_object_get(c, "ratio")), lo = json_number_value(json_array_get(ci, 0)),
 		       hi = json_number_value(json_array_get(ci, 1));
@@ -257,12 +264,14 @@ int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err
 	}
 	if (n == 0)
 		return 0;
-	struct eb_svg_axis ax = { .title = "http-hello: each network condition against its reference, paired by round", .unit = "ratio",
-				  .log = 1, .ref = 1.0, .ref_label = "no difference" };
+	char title[160], file[96];
+	snprintf(title, sizeof(title), "%s: each network condition against its reference, paired by round", wl);
+	snprintf(file, sizeof(file), "%s_network_conditions.svg", wl);
+	struct eb_svg_axis ax = { .title = title, .unit = "ratio", .log = 1, .ref = 1.0, .ref_label = "no difference" };
 	struct eb_buf svg = { 0 };
 	int rc = eb_svg_intervals(&svg, &ax, iv, n);
 	if (rc == 0)
-		rc = rp_emit_figure(b, dir, "http-hello_network_conditions.svg", &svg, "network conditions, paired ratios",
+		rc = rp_emit_figure(b, dir, file, &svg, "network conditions, paired ratios",
 				 "each row one cell and figure: veth/lo = veth over loopback, fw = firewall on over off (on the named path); "
 				 "dot: geometric mean of the per-round ratios, whiskers: 95% t interval, n = rounds paired. "
 				 "Above 1: slower (for throughput: more requests per second).", err, errcap);
@@ -342,6 +351,11 @@ int rp_section_curve(struct eb_buf *b, json_t *doc, const char *dir, char *err, 
 int rp_section_scale(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
 {
 	return per_server_workload(b, doc, dir, err, errcap, scale_one);
+}
+
+int rp_section_network(struct eb_buf *b, json_t *doc, const char *dir, char *err, size_t errcap)
+{
+	return per_server_workload(b, doc, dir, err, errcap, network_one);
 }
 
 /* Memory per instance after warm-up: its own process tree, and stacked on it the shared daemon it needs. */

@@ -226,6 +226,13 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 	for (size_t g = 0; g < ncol + 2; g++)
 		eb_bprintf(b, "---:|");
 	eb_bprintf(b, "\n");
+	/* memory and density: of the reference workload (the one the study measured) */
+	const char *reference = "";
+	for (unsigned w = 0; w < eb_workload_count; w++)
+		if (eb_workloads[w].flags & EB_WL_STUDY) {
+			reference = eb_workloads[w].name;
+			break;
+		}
 	json_t *seen = json_object();
 	size_t i;
 	json_array_foreach(cells, i, cell) {
@@ -259,7 +266,7 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 			if (len >= sizeof(row))
 				len = sizeof(row) - 1;
 		}
-		json_t *h = rp_find_cell(cells, rt, mode, "http-hello");
+		json_t *h = rp_find_cell(cells, rt, mode, reference);
 		char mem[96] = "-", dens[128] = "-";
 		double v;
 		if (h && (v = eb_series_median(h, "pss_after_warmup")) >= 0) {
