@@ -30,7 +30,7 @@ int eb_cmd_list(int argc, char **argv)
 	printf("runtimes:\n");
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++) {
 		struct eb_rt_status st;
-		(*r)->detect(&ctx, &st);
+		eb_rt_detect(*r, &ctx, &st);
 		char modes[256] = "";
 		for (const struct eb_rt_mode *m = (*r)->modes; m->name; m++)
 			snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",

@@ -197,7 +197,7 @@ static int select_runtimes(struct run *r)
 	/* availability first: an explicitly requested runtime must be usable */
 	r->lctx = (struct eb_launch_ctx){ .artifact_dir = q->plan.artifact_dir, .wasm_dir = q->plan.wasm_dir };
 	for (size_t i = 0; i < r->nrt; i++) {
-		r->rts[i]->detect(&r->lctx, &r->st[i]);
+		eb_rt_detect(r->rts[i], &r->lctx, &r->st[i]);
 		if (!r->st[i].available && r->explicit_rt) {
 			fprintf(stderr, "edgebench run: runtime %s not available: %s, install with: %s\n",
 				r->rts[i]->name, r->st[i].why, r->st[i].hint);
@@ -299,7 +299,7 @@ static void record_plan(struct run *r, int argc, char **argv)
 				sel = 1;
 			}
 		if (!sel)
-			(*rt)->detect(&r->lctx, &s);
+			eb_rt_detect(*rt, &r->lctx, &s);
 		json_t *o = json_pack("{s:s, s:b, s:b}", "name", (*rt)->name, "available", s.available, "selected", sel);
 		if (s.available) {
 			json_object_set_new(o, "version", json_string(s.version));

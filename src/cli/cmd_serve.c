@@ -81,7 +81,7 @@ int eb_cmd_serve(int argc, char **argv)
 	eb_plan_defaults(&plan);
 	struct eb_launch_ctx lctx = { .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir };
 	struct eb_rt_status st;
-	rt->detect(&lctx, &st);
+	eb_rt_detect(rt, &lctx, &st);
 	if (!st.available) {
 		fprintf(stderr, "edgebench serve: runtime %s not available: %s, install with: %s\n", rt_name, st.why, st.hint);
 		return 2;

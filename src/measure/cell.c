@@ -458,7 +458,7 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 	if (c->network == EB_NET_VETH && port)
 		eb_netpath_allow_port(plan->net, (uint16_t)port);
 	snprintf(c->lx.lctx.instance, sizeof(c->lx.lctx.instance), "edgebench-%d-N", (int)getpid());
-	int rc = c->rt->command(&c->lx.lctx, c->mode, c->w, &c->lx.argv);
+	int rc = eb_rt_command(c->rt, &c->lx.lctx, c->mode, c->w, &c->lx.argv);
 	if (rc < 0) {
 		if (rc == -ENOTSUP && c->lx.argv.why[0])
 			snprintf(c->err, sizeof(c->err), "%s", c->lx.argv.why);

@@ -57,7 +57,7 @@ int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *i
 			return eb_instance_fail(l, drc, "%s", why);
 		l->lctx.data_dir = in->data_dir;
 	}
-	int rc = l->rt->command(&l->lctx, l->mode, l->w, &l->argv);
+	int rc = eb_rt_command(l->rt, &l->lctx, l->mode, l->w, &l->argv);
 	if (rc < 0) {
 		if (rc == -ENOTSUP && l->argv.why[0] && l->err)
 			snprintf(l->err, l->errcap, "%s", l->argv.why);

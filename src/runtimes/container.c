@@ -26,7 +26,8 @@
 
 #define IMAGE_REPO "edgebench-workloads"
 
-static char image_tag[96];     /* IMAGE_REPO ":run-<pid>", set by prepare */
+/* What Docker and gVisor share: one image per run. */
+struct eb_containers eb_containers;
 
 const char *eb_docker_cli(void)
 {
@@ -104,7 +105,7 @@ void eb_container_detect(const char *oci_runtime, struct eb_rt_status *st)
  * or compiled from source when from_source) and docker build it as
  * image_tag.  The context directory is removed before returning.
  */
-static int build_image(const char *artifact_dir, int from_source, char *err, size_t errcap)
+static int build_image(const char *image_tag, const char *artifact_dir, int from_source, char *err, size_t errcap)
 {
 	char ctx[] = "/tmp/edgebench-ctx-XXXXXX";
 	if (!mkdtemp(ctx)) {
@@ -153,7 +154,7 @@ static int build_image(const char *artifact_dir, int from_source, char *err, siz
 	}
 	/* the classic builder: works offline with FROM scratch, no BuildKit pulls */
 	setenv("DOCKER_BUILDKIT", "0", 1);
-	char *b[] = { (char *)eb_docker_cli(), "build", "-q", "-t", image_tag, ctx, NULL };
+	char *b[] = { (char *)eb_docker_cli(), "build", "-q", "-t", (char *)image_tag, ctx, NULL };
 	rc = eb_run_tool(b, NULL, 0, msg, sizeof(msg), 300000000000ull);
 	if (rc != 0) {
 		snprintf(err, errcap, "docker build of %s failed: %s", image_tag, msg);
@@ -164,28 +165,28 @@ out:
 	return rc;
 }
 
-int eb_container_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+int eb_container_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	static int built;
-	static double build_ms;
-	if (!built) {
-		snprintf(image_tag, sizeof(image_tag), IMAGE_REPO ":run-%d", (int)getpid());
+	struct eb_containers *s = state;
+	if (!s->built) {
+		snprintf(s->image_tag, sizeof(s->image_tag), IMAGE_REPO ":run-%d", (int)getpid());
 		uint64_t t0 = eb_now_ns();
-		int rc = build_image(ctx->artifact_dir, 0, err, errcap);
+		int rc = build_image(s->image_tag, ctx->artifact_dir, 0, err, errcap);
 		if (rc < 0)
 			return rc;
-		build_ms = (double)(eb_now_ns() - t0) / 1e6;
-		built = 1;
+		s->build_ms = (double)(eb_now_ns() - t0) / 1e6;
+		s->built = 1;
 	}
-	json_object_set_new(info, "image", json_string(image_tag));
-	json_object_set_new(info, "image_build_ms", json_real(build_ms));
+	json_object_set_new(info, "image", json_string(s->image_tag));
+	json_object_set_new(info, "image_build_ms", json_real(s->build_ms));
 	json_object_set_new(info, "image_note", json_string("FROM scratch + the static workload binaries; docker build (classic builder), built once per run"));
 	return 0;
 }
 
-int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
+int eb_container_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 			 const struct eb_workload *w, struct eb_argv *a)
 {
+	const struct eb_containers *s = state;
 	const char *oci_runtime = mode;
 	eb_argv_reset(a);
 	if (eb_wl_missing(ctx->artifact_dir, w, a->why, sizeof(a->why)))
@@ -204,7 +205,7 @@ int eb_container_command(const struct eb_launch_ctx *ctx, const char *mode,
 		in_container.data_dir = "/data";
 	}
 	if (rc == 0)
-		rc = eb_argv_push(a, "%s", image_tag[0] ? image_tag : IMAGE_REPO ":unbuilt") ?:
+		rc = eb_argv_push(a, "%s", s->image_tag[0] ? s->image_tag : IMAGE_REPO ":unbuilt") ?:
 		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, &in_container, w, 1);
 	return rc;
 }
@@ -218,8 +219,9 @@ struct cdata {
 	int v2;
 };
 
-int eb_container_attach(struct eb_instance *in, char *err, size_t errcap)
+int eb_container_attach(void *state, struct eb_instance *in, char *err, size_t errcap)
 {
+	(void)state;
 	struct cdata *d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -260,8 +262,9 @@ static void add_mem(struct eb_sample *o, const char *name, const char *desc, dou
 	}
 }
 
-int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
+int eb_container_sample(void *state, struct eb_instance *in, struct eb_sample *out)
 {
+	(void)state;
 	struct cdata *d = in->rt_data;
 	if (!d)
 		return -ENODATA;
@@ -306,8 +309,9 @@ int eb_container_sample(struct eb_instance *in, struct eb_sample *out)
 	return 0;
 }
 
-int eb_container_shared_sample(struct eb_sample *out)
+int eb_container_shared_sample(void *state, struct eb_sample *out)
 {
+	(void)state;
 	static const char *const daemons[] = { "dockerd", "containerd", NULL };
 	struct eb_footprint f;
 	int rc = eb_footprint_by_comm("/proc", daemons, &f);
@@ -326,8 +330,9 @@ static void rm_container(const char *name)
 	(void)eb_run_tool(v, NULL, 0, NULL, 0, 60000000000ull);
 }
 
-void eb_container_stop(struct eb_instance *in)
+void eb_container_stop(void *state, struct eb_instance *in)
 {
+	(void)state;
 	/* the container first (the attached client follows it), then the client */
 	if (in->name[0])
 		rm_container(in->name);
@@ -347,8 +352,9 @@ static int owned_by_live_run(const char *name)
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
-void eb_container_cleanup(void)
+void eb_container_cleanup(void *state)
 {
+	(void)state;
 	char out[8192] = "";
 	char *ps[] = { (char *)eb_docker_cli(), "ps", "-a", "--filter", "name=^edgebench-", "--format", "{{.Names}}", NULL };
 	if (eb_run_tool(ps, out, sizeof(out), NULL, 0, 30000000000ull) == 0) {
@@ -383,10 +389,11 @@ void eb_container_cleanup(void)
 	}
 }
 
-int eb_container_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
+int eb_container_rebuild(void *state, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
 {
+	struct eb_containers *s = state;
 	(void)mode;
-	char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", image_tag, NULL };
+	char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", s->image_tag, NULL };
 	(void)eb_run_tool(rmi, NULL, 0, NULL, 0, 60000000000ull);
-	return build_image(ctx->artifact_dir, 1, err, errcap);
+	return build_image(s->image_tag, ctx->artifact_dir, 1, err, errcap);
 }

@@ -9,8 +9,9 @@ static const struct eb_rt_mode docker_modes[] = {
 	{ .name = NULL },
 };
 
-static void docker_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void docker_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	(void)ctx;
 	eb_container_detect("runc", st);
 }
@@ -21,6 +22,7 @@ const struct eb_runtime eb_rt_docker = {
 	.modes = docker_modes,
 	.data_path = "a bind mount of the directory at /data (docker run --volume), the host filesystem through runc",
 	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
+	.state = &eb_containers,
 	.detect = docker_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
 	.prepare = eb_container_prepare,

@@ -11,8 +11,9 @@ static const struct eb_rt_mode gvisor_modes[] = {
 	{ .name = NULL },
 };
 
-static void gvisor_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void gvisor_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	(void)ctx;
 	eb_container_detect("runsc", st);
 }
@@ -23,6 +24,7 @@ const struct eb_runtime eb_rt_gvisor = {
 	.modes = gvisor_modes,
 	.data_path = "a bind mount of the directory at /data, served to the sandbox by gVisor's gofer",
 	.flags = EB_RT_JOINS_CGROUP | EB_RT_REBUILDS | EB_RT_SHARED_DAEMON,
+	.state = &eb_containers,
 	.detect = gvisor_detect,
 	.command = eb_container_command,   /* the mode is the OCI runtime */
 	.prepare = eb_container_prepare,

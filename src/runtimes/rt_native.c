@@ -16,8 +16,9 @@ static const struct eb_rt_mode native_modes[] = {
 	{ .name = NULL },
 };
 
-static void native_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void native_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	memset(st, 0, sizeof(*st));
 	for (unsigned i = 0; i < eb_workload_count; i++) {
 		char path[1024];
@@ -34,9 +35,10 @@ static void native_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *
 	snprintf(st->version, sizeof(st->version), "static binaries (%s)", EB_WL_CC_VERSION);
 }
 
-static int native_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int native_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 			  const struct eb_workload *w, struct eb_argv *a)
 {
+	(void)state;
 	(void)mode;
 	eb_argv_reset(a);
 	if (eb_wl_missing(ctx->artifact_dir, w, a->why, sizeof(a->why)))

@@ -31,8 +31,9 @@ static const struct eb_rt_mode node_modes[] = {
 	{ .name = NULL },
 };
 
-static void node_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void node_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	char v[128];
 	char *argv[] = { "node", "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "node is not on PATH", "apt-get install nodejs (or put Node.js >= 20 on PATH)",
@@ -46,9 +47,10 @@ static void node_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st
 		 v, v8, EB_WASM_CC_VERSION);
 }
 
-static int node_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int node_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 			const struct eb_workload *w, struct eb_argv *a)
 {
+	(void)state;
 	if (w->kind == EB_WL_SERVER) {
 		eb_argv_reset(a);
 		snprintf(a->why, sizeof(a->why), "Node cannot hand a listening socket to a WASI guest, so %s does not run here", w->name);

@@ -27,7 +27,11 @@ static const struct eb_rt_mode wamr_modes[] = {
 	  "ahead-of-time compiled by wamrc (LLVM) to .aot, loaded by iwasm", },
 	{ .name = NULL },
 };
-static char aot_dir[128];
+/* WAMR's context: where wamrc's output went ("" when there is no wamrc). */
+struct wamr_state {
+	char aot_dir[128];
+};
+static struct wamr_state wamr_state;
 
 /* A server's module is its socket build, <binary>.wamr. */
 static const char *module_name(const struct eb_workload *w)
@@ -40,8 +44,9 @@ static const char *module_name(const struct eb_workload *w)
 	return n;
 }
 
-static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void wamr_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	char v[128];
 	char *argv[] = { "iwasm", "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "iwasm (WAMR) is not on PATH and no registry route installs it here",
@@ -53,9 +58,10 @@ static void wamr_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st
 		 eb_tool_runs("wamrc", "--version") ? "present" : "absent (no aot mode)", EB_WASM_CC_VERSION);
 }
 
-static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int wamr_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 			const struct eb_workload *w, struct eb_argv *a)
 {
+	const struct wamr_state *s = state;
 	eb_argv_reset(a);
 	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
 		snprintf(a->why, sizeof(a->why), "its servers bind 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
@@ -63,11 +69,11 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 	}
 	char module[1200];
 	if (!strcmp(mode, "aot")) {
-		if (!aot_dir[0]) {
+		if (!s->aot_dir[0]) {
 			snprintf(a->why, sizeof(a->why), "aot needs wamrc (WAMR's LLVM-based compiler) on PATH; it is not here");
 			return -ENOTSUP;
 		}
-		snprintf(module, sizeof(module), "%s/%s.aot", aot_dir, module_name(w));
+		snprintf(module, sizeof(module), "%s/%s.aot", s->aot_dir, module_name(w));
 	} else {
 		snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w));
 	}
@@ -83,27 +89,30 @@ static int wamr_command(const struct eb_launch_ctx *ctx, const char *mode,
 	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
 }
 
-static int wamrc_argv(const char *in, const char *out, struct eb_argv *a)
+static int wamrc_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)
 {
+	(void)arg;
 	return eb_argv_push(a, "wamrc") ?: eb_argv_push(a, "-o") ?: eb_argv_push(a, "%s", out) ?:
 	       eb_argv_push(a, "%s", in);
 }
 
 /* With wamrc present, compile every module ahead of time (timed). */
-static int wamr_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+static int wamr_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
 	if (!eb_tool_runs("wamrc", "--version")) {
 		json_object_set_new(info, "aot", json_string("wamrc not on PATH: aot mode unsupported"));
 		return 0;
 	}
-	int rc = eb_workdir("wamr", aot_dir, sizeof(aot_dir), err, errcap);
+	struct wamr_state *s = state;
+	int rc = eb_workdir("wamr", s->aot_dir, sizeof(s->aot_dir), err, errcap);
 	if (rc < 0)
 		return rc;
-	return eb_aot_compile_all(ctx, aot_dir, ".aot", module_name, wamrc_argv, info, err, errcap);
+	return eb_aot_compile_all(ctx, s->aot_dir, ".aot", module_name, wamrc_argv, NULL, info, err, errcap);
 }
 
-static void wamr_cleanup(void)
+static void wamr_cleanup(void *state)
 {
+	((struct wamr_state *)state)->aot_dir[0] = '\0';
 	eb_workdir_cleanup("wamr");
 }
 
@@ -113,6 +122,7 @@ const struct eb_runtime eb_rt_wamr = {
 	.modes = wamr_modes,
 	.data_path = "the directory mapped to /data (iwasm --map-dir=/data::DIR), WASI preview1",
 	.unsupported = "mode aot needs wamrc on PATH",
+	.state = &wamr_state,
 	.detect = wamr_detect,
 	.command = wamr_command,
 	.prepare = wamr_prepare,

@@ -29,8 +29,12 @@ static const struct eb_rt_mode we_modes[] = {
 	  "ahead-of-time compiled by `wasmedge compile` (LLVM) to a shared object", },
 	{ .name = NULL },
 };
-static char aot_dir[128];
-static char aot_why[256] = "aot is set up at the start of a run";
+/* WasmEdge's context: where `wasmedge compile` put its output, or why aot is off. */
+struct we_state {
+	char aot_dir[128];
+	char aot_why[256];
+};
+static struct we_state we_state = { .aot_why = "aot is set up at the start of a run" };
 
 /* A server's module is its socket build, <binary>.wasmedge. */
 static const char *module_name(const struct eb_workload *w)
@@ -43,8 +47,9 @@ static const char *module_name(const struct eb_workload *w)
 	return n;
 }
 
-static void we_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void we_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	char v[128];
 	char *argv[] = { "wasmedge", "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "wasmedge is not on PATH and no registry route installs it here",
@@ -56,9 +61,10 @@ static void we_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		 v, EB_WASM_CC_VERSION);
 }
 
-static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int we_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
+	const struct we_state *s = state;
 	eb_argv_reset(a);
 	if (w->kind == EB_WL_SERVER && ctx->addr && strcmp(ctx->addr, "127.0.0.1") != 0) {
 		snprintf(a->why, sizeof(a->why), "its servers bind 127.0.0.1 in the guest (the socket imports take no address from us): no veth path");
@@ -67,11 +73,11 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 	char module[1200];
 	int rc = eb_argv_push(a, "wasmedge");
 	if (!strcmp(mode, "aot")) {
-		if (!aot_dir[0]) {
-			snprintf(a->why, sizeof(a->why), "%s", aot_why);
+		if (!s->aot_dir[0]) {
+			snprintf(a->why, sizeof(a->why), "%s", s->aot_why);
 			return -ENOTSUP;
 		}
-		snprintf(module, sizeof(module), "%s/%s.so", aot_dir, module_name(w));
+		snprintf(module, sizeof(module), "%s/%s.so", s->aot_dir, module_name(w));
 	} else {
 		snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w));
 		if (rc == 0)
@@ -86,8 +92,9 @@ static int we_command(const struct eb_launch_ctx *ctx, const char *mode,
 	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
 }
 
-static int compile_argv(const char *in, const char *out, struct eb_argv *a)
+static int compile_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)
 {
+	(void)arg;
 	return eb_argv_push(a, "wasmedge") ?: eb_argv_push(a, "compile") ?:
 	       eb_argv_push(a, "%s", in) ?: eb_argv_push(a, "%s", out);
 }
@@ -97,22 +104,24 @@ static int compile_argv(const char *in, const char *out, struct eb_argv *a)
  * has the subcommand but cannot compile, so the first failure turns the aot
  * mode off with its reason instead of failing the runtime.
  */
-static int we_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+static int we_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	int rc = eb_workdir("wasmedge", aot_dir, sizeof(aot_dir), err, errcap);
+	struct we_state *s = state;
+	int rc = eb_workdir("wasmedge", s->aot_dir, sizeof(s->aot_dir), err, errcap);
 	if (rc < 0)
 		return rc;
 	char why[256];
-	if (eb_aot_compile_all(ctx, aot_dir, ".so", module_name, compile_argv, info, why, sizeof(why)) < 0) {
-		snprintf(aot_why, sizeof(aot_why), "aot needs an LLVM-enabled WasmEdge: %.200s", why);
-		json_object_set_new(info, "aot", json_string(aot_why));
-		aot_dir[0] = '\0';
+	if (eb_aot_compile_all(ctx, s->aot_dir, ".so", module_name, compile_argv, NULL, info, why, sizeof(why)) < 0) {
+		snprintf(s->aot_why, sizeof(s->aot_why), "aot needs an LLVM-enabled WasmEdge: %.200s", why);
+		json_object_set_new(info, "aot", json_string(s->aot_why));
+		s->aot_dir[0] = '\0';
 	}
 	return 0;
 }
 
-static void we_cleanup(void)
+static void we_cleanup(void *state)
 {
+	((struct we_state *)state)->aot_dir[0] = '\0';
 	eb_workdir_cleanup("wasmedge");
 }
 
@@ -122,6 +131,7 @@ const struct eb_runtime eb_rt_wasmedge = {
 	.modes = we_modes,
 	.data_path = "the directory mapped to /data (wasmedge --dir /data:DIR), WASI preview1",
 	.unsupported = "mode aot needs an LLVM-enabled WasmEdge (wasmedge compile)",
+	.state = &we_state,
 	.detect = we_detect,
 	.command = we_command,
 	.prepare = we_prepare,

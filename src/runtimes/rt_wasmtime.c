@@ -40,17 +40,21 @@ static const struct eb_rt_mode wt_modes[] = {
 	{ .name = NULL },
 };
 
-static char wt_bin[1024];
-static char work_dir[128];     /* /tmp/edgebench-wasmtime-<pid>: cache + .cwasm */
+/* Wasmtime's context: the binary found, the run's work directory (compilation cache, .cwasm). */
+struct wt_state {
+	char bin[1024];
+	char work_dir[128];     /* /tmp/edgebench-wasmtime-<pid> */
+};
+static struct wt_state wt_state;
 
-static const char *wasmtime_bin(void)
+static const char *wasmtime_bin(struct wt_state *s)
 {
-	if (wt_bin[0])
-		return wt_bin;
-	if (eb_find_in_path("wasmtime", wt_bin, sizeof(wt_bin)) == 0)
-		return wt_bin;
-	snprintf(wt_bin, sizeof(wt_bin), "%s", WASMTIME_PINNED);
-	return wt_bin;
+	if (s->bin[0])
+		return s->bin;
+	if (eb_find_in_path("wasmtime", s->bin, sizeof(s->bin)) == 0)
+		return s->bin;
+	snprintf(s->bin, sizeof(s->bin), "%s", WASMTIME_PINNED);
+	return s->bin;
 }
 
 /* The file stem of w's module in wasm_dir: a server is its wasi:http component, <binary>.component. */
@@ -64,10 +68,11 @@ static const char *module_name(const struct eb_workload *w)
 	return n;
 }
 
-static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void wt_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	struct wt_state *s = state;
 	char v[128];
-	char *argv[] = { (char *)wasmtime_bin(), "--version", NULL };
+	char *argv[] = { (char *)wasmtime_bin(s), "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "no wasmtime on PATH or in " WASMTIME_PINNED,
 			    "make setup (cargo install --locked wasmtime-cli --version " EB_WASMTIME_VERSION ", built once into " EB_CACHE ")",
 			    st, v, sizeof(v)))
@@ -75,13 +80,14 @@ static void wt_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 	st->available = 1;
 	char comp[1024];
 	int have_comp = eb_component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
-	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, wt_bin, EB_WASM_CC_VERSION,
+	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, s->bin, EB_WASM_CC_VERSION,
 		 have_comp ? "; http-hello: wasi:http@0.2.0 component via wasmtime serve" : "; http-hello component not built");
 }
 
-static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
+	struct wt_state *s = state;
 	char module[1024], cwasm[1200];
 	int rc = snprintf(module, sizeof(module), "%s/%s.wasm", ctx->wasm_dir, module_name(w)) >= (int)sizeof(module) ? -ENAMETOOLONG : 0;
 	if (rc < 0)
@@ -96,7 +102,7 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		snprintf(a->why, sizeof(a->why), "mode reuse changes only wasmtime serve; %s runs as in cache-warm", w->name);
 		return -ENOTSUP;
 	}
-	rc = eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
+	rc = eb_argv_push(a, "%s", wasmtime_bin(s)) ?: eb_argv_push(a, w->kind == EB_WL_SERVER ? "serve" : "run");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
 		rc = eb_argv_push(a, "--addr") ?: eb_argv_push(a, "%s:%u", ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
 	/* a database workload: its directory preopened as /data, and the CLI APIs the adapter maps preview1 onto */
@@ -109,10 +115,10 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 		if (!strcmp(mode, "reuse"))
 			rc = eb_argv_push(a, "--max-instance-reuse-count") ?: eb_argv_push(a, "1000000");
 		if (rc == 0)
-			rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", work_dir) ?:
+			rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", s->work_dir) ?:
 			     eb_argv_push(a, "%s", module);
 	} else if (rc == 0) {
-		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", work_dir, module_name(w));
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.cwasm", s->work_dir, module_name(w));
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?:
 		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
 	}
@@ -121,31 +127,33 @@ static int wt_command(const struct eb_launch_ctx *ctx, const char *mode,
 	return rc;
 }
 
-static int compile_argv(const char *in, const char *out, struct eb_argv *a)
+static int compile_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)
 {
-	return eb_argv_push(a, "%s", wasmtime_bin()) ?: eb_argv_push(a, "compile") ?: eb_argv_push(a, "-o") ?:
+	return eb_argv_push(a, "%s", (const char *)arg) ?: eb_argv_push(a, "compile") ?: eb_argv_push(a, "-o") ?:
 	       eb_argv_push(a, "%s", out) ?: eb_argv_push(a, "%s", in);
 }
 
-static int wt_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+static int wt_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	int rc = eb_workdir("wasmtime", work_dir, sizeof(work_dir), err, errcap);
+	struct wt_state *s = state;
+	int rc = eb_workdir("wasmtime", s->work_dir, sizeof(s->work_dir), err, errcap);
 	if (rc < 0)
 		return rc;
 	char path[1200], conf[1400];
-	snprintf(path, sizeof(path), "%s/cache.toml", work_dir);
-	snprintf(conf, sizeof(conf), "# edgebench: a private compilation cache for this run\n[cache]\ndirectory = \"%s/cache\"\n", work_dir);
+	snprintf(path, sizeof(path), "%s/cache.toml", s->work_dir);
+	snprintf(conf, sizeof(conf), "# edgebench: a private compilation cache for this run\n[cache]\ndirectory = \"%s/cache\"\n", s->work_dir);
 	if ((rc = eb_write_file_atomic(path, conf, strlen(conf))) < 0) {
 		snprintf(err, errcap, "cannot write %s: %s", path, strerror(-rc));
 		return rc;
 	}
 	/* AOT: compile every module once, timed */
-	json_object_set_new(info, "work_dir", json_string(work_dir));
-	return eb_aot_compile_all(ctx, work_dir, ".cwasm", module_name, compile_argv, info, err, errcap);
+	json_object_set_new(info, "work_dir", json_string(s->work_dir));
+	return eb_aot_compile_all(ctx, s->work_dir, ".cwasm", module_name, compile_argv, wasmtime_bin(s), info, err, errcap);
 }
 
-static void wt_cleanup(void)
+static void wt_cleanup(void *state)
 {
+	((struct wt_state *)state)->work_dir[0] = '\0';
 	eb_workdir_cleanup("wasmtime");
 }
 
@@ -153,8 +161,9 @@ static void wt_cleanup(void)
  * Full cold: the component rebuilt from C source (bindings, compile,
  * componentize) with the project's own Makefile rules, then served.
  */
-static int wt_rebuild(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
+static int wt_rebuild(void *state, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
 {
+	(void)state;
 	(void)mode;
 	char abs[PATH_MAX], build[PATH_MAX], target[PATH_MAX + 64], buildvar[PATH_MAX + 16], out[256];
 	if (!realpath(ctx->wasm_dir, abs)) {
@@ -189,6 +198,7 @@ const struct eb_runtime eb_rt_wasmtime = {
 	.data_path = "the directory preopened as /data (serve --dir DIR::/data -S cli): wasi-libc's preview1 calls, adapted to wasi:filesystem by the reactor adapter; SQLite locks with a dot-file under WASI",
 	.flags = EB_RT_REBUILDS,
 	.unsupported = "mode reuse applies to serve (http-hello) only",
+	.state = &wt_state,
 	.detect = wt_detect,
 	.command = wt_command,
 	.prepare = wt_prepare,

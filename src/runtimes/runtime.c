@@ -102,46 +102,57 @@ int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out)
 void eb_rt_stop(const struct eb_runtime *rt, struct eb_instance *in)
 {
 	if (rt->stop)
-		rt->stop(in);
+		rt->stop(rt->state, in);
 	else
 		eb_proc_stop(&in->proc, 2000000000ull);
 }
 
 int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_sample *out)
 {
-	return rt->sample ? rt->sample(in, out) : eb_sample_process_tree(in, out);
+	return rt->sample ? rt->sample(rt->state, in, out) : eb_sample_process_tree(in, out);
 }
 
 int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap)
 {
-	return rt->attach ? rt->attach(in, err, errcap) : 0;
+	return rt->attach ? rt->attach(rt->state, in, err, errcap) : 0;
+}
+
+void eb_rt_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+{
+	rt->detect(rt->state, ctx, st);
+}
+
+int eb_rt_command(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
+		  const struct eb_workload *w, struct eb_argv *out)
+{
+	return rt->command(rt->state, ctx, mode, w, out);
 }
 
 void eb_rt_mode_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
 		       struct eb_rt_status *st)
 {
 	if (rt->mode_detect)
-		rt->mode_detect(ctx, mode, st);
+		rt->mode_detect(rt->state, ctx, mode, st);
 	else
-		rt->detect(ctx, st);
+		rt->detect(rt->state, ctx, st);
 }
 
 int eb_rt_prepare(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	return rt->prepare ? rt->prepare(ctx, info, err, errcap) : 0;
+	return rt->prepare ? rt->prepare(rt->state, ctx, info, err, errcap) : 0;
 }
 
 void eb_rt_cleanup(const struct eb_runtime *rt)
 {
 	if (rt->cleanup)
-		rt->cleanup();
+		rt->cleanup(rt->state);
 }
 
 int eb_rt_shared_sample(const struct eb_runtime *rt, struct eb_sample *out)
 {
 	if (!(rt->flags & EB_RT_SHARED_DAEMON) || !rt->shared_sample)
 		return -ENOTSUP;
-	return rt->shared_sample(out);
+	return rt->shared_sample(rt->state, out);
 }
 
 int eb_rt_rebuild(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap)
@@ -150,7 +161,7 @@ int eb_rt_rebuild(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, 
 		snprintf(err, errcap, "%s has no build step", rt->name);
 		return -ENOTSUP;
 	}
-	return rt->rebuild(ctx, mode, err, errcap);
+	return rt->rebuild(rt->state, ctx, mode, err, errcap);
 }
 
 const struct eb_rt_mode *eb_rt_mode_find(const struct eb_runtime *rt, const char *name)
@@ -163,7 +174,7 @@ const struct eb_rt_mode *eb_rt_mode_find(const struct eb_runtime *rt, const char
 
 size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap)
 {
-	return rt->start_marks ? rt->start_marks(in, marks, cap) : 0;
+	return rt->start_marks ? rt->start_marks(rt->state, in, marks, cap) : 0;
 }
 
 int eb_wl_missing(const char *artifact_dir, const struct eb_workload *w, char *why, size_t cap)
@@ -214,8 +225,8 @@ int eb_tool_runs(const char *tool, const char *arg)
 
 int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const char *ext,
 		       const char *(*module_name)(const struct eb_workload *w),
-		       int (*argv_for)(const char *in, const char *out, struct eb_argv *a),
-		       json_t *info, char *err, size_t errcap)
+		       int (*argv_for)(const void *arg, const char *in, const char *out, struct eb_argv *a),
+		       const void *arg, json_t *info, char *err, size_t errcap)
 {
 	json_t *ms = json_object();
 	json_object_set_new(info, "aot_compile_ms", ms);
@@ -227,7 +238,7 @@ int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const c
 		if (access(in, R_OK) != 0)
 			continue;   /* not built (e.g. no component): its cells say so when they start */
 		eb_argv_reset(&a);
-		int rc = argv_for(in, out, &a);
+		int rc = argv_for(arg, in, out, &a);
 		if (rc < 0)
 			return rc;
 		uint64_t t0 = eb_now_ns();

@@ -111,12 +111,19 @@ struct eb_runtime {
 	const char *unsupported;    /* for `list`: which workloads it cannot run, and why */
 	const char *data_path;      /* how a database workload's instance reaches its directory (NULL: it cannot) */
 	unsigned flags;             /* EB_RT_* */
-	void (*detect)(const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
+	/*
+	 * The runtime's own context: what it resolves and sets up (its binary,
+	 * work directory, image, AOT artefacts), handed to every hook below as
+	 * `state` (an instance's own data is its rt_data).  NULL for a runtime
+	 * that keeps nothing.
+	 */
+	void *state;
+	void (*detect)(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
 	/* Optional, for runtimes whose modes need different things (wasmcloud):
 	 * one mode's availability and exact versions, after detect said available. */
-	void (*mode_detect)(const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st);
+	void (*mode_detect)(void *state, const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st);
 	/* Build the command; -ENOTSUP when this runtime does not run w. */
-	int (*command)(const struct eb_launch_ctx *ctx, const char *mode,
+	int (*command)(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 		       const struct eb_workload *w, struct eb_argv *out);
 
 	/* Everything below is optional (NULL: the native behaviour); callers
@@ -127,28 +134,28 @@ struct eb_runtime {
 	 * facts worth keeping go into info (versions, build time).  0 or a
 	 * negative errno with a one-line reason in err.
 	 */
-	int (*prepare)(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);
+	int (*prepare)(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);
 	/* Remove everything of ours this runtime may have left (stale or current). */
-	void (*cleanup)(void);
+	void (*cleanup)(void *state);
 	/* After a server answered: learn what sampling needs (cgroup paths...). */
-	int (*attach)(struct eb_instance *in, char *err, size_t errcap);
+	int (*attach)(void *state, struct eb_instance *in, char *err, size_t errcap);
 	/* Footprint of one instance; default: RSS/PSS/CPU of its process tree. */
-	int (*sample)(struct eb_instance *in, struct eb_sample *out);
+	int (*sample)(void *state, struct eb_instance *in, struct eb_sample *out);
 	/* Shared cost not owned by any instance (a daemon); default: none. */
-	int (*shared_sample)(struct eb_sample *out);
+	int (*shared_sample)(void *state, struct eb_sample *out);
 	/* End an instance and release rt_data; default: SIGTERM its group. */
-	void (*stop)(struct eb_instance *in);
+	void (*stop)(void *state, struct eb_instance *in);
 	/*
 	 * "Full cold": rebuild the deployable artifact from source (timed by
 	 * the caller), so the next launch starts from a fresh build.
 	 */
-	int (*rebuild)(const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
+	int (*rebuild)(void *state, const struct eb_launch_ctx *ctx, const char *mode, char *err, size_t errcap);
 	/*
 	 * Stages of a start the instance itself reported (a deployment that
 	 * brings up several processes): up to cap {name, CLOCK_MONOTONIC ns}
 	 * into marks, read once it answered.  Returns how many; default none.
 	 */
-	size_t (*start_marks)(struct eb_instance *in, struct eb_mark *marks, size_t cap);
+	size_t (*start_marks)(void *state, struct eb_instance *in, struct eb_mark *marks, size_t cap);
 };
 
 /* Is w's native binary missing from artifact_dir although it is optional (build_needs)?  1 with why filled. */
@@ -193,8 +200,8 @@ int eb_tool_runs(const char *tool, const char *arg);
  */
 int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const char *ext,
 		       const char *(*module_name)(const struct eb_workload *w),
-		       int (*argv_for)(const char *in, const char *out, struct eb_argv *a),
-		       json_t *info, char *err, size_t errcap);
+		       int (*argv_for)(const void *arg, const char *in, const char *out, struct eb_argv *a),
+		       const void *arg, json_t *info, char *err, size_t errcap);
 
 /* The default sample: the instance's process tree from /proc. */
 int eb_sample_process_tree(struct eb_instance *in, struct eb_sample *out);
@@ -208,6 +215,9 @@ int eb_rt_sample(const struct eb_runtime *rt, struct eb_instance *in, struct eb_
 int eb_rt_attach(const struct eb_runtime *rt, struct eb_instance *in, char *err, size_t errcap);
 size_t eb_rt_start_marks(const struct eb_runtime *rt, struct eb_instance *in, struct eb_mark *marks, size_t cap);
 
+void eb_rt_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, struct eb_rt_status *st);
+int eb_rt_command(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
+		  const struct eb_workload *w, struct eb_argv *out);
 void eb_rt_mode_detect(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, const char *mode,
 		       struct eb_rt_status *st);
 int eb_rt_prepare(const struct eb_runtime *rt, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap);

@@ -45,21 +45,21 @@ static void test_native_and_containers(void **state)
 	struct eb_launch_ctx c = ctx("/wasm");
 	struct eb_argv a;
 	char j[4096];
-	assert_int_equal(eb_runtime_find("native")->command(&c, "native", eb_workload_find("cpu-hash"), &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("native"), &c, "native", eb_workload_find("cpu-hash"), &a), 0);
 	joined(&a, j, sizeof(j));
 	assert_string_equal(j, "/art/cpu-hash 2000000");
-	assert_int_equal(eb_runtime_find("native")->command(&c, "native", eb_workload_find("http-hello"), &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("native"), &c, "native", eb_workload_find("http-hello"), &a), 0);
 	joined(&a, j, sizeof(j));
 	assert_string_equal(j, "/art/http-hello --addr 127.0.0.1 --port 18080");
-	assert_int_equal(eb_runtime_find("native")->command(&c, "native", eb_workload_find("hello"), &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("native"), &c, "native", eb_workload_find("hello"), &a), 0);
 	assert_int_equal(a.argc, 1);
 
-	assert_int_equal(eb_runtime_find("docker")->command(&c, "runc", eb_workload_find("http-hello"), &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("docker"), &c, "runc", eb_workload_find("http-hello"), &a), 0);
 	joined(&a, j, sizeof(j));
 	assert_non_null(strstr(j, " run --rm --name edgebench-1-1 --network host "));
 	assert_null(strstr(j, "--runtime="));
 	assert_non_null(strstr(j, " /http-hello --addr 127.0.0.1 --port 18080"));
-	assert_int_equal(eb_runtime_find("gvisor")->command(&c, "runsc", eb_workload_find("cpu-hash"), &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("gvisor"), &c, "runsc", eb_workload_find("cpu-hash"), &a), 0);
 	assert_true(has_arg(&a, "--runtime=runsc"));
 	assert_true(has_arg(&a, "host"));
 	assert_string_equal(a.argv[a.argc - 1], "2000000");
@@ -76,29 +76,29 @@ static void test_wasm_runtimes(void **state)
 	const struct eb_runtime *wt = eb_runtime_find("wasmtime");
 	const struct eb_workload *hh = eb_workload_find("http-hello");
 	/* no component built: unsupported, and the reason says so */
-	assert_int_equal(wt->command(&c, "cache-cold", hh, &a), -ENOTSUP);
+	assert_int_equal(eb_rt_command(wt, &c, "cache-cold", hh, &a), -ENOTSUP);
 	assert_non_null(strstr(a.why, "component"));
 	snprintf(path, sizeof(path), "%s/http-hello.component.wasm", dir);
 	assert_int_equal(eb_write_file_atomic(path, "\0asm", 4), 0);
-	assert_int_equal(wt->command(&c, "cache-cold", hh, &a), 0);
+	assert_int_equal(eb_rt_command(wt, &c, "cache-cold", hh, &a), 0);
 	joined(&a, j, sizeof(j));
 	assert_non_null(strstr(j, " serve --addr 127.0.0.1:18080 -C cache=n "));
-	assert_int_equal(wt->command(&c, "reuse", hh, &a), 0);
+	assert_int_equal(eb_rt_command(wt, &c, "reuse", hh, &a), 0);
 	assert_true(has_arg(&a, "--max-instance-reuse-count"));
-	assert_int_equal(wt->command(&c, "reuse", eb_workload_find("cpu-hash"), &a), -ENOTSUP);
-	assert_int_equal(wt->command(&c, "aot", eb_workload_find("cpu-hash"), &a), 0);
+	assert_int_equal(eb_rt_command(wt, &c, "reuse", eb_workload_find("cpu-hash"), &a), -ENOTSUP);
+	assert_int_equal(eb_rt_command(wt, &c, "aot", eb_workload_find("cpu-hash"), &a), 0);
 	assert_true(has_arg(&a, "--allow-precompiled"));
 	assert_string_equal(a.argv[a.argc - 1], "2000000");
 
 	const struct eb_runtime *node = eb_runtime_find("node");
-	assert_int_equal(node->command(&c, "default", hh, &a), -ENOTSUP);
+	assert_int_equal(eb_rt_command(node, &c, "default", hh, &a), -ENOTSUP);
 	assert_non_null(strstr(a.why, "listening socket"));
-	assert_int_equal(node->command(&c, "liftoff", eb_workload_find("hello"), &a), 0);
+	assert_int_equal(eb_rt_command(node, &c, "liftoff", eb_workload_find("hello"), &a), 0);
 	assert_true(has_arg(&a, "--liftoff-only"));
 	snprintf(path, sizeof(path), "%s/hello.wasm", dir);
 	assert_string_equal(a.argv[a.argc - 1], path);
 
-	assert_int_equal(eb_runtime_find("wamr")->command(&c, "interp", hh, &a), 0);
+	assert_int_equal(eb_rt_command(eb_runtime_find("wamr"), &c, "interp", hh, &a), 0);
 	assert_true(has_arg(&a, "--addr-pool=127.0.0.1/32"));
 	snprintf(path, sizeof(path), "%s/http-hello.wamr.wasm", dir);
 	assert_true(has_arg(&a, path));
@@ -106,7 +106,7 @@ static void test_wasm_runtimes(void **state)
 	/* whatever runs a server binds loopback and never every interface */
 	for (const struct eb_runtime *const *r = eb_runtimes; *r; r++)
 		for (const struct eb_rt_mode *m = (*r)->modes; m->name; m++) {
-			if ((*r)->command(&c, m->name, hh, &a) < 0)
+			if (eb_rt_command((*r), &c, m->name, hh, &a) < 0)
 				continue;
 			joined(&a, j, sizeof(j));
 			assert_null(strstr(j, "0.0.0.0"));

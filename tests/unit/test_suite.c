@@ -22,17 +22,19 @@
 static const struct eb_rt_mode fake_modes[] = { { .name = "good" }, { .name = "flaky" }, { .name = "other" }, { .name = NULL } };
 static char counter_dir[64];
 
-static void fake_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void fake_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	(void)state;
 	(void)ctx;
 	memset(st, 0, sizeof(*st));
 	st->available = 1;
 }
 
 /* good/other print the hello line; flaky does so twice, then exits 3. */
-static int fake_command(const struct eb_launch_ctx *ctx, const char *mode, const struct eb_workload *w,
+static int fake_command(void *state, const struct eb_launch_ctx *ctx, const char *mode, const struct eb_workload *w,
 			struct eb_argv *a)
 {
+	(void)state;
 	(void)ctx;
 	eb_argv_reset(a);
 	if (w->kind != EB_WL_BATCH) {

