@@ -69,14 +69,11 @@ static int figure_of(const struct question *q, json_t *cell, struct candidate *o
 		/* shown as ranked: the geometric mean of the trials' medians (the paired ratio's own scale) */
 		out->shown = out->rank = k ? exp(lg / (double)k) : med;
 	} else if (q->kind == FIG_MEMORY) {
-		double v = eb_series_median(cell, "pss_after_warmup");
-		if (!(v > 0)) {
-			double cg = eb_series_median(cell, "cgroup_memory_after_warmup"), shim = eb_series_median(cell, "shim_pss_after_warmup");
-			v = cg > 0 ? cg + (shim > 0 ? shim : 0) : -1;
-		}
-		if (!(v > 0))
+		struct eb_cell_memory m;
+		eb_cell_memory(cell, &m);
+		if (!(m.total > 0))
 			return -1;
-		out->shown = out->rank = v;
+		out->shown = out->rank = m.total;
 	} else {
 		json_t *d = json_object_get(json_object_get(cell, "values"), "density");
 		double v = json_number_value(json_object_get(d, "instances_per_gib"));

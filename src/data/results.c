@@ -218,3 +218,16 @@ double *eb_series_samples(json_t *cell, const char *name, double div, size_t *n)
 	}
 	return NULL;
 }
+
+static double pos(double v) { return v > 0 ? v : 0; }
+
+void eb_cell_memory(json_t *cell, struct eb_cell_memory *m)
+{
+	m->pss = pos(eb_series_median(cell, "pss_after_warmup"));
+	m->cgroup = pos(eb_series_median(cell, "cgroup_memory_after_warmup"));
+	m->shim = pos(eb_series_median(cell, "shim_pss_after_warmup"));
+	m->tree_pss = pos(eb_series_median(cell, "tree_pss_after_warmup"));
+	m->shared = pos(eb_series_median(cell, "shared_daemon_pss_after_warmup"));
+	m->total = m->pss > 0 ? m->pss : m->cgroup > 0 ? m->cgroup + m->shim : 0;
+	m->own = m->pss > 0 ? m->pss : m->tree_pss;
+}

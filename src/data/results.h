@@ -80,6 +80,23 @@ int eb_cell_on_default_path(json_t *cell);
 /* The median of a cell's series called name, or -1 when it is absent or empty. */
 double eb_series_median(json_t *cell, const char *name);
 
+/*
+ * One instance's memory after warm-up, as the runtime measured it (the
+ * footprint figures of sys/footprint.c and runtimes/container.c): for a
+ * process, the PSS of its process tree; for a container, its cgroup plus its
+ * shim's PSS (tree_pss: the container's processes and shim by PSS); and the
+ * shared daemons apart.  Medians in bytes; 0 where absent.
+ */
+struct eb_cell_memory {
+	double total;          /* what one instance costs: pss, or cgroup + shim; 0: not measured */
+	double pss;            /* a process runtime's PSS of the process tree */
+	double cgroup, shim;   /* a container's cgroup and its containerd-shim's PSS */
+	double tree_pss;       /* a container's processes and shim by PSS (the additive figure) */
+	double own;            /* pss, else tree_pss: the instance's own share by PSS */
+	double shared;         /* the shared daemons' PSS (dockerd, containerd), not the instance's */
+};
+void eb_cell_memory(json_t *cell, struct eb_cell_memory *m);
+
 /* The series object of a cell called name (borrowed), or NULL. */
 json_t *eb_find_series(json_t *cell, const char *name);
 

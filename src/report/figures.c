@@ -368,13 +368,12 @@ static int figure_memory(struct eb_buf *b, json_t *cells, const char *wl, const 
 	json_array_foreach(cells, i, cell) {
 		if (n == FIG_ROWS || strcmp(eb_jstr(cell, "status"), "ok") != 0 || strcmp(eb_jstr(cell, "workload"), wl) != 0)
 			continue;
-		double own = rp_median_or_zero(cell, "pss_after_warmup");
-		if (own <= 0)
-			own = rp_median_or_zero(cell, "tree_pss_after_warmup");
-		if (own <= 0)
+		struct eb_cell_memory m;
+		eb_cell_memory(cell, &m);
+		if (m.own <= 0)
 			continue;
 		rp_cell_label(cell, labels[n], sizeof(labels[n]));
-		st[n] = (struct eb_svg_stack){ labels[n], own / 1048576.0, rp_median_or_zero(cell, "shared_daemon_pss_after_warmup") / 1048576.0 };
+		st[n] = (struct eb_svg_stack){ labels[n], m.own / 1048576.0, m.shared / 1048576.0 };
 		n++;
 	}
 	if (n == 0)

@@ -269,12 +269,13 @@ void rp_section_glance(struct eb_buf *b, json_t *doc)
 		json_t *h = rp_find_cell(cells, rt, mode, reference);
 		char mem[96] = "-", dens[128] = "-";
 		double v;
-		if (h && (v = eb_series_median(h, "pss_after_warmup")) >= 0) {
-			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", v / 1048576.0);
-		} else if (h && (v = eb_series_median(h, "cgroup_memory_after_warmup")) >= 0) {
-			double shim = eb_series_median(h, "shim_pss_after_warmup");
-			snprintf(mem, sizeof(mem), "%.2f cgroup + %.2f shim PSS", v / 1048576.0, shim > 0 ? shim / 1048576.0 : 0);
-		}
+		struct eb_cell_memory m = { 0 };
+		if (h)
+			eb_cell_memory(h, &m);
+		if (m.pss > 0)
+			snprintf(mem, sizeof(mem), "%.2f (PSS of the process tree)", m.pss / 1048576.0);
+		else if (m.cgroup > 0)
+			snprintf(mem, sizeof(mem), "%.2f cgroup + %.2f shim PSS", m.cgroup / 1048576.0, m.shim / 1048576.0);
 		json_t *dv = h ? json_object_get(json_object_get(h, "values"), "density") : NULL;
 		if (dv) {
 			char sname[64];
