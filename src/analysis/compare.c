@@ -332,17 +332,14 @@ json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mo
 	return out;
 }
 
-/* What each condition comparison looks at: a series and the percentile of each trial. */
-static const struct {
-	const char *series;
-	double pct;
-	const char *figure;
-} cond_figures[] = {
-	{ "cold_start", 50, "cold start" },
-	{ "sustained_keepalive_p50", 50, "p50 latency under load" },
-	{ "sustained_keepalive_p99", 50, "p99 latency under load" },
-	{ "sustained_keepalive_throughput", 50, "throughput" },
+const struct eb_condition_figure eb_condition_figures[] = {
+	{ "cold_start", 50, "cold start", "cold start ms", 1e6, 3 },
+	{ "sustained_keepalive_p50", 50, "p50 latency under load", "p50 under load ms", 1e6, 3 },
+	{ "sustained_keepalive_p99", 50, "p99 latency under load", "p99 under load ms", 1e6, 3 },
+	{ "sustained_keepalive_throughput", 50, "throughput", "keep-alive req/s", 1, 0 },
 };
+const size_t eb_condition_figure_count = sizeof(eb_condition_figures) / sizeof(eb_condition_figures[0]);
+#define cond_figures eb_condition_figures
 
 json_t *eb_compare_conditions(json_t *cells)
 {

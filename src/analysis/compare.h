@@ -98,6 +98,18 @@ double *eb_trial_figures(json_t *series, double pct, size_t *n);
  */
 json_t *eb_compare_cells(json_t *cells, const char *base_rt, const char *base_mode);
 
+/* What the network conditions are compared on (and the report's table shows): a series, the percentile of each trial. */
+struct eb_condition_figure {
+	const char *series;
+	double pct;
+	const char *figure;
+	const char *column;        /* the report's column header */
+	double div;                /* shown = value / div */
+	int decimals;
+};
+extern const struct eb_condition_figure eb_condition_figures[];
+extern const size_t eb_condition_figure_count;
+
 /*
  * The network conditions of a run compared with each other, per server
  * cell: veth over loopback (same firewall) and firewall on over off (same

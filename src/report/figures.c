@@ -216,19 +216,27 @@ static int network_one(struct eb_buf *b, json_t *doc, const char *dir, const cha
 		   veth ? eb_jstr(veth, "namespace") : "-", veth ? eb_jstr(veth, "server_address") : "-",
 		   veth ? eb_jstr(veth, "interface") : "-", veth ? eb_jstr(veth, "nft_table") : "-",
 		   (long long)json_integer_value(json_object_get(cfg, "firewall_rules")));
-	eb_bprintf(b, "| runtime/mode | network | firewall | status | cold start ms | p50 under load ms | p99 under load ms | keep-alive req/s |\n"
-		   "|---|---|---|---|---:|---:|---:|---:|\n");
+	/* the columns: the figures the conditions are compared on (analysis/compare.c) */
+	eb_bprintf(b, "| runtime/mode | network | firewall | status |");
+	for (size_t f = 0; f < eb_condition_figure_count; f++)
+		eb_bprintf(b, " %s |", eb_condition_figures[f].column);
+	eb_bprintf(b, "\n|---|---|---|---|");
+	for (size_t f = 0; f < eb_condition_figure_count; f++)
+		eb_bprintf(b, "---:|");
+	eb_bprintf(b, "\n");
 	size_t i;
 	json_array_foreach(cells, i, cell) {
 		if (!eb_jstr(cell, "network")[0])
 			continue;
-		char cs[64], p50[64], p99[64], tp[64];
-		rp_median_txt(cell, "cold_start", 1e6, 3, cs, sizeof(cs));
-		rp_median_txt(cell, "sustained_keepalive_p50", 1e6, 3, p50, sizeof(p50));
-		rp_median_txt(cell, "sustained_keepalive_p99", 1e6, 3, p99, sizeof(p99));
-		rp_median_txt(cell, "sustained_keepalive_throughput", 1, 0, tp, sizeof(tp));
-		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %s | %s | %s |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
-			   eb_jstr(cell, "network"), eb_jstr(cell, "firewall"), eb_jstr(cell, "status"), cs, p50, p99, tp);
+		eb_bprintf(b, "| %s/%s | %s | %s | %s |", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"),
+			   eb_jstr(cell, "network"), eb_jstr(cell, "firewall"), eb_jstr(cell, "status"));
+		for (size_t f = 0; f < eb_condition_figure_count; f++) {
+			char txt[64];
+			const struct eb_condition_figure *cf = &eb_condition_figures[f];
+			rp_median_txt(cell, cf->series, cf->div, cf->decimals, txt, sizeof(txt));
+			eb_bprintf(b, " %s |", txt);
+		}
+		eb_bprintf(b, "\n");
 	}
 	if (!json_array_size(cc))
 		return 0;
@@ -245,7 +253,8 @@ static int network_one(struct eb_buf *b, json_t *doc, const char *dir, const cha
 		json_t *ci = json_object_get(c, "ci95");
 		double r = json_number_value(json_object_get(c, "ratio")), lo = json_number_value(json_array_get(ci, 0)),
 		       hi = json_number_value(json_array_get(ci, 1));
-		int tput = !strcmp(eb_jstr(c, "series"), "sustained_keepalive_throughput");
+		const struct eb_series_def *sd = eb_series_find(eb_jstr(c, "series"), NULL, 0);
+		int tput = sd && (sd->flags & EB_SERIES_HIGHER_BETTER);
 		char cis[64];
 		rp_fmt_ci(c, 3, cis, sizeof(cis));
 		eb_bprintf(b, "| %s/%s | %s | %s | %s | %s | %.3f | %s | %lld | %s |\n", eb_jstr(c, "runtime"), eb_jstr(c, "mode"),
