@@ -17,7 +17,7 @@ const struct eb_series_def eb_series[] = {
 	  0, NULL, 0 },
 	{ "full_cold_build", "ns", "rebuild of the deployable artifact from source (compile + package)", EB_SERIES_PAIRED, NULL, 0 },
 	{ "full_cold_start", "ns", "launch -> first HTTP 200 right after the rebuild", EB_SERIES_PAIRED, NULL, 0 },
-	{ "full_cold_total", "ns", "build + start", EB_SERIES_PAIRED, NULL, 0 },
+	{ "full_cold_total", "ns", "build + start", EB_SERIES_PAIRED | EB_SERIES_RATIO_FIGURE, NULL, 0 },
 	{ "shared_%s_after_warmup", "bytes", "%s, after warm-up (5 samples, 20 ms apart)", 0, NULL, 0 },
 	{ "%s_after_warmup", "bytes", "%s, after warm-up (5 samples, 20 ms apart)", 0, NULL, 0 },
 	{ "warm_latency", "ns", "sequential reads (http-hello: GET /; http-api: GET /items/N over the data set) on one keep-alive connection, after warm-up", 0,
@@ -66,7 +66,7 @@ const struct eb_series_def eb_series[] = {
 	/* batch workloads */
 	{ "run", "ns", "launch -> exit of a fresh process (after one unmeasured warm-up run)", EB_SERIES_PAIRED,
 	  "run time (launch -> exit), every run", EB_CHART_STRIP_LOG },
-	{ "compute", "ns", "the workload's own CLOCK_MONOTONIC time around its loop", EB_SERIES_PAIRED, NULL, 0 },
+	{ "compute", "ns", "the workload's own CLOCK_MONOTONIC time around its loop", EB_SERIES_PAIRED | EB_SERIES_RATIO_FIGURE, NULL, 0 },
 	{ "startup_overhead", "ns", "run minus compute: launch, runtime start-up, exit", EB_SERIES_PAIRED, NULL, 0 },
 };
 const size_t eb_series_count = sizeof(eb_series) / sizeof(eb_series[0]);

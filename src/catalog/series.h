@@ -17,6 +17,7 @@
 enum {
 	EB_SERIES_PAIRED = 1 << 0,         /* samples carry their trial; compared with the baseline */
 	EB_SERIES_HIGHER_BETTER = 1 << 1,  /* throughput: a ratio above 1 is better */
+	EB_SERIES_RATIO_FIGURE = 1 << 2,   /* the report draws its paired ratios even without a chart of its own */
 };
 
 /* How the report draws a series that has a chart (svg.h). */

@@ -538,19 +538,17 @@ int rp_section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *err,
 			json_array_foreach(cells, i, cell) {
 				if (n == FIG_ROWS || strcmp(eb_jstr(cell, "workload"), wl) != 0 || strcmp(eb_jstr(cell, "status"), "ok") != 0)
 					continue;
-				size_t j, m;
-				json_t *s;
-				json_array_foreach(json_object_get(cell, "series"), j, s) {
-					const char *nm = eb_jstr(s, "name");
-					double *v;
-					if (strncmp(nm, "density_", 8) != 0 || !strncmp(nm, "density_newest_", 15) ||
-					    !strcmp(nm, "density_start") || !strcmp(nm, "density_cgroup_usage") ||
-					    !(v = eb_series_samples(cell, nm, 1048576.0, &m)))
-						continue;
-					rp_cell_label(cell, labels[n], sizeof(labels[n]));
-					{ rows[n] = (struct eb_svg_row){ labels[n], v, m }; n++; }
-					break;
-				}
+				/* the sweep's additive figure (pss, or a container's tree_pss), as the sweep recorded it */
+				json_t *dv = json_object_get(json_object_get(cell, "values"), "density");
+				char nm[96];
+				size_t m;
+				double *v;
+				snprintf(nm, sizeof(nm), "density_%s", eb_jstr(dv, "figure"));
+				if (!dv || !(v = eb_series_samples(cell, nm, 1048576.0, &m)))
+					continue;
+				rp_cell_label(cell, labels[n], sizeof(labels[n]));
+				rows[n] = (struct eb_svg_row){ labels[n], v, m };
+				n++;
 			}
 			snprintf(title, sizeof(title), "%s density: memory of each instance, all side by side", wl);
 			snprintf(file, sizeof(file), "%s_density.svg", wl);
@@ -564,7 +562,7 @@ int rp_section_charts(struct eb_buf *b, json_t *doc, const char *dir, char *err,
 		/* the headline ratios: charted series, compute, build+start (the tables have all) */
 		for (size_t d = 0; d < eb_series_count && rc == 0; d++)
 			if ((eb_series[d].flags & EB_SERIES_PAIRED) &&
-			    (eb_series[d].chart || !strcmp(eb_series[d].name, "compute") || !strcmp(eb_series[d].name, "full_cold_total")))
+			    (eb_series[d].chart || (eb_series[d].flags & EB_SERIES_RATIO_FIGURE)))
 				rc = figure_ratios(b, doc, wl, &eb_series[d], dir, err, errcap);
 	}
 	free(rows);
