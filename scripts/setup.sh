@@ -8,6 +8,7 @@
 #   scripts/setup.sh docker-down  stop the daemon only if docker-up started it
 #   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
 #   scripts/setup.sh loadtools    oha (cargo) and vegeta (go), pinned, for bench/vs-oha-vegeta.sh
+#   scripts/setup.sh traces       orcbench (PyPI, pinned) in a virtual environment of ours
 #   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
 #                                 built once into /var/cache/edgebench) and the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
@@ -94,6 +95,22 @@ crate_files() {   # crate_files CRATE VERSION SUBDIR DEST
 # crates.io package that bundles it (no compiler runs here; make builds it).
 sqlite_source() {
   crate_files libsqlite3-sys "$SQLITE_CRATE_VERSION" sqlite3 "$cache/sqlite-$SQLITE_CRATE_VERSION"
+}
+
+# The trace generator (`edgebench trace`, the replay to come): orcbench from PyPI, pinned with
+# its dependencies, in a virtual environment of ours (the system's Python is left alone).
+trace_tools() {
+  local venv="$cache/orcbench-$ORCBENCH_VERSION"
+  [ -x "$venv/bin/orcbench" ] && return 0
+  need python3-venv
+  echo "setup.sh: installing orcbench $ORCBENCH_VERSION from PyPI into $venv" >&2
+  rm -rf "$venv.tmp"
+  /usr/bin/python3 -m venv "$venv.tmp" >&2 &&
+    "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check "orcbench==$ORCBENCH_VERSION" \
+      "numpy==$ORCBENCH_NUMPY_VERSION" "click==$ORCBENCH_CLICK_VERSION" >&2 &&
+    rm -rf "$venv" && mv "$venv.tmp" "$venv" &&
+    # a venv's scripts name their interpreter by path: point them at the moved one
+    sed -i "1s|^#!.*|#!$venv/bin/python3|" "$venv/bin/orcbench"
 }
 
 wasm_tools() {
@@ -226,6 +243,7 @@ docker_down() {
 
 case "${1:-all}" in
   build) need "${build_pkgs[@]}"; sqlite_source ;;
+  traces) trace_tools ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
   loadtools) load_tools ;;
@@ -236,10 +254,11 @@ case "${1:-all}" in
   all)
     need "${build_pkgs[@]}" "${bench_pkgs[@]}"
     sqlite_source
+    trace_tools || echo "setup.sh: orcbench will be reported as not installed" >&2
     wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
     wasmcloud2 || echo "setup.sh: wasmcloud's host mode will be reported as not available" >&2
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|wasm|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|traces|wasm|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

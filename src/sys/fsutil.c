@@ -241,3 +241,49 @@ done:
 	close(in);
 	return rc;
 }
+
+int eb_read_whole(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = 0;
+	while (buf) {
+		if (n == cap) {
+			if (cap >= (1ull << 31)) {
+				rc = -EFBIG;
+				break;
+			}
+			char *p = realloc(buf, cap * 2 + 1);
+			if (!p) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -11,6 +11,9 @@
 __attribute__((warn_unused_result))
 int eb_read_small(const char *path, char *buf, size_t cap);
 
+/* The whole file at path in a malloc'd buffer (NUL-terminated; *len without it); 0 or a negative errno. */
+int eb_read_whole(const char *path, char **out, size_t *len);
+
 /* Write a whole file atomically (tmp + fsync + rename); 0 or -errno. */
 __attribute__((warn_unused_result))
 int eb_write_file_atomic(const char *path, const char *data, size_t len);
