@@ -12,6 +12,9 @@
 #include <string.h>
 
 #define MAX_FIELDS 1500
+#define MAX_SECONDS 1e8          /* times within ~3 years of the trace's start */
+#define MAX_DURATION_S 1e6       /* an invocation's work: under ~11.6 days */
+#define MAX_INVOCATIONS 10000000u
 #define ORCBENCH_HEADER "Logical Time Clock (minutes), Function ID, Runtime (ms), Model"
 #define AZURE2019_HEADER "HashOwner,HashApp,HashFunction,Trigger"
 #define AZURE2021_HEADER "app,func,end_timestamp,duration"
@@ -114,6 +117,8 @@ static int add(struct builder *b, double at_ns, double duration_ns, long fn)
 	struct eb_trace *t = b->t;
 	if (fn < 0)
 		return -ENOMEM;
+	if (t->n >= MAX_INVOCATIONS)
+		return -E2BIG;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
 		void *p = realloc(t->inv, cap * sizeof(*t->inv));
@@ -125,6 +130,14 @@ static int add(struct builder *b, double at_ns, double duration_ns, long fn)
 	/* at_ns holds a signed offset until the trace is rebased */
 	t->inv[t->n++] = (struct eb_invocation){ (uint64_t)(int64_t)llround(at_ns), (uint64_t)llround(duration_ns), (uint32_t)fn };
 	return 0;
+}
+
+/* add()'s result as the line's error. */
+static int added(struct builder *b, int rc)
+{
+	if (rc == -E2BIG)
+		return fail(b, "more than %u invocations: replay a part of this trace (cut the file)", MAX_INVOCATIONS);
+	return rc < 0 ? fail(b, "out of memory") : 0;
 }
 
 /* ---- fields ---------------------------------------------------------- */
@@ -194,17 +207,19 @@ static int orcbench_record(struct builder *b, const char *line, size_t n)
 	if (split(line, n, &f) < 0 || f.n != 4)
 		return fail(b, "expected 4 comma-separated fields (time in minutes, function id, runtime in ms, model), got %zu",
 			    f.n);
-	if (number(f.s[0], f.len[0], &min) < 0 || min < 0)
-		return fail(b, "time '%.*s' is not a number of minutes >= 0", (int)(f.len[0] > 40 ? 40 : f.len[0]), f.s[0]);
+	if (number(f.s[0], f.len[0], &min) < 0 || min < 0 || min * 60 > MAX_SECONDS)
+		return fail(b, "time '%.*s' is not a number of minutes from 0 to %.0f", (int)(f.len[0] > 40 ? 40 : f.len[0]), f.s[0],
+			    MAX_SECONDS / 60);
 	if (f.len[1] == 0)
 		return fail(b, "empty function id");
-	if (number(f.s[2], f.len[2], &ms) < 0)
-		return fail(b, "runtime '%.*s' is not a number of milliseconds", (int)(f.len[2] > 40 ? 40 : f.len[2]), f.s[2]);
+	if (number(f.s[2], f.len[2], &ms) < 0 || ms > MAX_DURATION_S * 1e3)
+		return fail(b, "runtime '%.*s' is not a number of milliseconds up to %.0f", (int)(f.len[2] > 40 ? 40 : f.len[2]),
+			    f.s[2], MAX_DURATION_S * 1e3);
 	if (ms < 0) {
 		b->t->negative_durations++;
 		ms = 0;
 	}
-	return add(b, min * 60e9, ms * 1e6, function_index(b, f.s[1], f.len[1])) < 0 ? fail(b, "out of memory") : 0;
+	return added(b, add(b, min * 60e9, ms * 1e6, function_index(b, f.s[1], f.len[1])));
 }
 
 /* The Azure 2019 duration file: HashOwner,HashApp,HashFunction,Average,... -> average ms per function. */
@@ -240,7 +255,7 @@ static int read_durations(struct builder *b, const char *text, size_t len, struc
 			continue;
 		}
 		double ms;
-		if ((size_t)col >= f.n || number(f.s[col], f.len[col], &ms) < 0 || ms < 0) {
+		if ((size_t)col >= f.n || number(f.s[col], f.len[col], &ms) < 0 || ms < 0 || ms > MAX_DURATION_S * 1e3) {
 			free(v);
 			return fail(b, "expected a duration in ms >= 0 in column Average");
 		}
@@ -338,8 +353,7 @@ static int azure2019(struct builder *b, const char *text, size_t len, uint64_t s
 			}
 			for (unsigned long k = 0; k < c && rc == 0; k++) {
 				double at = ((double)m + (double)(next_rand(&rnd) >> 11) / 9007199254740992.0) * 60e9;
-				if (add(b, at, ms * 1e6, fn) < 0)
-					rc = fail(b, "out of memory");
+				rc = added(b, add(b, at, ms * 1e6, fn));
 			}
 		}
 	}
@@ -357,14 +371,16 @@ static int azure2021_record(struct builder *b, const char *line, size_t n)
 		return fail(b, "expected 4 comma-separated fields (app, func, end_timestamp, duration), got %zu", f.n);
 	if (f.len[0] == 0 || f.len[1] == 0)
 		return fail(b, "empty app or func");
-	if (number(f.s[2], f.len[2], &end) < 0 || end < 0)
-		return fail(b, "end_timestamp '%.*s' is not a number of seconds >= 0", (int)(f.len[2] > 40 ? 40 : f.len[2]), f.s[2]);
-	if (number(f.s[3], f.len[3], &dur) < 0 || dur < 0)
-		return fail(b, "duration '%.*s' is not a number of seconds >= 0", (int)(f.len[3] > 40 ? 40 : f.len[3]), f.s[3]);
+	if (number(f.s[2], f.len[2], &end) < 0 || end < 0 || end > MAX_SECONDS)
+		return fail(b, "end_timestamp '%.*s' is not a number of seconds from 0 to %.0f", (int)(f.len[2] > 40 ? 40 : f.len[2]),
+			    f.s[2], MAX_SECONDS);
+	if (number(f.s[3], f.len[3], &dur) < 0 || dur < 0 || dur > MAX_DURATION_S)
+		return fail(b, "duration '%.*s' is not a number of seconds from 0 to %.0f", (int)(f.len[3] > 40 ? 40 : f.len[3]),
+			    f.s[3], MAX_DURATION_S);
 	char id[200];
 	int idn = snprintf(id, sizeof(id), "%.*s/%.*s", (int)(f.len[0] > 90 ? 90 : f.len[0]), f.s[0],
 			   (int)(f.len[1] > 90 ? 90 : f.len[1]), f.s[1]);
-	return add(b, (end - dur) * 1e9, dur * 1e9, function_index(b, id, (size_t)idn)) < 0 ? fail(b, "out of memory") : 0;
+	return added(b, add(b, (end - dur) * 1e9, dur * 1e9, function_index(b, id, (size_t)idn)));
 }
 
 static int inv_cmp(const void *a, const void *b)
