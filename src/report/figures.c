@@ -50,8 +50,8 @@ static int chart_from_cells(struct eb_buf *svg, const struct eb_svg_axis *ax, co
 		ln->label = labels[nl++];
 		json_array_foreach(pts, k, pt) {
 			double x = xfn(pt, arg);
-			if (ln->n == EB_SVG_LINE_POINTS || x < 0)
-				continue;
+			if (ln->n == EB_SVG_LINE_POINTS || x < 0 || !json_is_number(json_object_get(pt, yfield)))
+				continue;   /* a point without the figure (e.g. not all ready in time) is not drawn */
 			ln->x[ln->n] = x;
 			ln->y[ln->n++] = json_number_value(json_object_get(pt, yfield)) / 1e6;
 		}
@@ -316,9 +316,20 @@ static int scale_one(struct eb_buf *b, json_t *doc, const char *dir, const char 
 			json_array_foreach(json_object_get(cell, "series"), j, s)
 				if (!strcmp(eb_jstr(s, "name"), name))
 					(void)rp_summarize_series(s, &sum);
-			eb_bprintf(b, "| %s/%s | %lld | %.2f | %.2f | %.2f | %.2f |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), n,
-				json_number_value(json_object_get(pt, "all_ready_ns")) / 1e6,
-				json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, sum.median / 1e6, sum.max / 1e6);
+			char all[96];
+			json_t *ar = json_object_get(pt, "all_ready_ns");
+			if (json_is_number(ar))
+				snprintf(all, sizeof(all), "%.2f", json_number_value(ar) / 1e6);
+			else
+				snprintf(all, sizeof(all), "**not all in time** (%lld of %lld answered)",
+					 (long long)json_integer_value(json_object_get(pt, "answered")), n);
+			char med[32] = "-", max[32] = "-";
+			if (sum.n) {
+				snprintf(med, sizeof(med), "%.2f", sum.median / 1e6);
+				snprintf(max, sizeof(max), "%.2f", sum.max / 1e6);
+			}
+			eb_bprintf(b, "| %s/%s | %lld | %s | %.2f | %s | %s |\n", eb_jstr(cell, "runtime"), eb_jstr(cell, "mode"), n,
+				all, json_number_value(json_object_get(pt, "launch_spread_ns")) / 1e6, med, max);
 		}
 	}
 	struct eb_buf svg = { 0 };
