@@ -47,7 +47,7 @@ include scripts/versions.env
 SQLITE_DIR   ?= $(EB_CACHE)/sqlite-$(SQLITE_CRATE_VERSION)
 SQLITE_OPTS  := -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_DEFAULT_MEMSTATUS=0 -DHAVE_USLEEP=1
 API_SRC      := workloads/http-api/api_core.c workloads/http-api/jt.c workloads/http-api/api_item.c workloads/http-hello/hh_core.c
-API_HDR      := $(wildcard workloads/http-api/*.h) workloads/http-hello/hh_core.h
+API_HDR      := $(wildcard workloads/http-api/*.h) workloads/http-hello/hh_core.h workloads/http-hello/server_build.h
 API_NATIVE   := $(if $(wildcard $(SQLITE_DIR)/sqlite3.c),$(BUILD)/native/http-api)
 WORKLOADS    += $(API_NATIVE)
 
@@ -124,7 +124,7 @@ $(BUILD)/obj/%.o: workloads/http-api/%.c workloads/http-api/%.h
 $(BUILD)/edgebench: $(OBJ)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/native/http-hello: workloads/http-hello/main.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+$(BUILD)/native/http-hello: workloads/http-hello/main.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h workloads/http-hello/server_build.h
 	@mkdir -p $(@D)
 	$(WL_CC) $(WL_CFLAGS) -static workloads/http-hello/main.c workloads/http-hello/hh_core.c -o $@
 $(BUILD)/native/sqlite3.o: $(SQLITE_DIR)/sqlite3.c
@@ -143,10 +143,10 @@ $(BUILD)/native/hello: workloads/hello/main.c
 $(BUILD)/wasm/cpu-hash.wasm: workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c workloads/cpu-hash/sha256.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) workloads/cpu-hash/main.c workloads/cpu-hash/sha256.c -o $@
-$(BUILD)/wasm/http-hello.wamr.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+$(BUILD)/wasm/http-hello.wamr.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h workloads/http-hello/server_build.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) -DEB_SOCK_WAMR workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c -o $@
-$(BUILD)/wasm/http-hello.wasmedge.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h
+$(BUILD)/wasm/http-hello.wasmedge.wasm: workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h workloads/http-hello/server_build.h
 	@mkdir -p $(@D)
 	$(WASM_CC) $(WASM_CFLAGS) -DEB_SOCK_WASMEDGE workloads/http-hello/main_wasi.c workloads/http-hello/hh_core.c -o $@
 $(BUILD)/wasm/hello.wasm: workloads/hello/main.c

@@ -198,15 +198,14 @@ int eb_container_command(void *state, const struct eb_launch_ctx *ctx, const cha
 		rc = eb_argv_push(a, "--runtime=%s", oci_runtime);
 	if (rc == 0 && ctx->cgroup_parent)
 		rc = eb_argv_push(a, "--cgroup-parent=%s", ctx->cgroup_parent);
-	/* a database workload's directory: a bind mount at /data */
-	struct eb_launch_ctx in_container = *ctx;
-	if (rc == 0 && (w->flags & EB_WL_DATABASE) && ctx->data_dir) {
-		rc = eb_argv_push(a, "--volume") ?: eb_argv_push(a, "%s:/data", ctx->data_dir);
-		in_container.data_dir = "/data";
-	}
+	/* a database workload's directory: a bind mount */
+	int mounted = rc == 0 && (w->flags & EB_WL_DATABASE) && ctx->data_dir;
+	if (mounted)
+		rc = eb_argv_push(a, "--volume") ?: eb_argv_push(a, "%s:" EB_GUEST_DATA_DIR, ctx->data_dir);
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s", s->image_tag[0] ? s->image_tag : IMAGE_REPO ":unbuilt") ?:
-		     eb_argv_push(a, "/%s", w->binary) ?: eb_argv_push_workload_args(a, &in_container, w, 1);
+		     eb_argv_push(a, "/%s", w->binary) ?:
+		     eb_argv_push_workload_args(a, ctx, w, 1, mounted ? EB_GUEST_DATA_DIR : NULL);
 	return rc;
 }
 

@@ -44,7 +44,7 @@ static int native_command(void *state, const struct eb_launch_ctx *ctx, const ch
 	if (eb_wl_missing(ctx->artifact_dir, w, a->why, sizeof(a->why)))
 		return -ENOTSUP;
 	int rc = eb_argv_push(a, "%s/%s", ctx->artifact_dir, w->binary);
-	rc = rc ?: eb_argv_push_workload_args(a, ctx, w, 1);
+	rc = rc ?: eb_argv_push_workload_args(a, ctx, w, 1, NULL);
 	return rc;
 }
 

@@ -68,7 +68,7 @@ static int node_command(void *state, const struct eb_launch_ctx *ctx, const char
 		rc = eb_argv_push(a, "--liftoff-only");
 	if (rc == 0)
 		rc = eb_argv_push(a, "%s/runners/node-wasi.mjs", EB_SOURCE_DIR) ?: eb_argv_push(a, "%s", module);
-	return rc ?: eb_argv_push_workload_args(a, ctx, w, 0);
+	return rc ?: eb_argv_push_workload_args(a, ctx, w, 0, NULL);
 }
 
 const struct eb_runtime eb_rt_node = {

@@ -80,13 +80,10 @@ static int wamr_command(void *state, const struct eb_launch_ctx *ctx, const char
 	int rc = eb_argv_push(a, "iwasm");
 	if (rc == 0 && w->kind == EB_WL_SERVER)
 		rc = eb_argv_push(a, "--addr-pool=127.0.0.1/32");
-	/* a database workload: the instance's directory mapped to /data in the guest */
-	struct eb_launch_ctx guest = *ctx;
-	if (rc == 0 && (w->flags & EB_WL_DATABASE)) {
-		rc = eb_argv_push(a, "--map-dir=/data::%s", ctx->data_dir ? ctx->data_dir : ".");
-		guest.data_dir = "/data";
-	}
-	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
+	/* a database workload: the instance's directory mapped into the guest */
+	if (rc == 0 && (w->flags & EB_WL_DATABASE))
+		rc = eb_argv_push(a, "--map-dir=" EB_GUEST_DATA_DIR "::%s", ctx->data_dir ? ctx->data_dir : ".");
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0, EB_GUEST_DATA_DIR);
 }
 
 static int wamrc_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)

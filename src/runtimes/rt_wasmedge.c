@@ -83,13 +83,10 @@ static int we_command(void *state, const struct eb_launch_ctx *ctx, const char *
 		if (rc == 0)
 			rc = eb_argv_push(a, "--force-interpreter");
 	}
-	/* a database workload: the instance's directory mapped to /data in the guest (--dir GUEST:HOST) */
-	struct eb_launch_ctx guest = *ctx;
-	if (rc == 0 && (w->flags & EB_WL_DATABASE)) {
-		rc = eb_argv_push(a, "--dir") ?: eb_argv_push(a, "/data:%s", ctx->data_dir ? ctx->data_dir : ".");
-		guest.data_dir = "/data";
-	}
-	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, &guest, w, 0);
+	/* a database workload: the instance's directory mapped into the guest (--dir GUEST:HOST) */
+	if (rc == 0 && (w->flags & EB_WL_DATABASE))
+		rc = eb_argv_push(a, "--dir") ?: eb_argv_push(a, EB_GUEST_DATA_DIR ":%s", ctx->data_dir ? ctx->data_dir : ".");
+	return rc ?: eb_argv_push(a, "%s", module) ?: eb_argv_push_workload_args(a, ctx, w, 0, EB_GUEST_DATA_DIR);
 }
 
 static int compile_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)

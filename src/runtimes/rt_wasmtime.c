@@ -108,7 +108,7 @@ static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *
 	/* a database workload: its directory preopened as /data, and the CLI APIs the adapter maps preview1 onto */
 	if (rc == 0 && (w->flags & EB_WL_DATABASE))
 		rc = eb_argv_push(a, "-S") ?: eb_argv_push(a, "cli") ?: eb_argv_push(a, "--dir") ?:
-		     eb_argv_push(a, "%s::/data", ctx->data_dir ? ctx->data_dir : ".");
+		     eb_argv_push(a, "%s::" EB_GUEST_DATA_DIR, ctx->data_dir ? ctx->data_dir : ".");
 	if (rc == 0 && !strcmp(mode, "cache-cold")) {
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
 	} else if (rc == 0 && (!strcmp(mode, "cache-warm") || !strcmp(mode, "reuse"))) {
@@ -123,7 +123,7 @@ static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *
 		     eb_argv_push(a, "--allow-precompiled") ?: eb_argv_push(a, "%s", cwasm);
 	}
 	if (rc == 0 && w->kind != EB_WL_SERVER)
-		rc = eb_argv_push_workload_args(a, ctx, w, 0);
+		rc = eb_argv_push_workload_args(a, ctx, w, 0, NULL);
 	return rc;
 }
 

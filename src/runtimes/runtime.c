@@ -253,8 +253,10 @@ int eb_aot_compile_all(const struct eb_launch_ctx *ctx, const char *dir, const c
 }
 
 int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ctx,
-			       const struct eb_workload *w, int with_addr)
+			       const struct eb_workload *w, int with_addr, const char *data_dir)
 {
+	if (!data_dir)
+		data_dir = ctx->data_dir ? ctx->data_dir : ".";
 	int rc = 0;
 	switch (w->args) {
 	case EB_WL_ARGS_SERVER:
@@ -263,7 +265,7 @@ int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ct
 		if (rc == 0)
 			rc = eb_argv_push(a, "--port") ?: eb_argv_push(a, "%u", (unsigned)ctx->port);
 		if (rc == 0 && (w->flags & EB_WL_DATABASE))
-			rc = eb_argv_push(a, "--db") ?: eb_argv_push(a, "%s/" EB_WL_DB_FILE, ctx->data_dir ? ctx->data_dir : ".");
+			rc = eb_argv_push(a, "--db") ?: eb_argv_push(a, "%s/" EB_WL_DB_FILE, data_dir);
 		break;
 	case EB_WL_ARGS_ITERATIONS:
 		rc = eb_argv_push(a, "%llu", (unsigned long long)ctx->iterations);

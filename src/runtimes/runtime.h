@@ -172,12 +172,17 @@ int eb_first_line_of(char *const argv[], char *out, size_t cap);
 
 /*
  * The workload's own arguments after the module/binary: for a server
- * "[--addr 127.0.0.1] --port P" (with_addr: the build takes --addr), for
- * cpu-hash the iteration count, for hello nothing.
+ * "[--addr 127.0.0.1] --port P" (with_addr: the build takes --addr) and, for
+ * a database workload, "--db DATA_DIR/items.db" with data_dir the instance's
+ * directory as the instance sees it (NULL: ctx->data_dir, the host's path);
+ * for cpu-hash the iteration count, for hello nothing.
  */
 __attribute__((warn_unused_result))
 int eb_argv_push_workload_args(struct eb_argv *a, const struct eb_launch_ctx *ctx,
-			       const struct eb_workload *w, int with_addr);
+			       const struct eb_workload *w, int with_addr, const char *data_dir);
+
+/* Where a sandboxed instance (container, wasm guest) sees its database directory. */
+#define EB_GUEST_DATA_DIR "/data"
 
 /*
  * The check every wasm runtime starts with: does `version_argv` run (its

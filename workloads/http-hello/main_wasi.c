@@ -33,18 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hh_core.h"
+#include "server_build.h"
 
-#ifdef EB_HTTP_API
-#include "api_core.h"
-#define NAME "http-api"
-#define MAX_BODY API_MAX_BODY
-#define MAX_RESPONSE (API_MAX_RESPONSE + 256)
-#else
-#define NAME "http-hello"
-#define MAX_BODY HH_MAX_BODY
-#define MAX_RESPONSE HH_MAX_RESPONSE
-#endif
 
 #define MAX_CONNS 64
 #define IN_CAP (HH_MAX_HEAD + MAX_BODY + 1)
