@@ -36,7 +36,7 @@ static const struct eb_rt_mode wt_modes[] = {
 	{ .name = "aot", .note =
 	  "precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request",  .flags = EB_MODE_INSTANCE_PER_REQUEST, },
 	{ .name = "reuse", .note =
-	  "serve only: cache-warm plus --max-instance-reuse-count 1000000, so one instance serves many requests and /state keeps counting", },
+	  "serve only: cache-warm plus --max-instance-reuse-count 1000000 and --idle-instance-timeout 3600s, so one instance serves many requests (an idle instance is otherwise dropped after 1 s) and /state keeps counting", },
 	{ .name = NULL },
 };
 
@@ -113,7 +113,8 @@ static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *
 		rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache=n") ?: eb_argv_push(a, "%s", module);
 	} else if (rc == 0 && (!strcmp(mode, "cache-warm") || !strcmp(mode, "reuse"))) {
 		if (!strcmp(mode, "reuse"))
-			rc = eb_argv_push(a, "--max-instance-reuse-count") ?: eb_argv_push(a, "1000000");
+			rc = eb_argv_push(a, "--max-instance-reuse-count") ?: eb_argv_push(a, "1000000") ?:
+			     eb_argv_push(a, "--idle-instance-timeout") ?: eb_argv_push(a, "3600s");
 		if (rc == 0)
 			rc = eb_argv_push(a, "-C") ?: eb_argv_push(a, "cache-config=%s/cache.toml", s->work_dir) ?:
 			     eb_argv_push(a, "%s", module);

@@ -85,6 +85,7 @@ static void test_wasm_runtimes(void **state)
 	assert_non_null(strstr(j, " serve --addr 127.0.0.1:18080 -C cache=n "));
 	assert_int_equal(eb_rt_command(wt, &c, "reuse", hh, &a), 0);
 	assert_true(has_arg(&a, "--max-instance-reuse-count"));
+	assert_true(has_arg(&a, "--idle-instance-timeout"));    /* else an instance idle for 1 s is dropped */
 	assert_int_equal(eb_rt_command(wt, &c, "reuse", eb_workload_find("cpu-hash"), &a), -ENOTSUP);
 	assert_int_equal(eb_rt_command(wt, &c, "aot", eb_workload_find("cpu-hash"), &a), 0);
 	assert_true(has_arg(&a, "--allow-precompiled"));
