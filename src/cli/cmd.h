@@ -14,5 +14,6 @@ int eb_cmd_serve(int argc, char **argv);
 int eb_cmd_compare(int argc, char **argv);
 int eb_cmd_operator(int argc, char **argv);
 int eb_cmd_trace(int argc, char **argv);
+int eb_cmd_replay(int argc, char **argv);
 
 #endif

@@ -77,7 +77,7 @@ int eb_cmd_trace(int argc, char **argv)
 	char err[512];
 	if (eb_trace_read(argv[optind], fmt, seed, durations, &t, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgebench trace: %s\n", err);
-		return 1;
+		return 2;
 	}
 	eb_trace_cut(&t, (size_t)functions, max_ns);
 	if (t.n == 0) {

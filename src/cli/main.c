@@ -19,6 +19,7 @@ static const struct {
 	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts" },
 	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)" },
 	{ "serve", eb_cmd_serve, "keep one server instance up under a runtime (for wrk, curl...)" },
+	{ "replay", eb_cmd_replay, "replay an invocation trace against instance pools of each runtime (cold starts, latency, memory-time)" },
 	{ "trace", eb_cmd_trace, "read an invocation trace (orcbench, Azure Functions 2019/2021) and say what it holds" },
 	{ "wasmcloud-operator", eb_cmd_operator, "one wasmCloud 2.x host deployment, operated over NATS (run uses it)" },
 };

@@ -46,7 +46,7 @@ int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *i
 	memset(in, 0, sizeof(*in));
 	in->proc.pid = -1;
 	in->proc.pidfd = in->proc.stdout_fd = -1;
-	snprintf(l->lctx.instance, sizeof(l->lctx.instance), "edgebench-%d-%u", (int)getpid(), ++launch_seq);
+	snprintf(l->lctx.instance, sizeof(l->lctx.instance), "edgebench-%d-%u", (int)getpid(), __atomic_add_fetch(&launch_seq, 1, __ATOMIC_RELAXED));
 	snprintf(in->name, sizeof(in->name), "%s", l->lctx.instance);
 	l->lctx.data_dir = NULL;
 	if (l->seed) {

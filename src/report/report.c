@@ -7,6 +7,7 @@
  * recomputed from the kept samples.
  */
 #include "report/report.h"
+#include "report/replay.h"
 #include "report/sections.h"
 #include "report/svg.h"
 #include "report/report_html.h"
@@ -152,6 +153,11 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	if (!doc) {
 		snprintf(err, errcap, "cannot read %s: %s (line %d)", path, je.text, je.line);
 		return -EINVAL;
+	}
+	if (!strcmp(eb_jstr(doc, "kind") ? eb_jstr(doc, "kind") : "", "replay")) {
+		int rrc = eb_replay_report(doc, dir, err, errcap);
+		json_decref(doc);
+		return rrc;
 	}
 	json_t *ver = json_object_get(doc, "schema_version");
 	if (!json_is_integer(ver) || json_integer_value(ver) < EB_SCHEMA_OLDEST || json_integer_value(ver) > EB_SCHEMA_VERSION) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -156,9 +157,14 @@ out_pipe:
 	return rc;
 }
 
-static void reap(struct eb_proc *p, int status)
+static void reap(struct eb_proc *p, int status, const struct rusage *ru)
 {
 	p->reaped = 1;
+	if (ru) {
+		p->cpu_ns = ((uint64_t)ru->ru_utime.tv_sec + (uint64_t)ru->ru_stime.tv_sec) * 1000000000ull +
+			    ((uint64_t)ru->ru_utime.tv_usec + (uint64_t)ru->ru_stime.tv_usec) * 1000ull;
+		p->have_cpu = 1;
+	}
 	p->wait_status = status;
 	if (!p->exit_ns)
 		p->exit_ns = eb_now_ns();
@@ -172,9 +178,10 @@ int eb_proc_exited(struct eb_proc *p)
 	if (p->reaped)
 		return 1;
 	int status;
-	pid_t r = waitpid(p->pid, &status, WNOHANG);
+	struct rusage ru;
+	pid_t r = wait4(p->pid, &status, WNOHANG, &ru);
 	if (r == p->pid) {
-		reap(p, status);
+		reap(p, status, &ru);
 		return 1;
 	}
 	return 0;
@@ -200,11 +207,12 @@ int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, 
 		if (pfd[0].revents) {
 			p->exit_ns = eb_now_ns();
 			int status;
+			struct rusage ru;
 			pid_t r;
-			while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+			while ((r = wait4(p->pid, &status, 0, &ru)) < 0 && errno == EINTR)
 				;
 			if (r == p->pid)
-				reap(p, status);
+				reap(p, status, &ru);
 		}
 		if (pfd[1].revents) {
 			char tmp[4096];
@@ -241,10 +249,11 @@ void eb_proc_stop(struct eb_proc *p, uint64_t grace_ns)
 		if (!p->reaped) {
 			kill(-p->pid, SIGKILL);
 			int status;
+			struct rusage ru;
 			pid_t r;
-			while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+			while ((r = wait4(p->pid, &status, 0, &ru)) < 0 && errno == EINTR)
 				;
-			reap(p, r == p->pid ? status : 0);
+			reap(p, r == p->pid ? status : 0, r == p->pid ? &ru : NULL);
 		}
 	}
 	if (p->pidfd >= 0)

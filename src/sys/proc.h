@@ -28,6 +28,8 @@ struct eb_proc {
 	uint64_t launch_ns;   /* CLOCK_MONOTONIC just before the spawn */
 	uint64_t exit_ns;     /* when the exit was seen, 0 if not yet */
 	int cleanup;          /* a cleanup command: waits are not cut short by eb_interrupted */
+	int have_cpu;         /* reaped with its rusage: */
+	uint64_t cpu_ns;      /* user + system CPU of the child and the children it waited for (microseconds' precision) */
 };
 
 struct eb_spawn_opts {

@@ -16,7 +16,21 @@
 
 /* Lives as long as the component instance: whether /state counts across
  * requests depends on whether the host reuses instances. */
-static struct hh_state state;
+static void work(uint64_t us, int spin);
+static struct hh_state state = { .work = work };
+
+/* /work through wasi:clocks (the proxy world has it; no preview1). */
+static void work(uint64_t us, int spin)
+{
+	wasi_clocks_monotonic_clock_instant_t end = wasi_clocks_monotonic_clock_now() + us * 1000ull;
+	if (!spin) {
+		wasi_io_poll_own_pollable_t p = wasi_clocks_monotonic_clock_subscribe_duration(us * 1000ull);
+		wasi_io_poll_method_pollable_block(wasi_io_poll_borrow_pollable(p));
+		wasi_io_poll_pollable_drop_own(p);
+	}
+	while (wasi_clocks_monotonic_clock_now() < end)
+		;
+}
 
 static const char *const method_names[] = {
 	"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",

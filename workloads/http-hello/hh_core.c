@@ -51,6 +51,69 @@ static size_t put(char *body, size_t cap, const char *s)
 	return n;
 }
 
+/* The value of query parameter `name` in q[0..len) ("?a=1&b=2"); 1 when present. */
+static int query_param(const char *q, size_t len, const char *name, const char **v, size_t *vlen)
+{
+	size_t nl = strlen(name), i = 0;
+	if (len && q[0] == '?')
+		i = 1;
+	while (i < len && q[i] != '#') {
+		size_t start = i;
+		while (i < len && q[i] != '&' && q[i] != '#')
+			i++;
+		if (i - start > nl && q[start + nl] == '=' && memcmp(q + start, name, nl) == 0) {
+			*v = q + start + nl + 1;
+			*vlen = i - start - nl - 1;
+			return 1;
+		}
+		if (i < len && q[i] == '&')
+			i++;
+	}
+	return 0;
+}
+
+/* GET /work?us=N&how=cpu|wait */
+static int work(struct hh_state *st, const char *q, size_t len, char *body, size_t body_cap, size_t *body_len)
+{
+	const char *v, *how;
+	size_t vl, hl;
+	uint64_t us = 0;
+	if (!st->work) {
+		*body_len = put(body, body_cap, "no clock in this build");
+		return 501;
+	}
+	if (!query_param(q, len, "us", &v, &vl) || vl == 0 || vl > 12) {
+		*body_len = put(body, body_cap, "work needs us=MICROSECONDS");
+		return 400;
+	}
+	for (size_t i = 0; i < vl; i++) {
+		if (v[i] < '0' || v[i] > '9') {
+			*body_len = put(body, body_cap, "us is not a whole number");
+			return 400;
+		}
+		us = us * 10 + (uint64_t)(v[i] - '0');
+	}
+	int spin = 0;
+	if (query_param(q, len, "how", &how, &hl)) {
+		if (hl == 3 && memcmp(how, "cpu", 3) == 0)
+			spin = 1;
+		else if (!(hl == 4 && memcmp(how, "wait", 4) == 0)) {
+			*body_len = put(body, body_cap, "how is cpu or wait");
+			return 400;
+		}
+	}
+	if (us > HH_MAX_WORK_US) {
+		*body_len = put(body, body_cap, "us above 600000000");
+		return 400;
+	}
+	st->work(us, spin);
+	char num[21];
+	size_t n = put(body, body_cap, "worked ");
+	hh_u64_to_dec(us, num);
+	*body_len = n + put(body + n, body_cap - n, num);
+	return 200;
+}
+
 int hh_route(struct hh_state *st, const char *method, size_t method_len,
 	     const char *target, size_t target_len,
 	     char *body, size_t body_cap, size_t *body_len)
@@ -70,6 +133,8 @@ int hh_route(struct hh_state *st, const char *method, size_t method_len,
 		*body_len = put(body, body_cap, num);
 		return 200;
 	}
+	if (is_get && path_len == 5 && memcmp(target, "/work", 5) == 0)
+		return work(st, target + path_len, target_len - path_len, body, body_cap, body_len);
 	*body_len = put(body, body_cap, "not found");
 	return 404;
 }

@@ -7,6 +7,10 @@
  *
  *   GET /       -> 200 "hello"
  *   GET /state  -> 200 "<counter after increment>"
+ *   GET /work?us=N&how=cpu|wait -> 200 "worked N" after N microseconds of
+ *               work (trace replay): "cpu" spins on the monotonic clock,
+ *               "wait" sleeps (an I/O-bound function); 501 in a build
+ *               without a clock, 400 for a bad query
  *   anything else -> 404, a malformed request -> 400, an oversized request
  *   line or header block -> 431, a request body we do not take -> 413/501.
  *
@@ -24,8 +28,12 @@
 #define HH_MAX_BODY 4096     /* request bodies above this are refused (413) */
 #define HH_MAX_RESPONSE 512  /* out_cap that is always enough */
 
+#define HH_MAX_WORK_US 600000000ull  /* /work takes at most 10 minutes */
+
 struct hh_state {
 	uint64_t counter;        /* /state value */
+	/* /work: spend us microseconds, spinning (spin) or sleeping; NULL: 501 */
+	void (*work)(uint64_t us, int spin);
 };
 
 /*

@@ -58,7 +58,7 @@ static int handle(const char *in, size_t len, char *out, size_t out_cap, size_t 
 			consumed, close_after);
 }
 #else
-static struct hh_state state;
+static struct hh_state state = { .work = hh_work_clock };
 static int handle(const char *in, size_t len, char *out, size_t out_cap, size_t *out_len, size_t *consumed,
 		  int *close_after)
 {

@@ -153,7 +153,7 @@ static int handle(const char *in, size_t len, size_t *out_len, size_t *consumed,
 			consumed, close_after);
 }
 #else
-static struct hh_state state;
+static struct hh_state state = { .work = hh_work_clock };
 static int handle(const char *in, size_t len, size_t *out_len, size_t *consumed, int *close_after)
 {
 	return hh_handle(&state, in, len, out, sizeof(out), out_len, consumed, close_after);

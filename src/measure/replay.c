@@ -1,0 +1,607 @@
+/*
+ * replay: a trace against instance pools.  Threads: one dispatcher (the
+ * caller) that only keeps time, max_instances workers, a reaper for idle
+ * instances past their keep-alive and a memory sampler.  The pool (slot
+ * states, the queue) is under one mutex; a slot's process is under its
+ * own, so the sampler never reads an instance being stopped.
+ */
+#include "measure/replay.h"
+#include "measure/instance.h"
+#include "net/http.h"
+#include "sys/clock.h"
+#include "sys/proc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum slot_state { S_FREE, S_STARTING, S_IDLE, S_BUSY, S_STOPPING };
+
+struct slot {
+	enum slot_state state;      /* under pool.m */
+	uint32_t fn;
+	uint64_t last_used;         /* when it became idle */
+	int inst;                   /* index in result->inst */
+	uint16_t port;
+	pthread_mutex_t m;          /* the process: in, fd, sampleable */
+	int sampleable;
+	struct eb_instance in;
+	int fd;                     /* keep-alive connection, -1: none */
+};
+
+struct pool {
+	const struct eb_replay_config *cfg;
+	const struct eb_runtime *rt;
+	const char *mode;
+	const struct eb_workload *w;
+	struct eb_replay_result *res;
+	pthread_mutex_t m;
+	pthread_cond_t changed;     /* queue grew, a slot freed, or the end */
+	struct slot *slots;
+	unsigned n_slots;
+	size_t *queue, q_head, q_tail;
+	int closed;                 /* the dispatcher released everything */
+	int stopping;               /* reaper and sampler end */
+	uint64_t keep_ns;           /* keep-alive in replay time */
+	uint16_t base_port;
+};
+
+int eb_replay_work_path(char *buf, size_t cap, uint64_t us, int spin)
+{
+	int n = snprintf(buf, cap, "/work?us=%llu&how=%s", (unsigned long long)us, spin ? "cpu" : "wait");
+	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
+}
+
+static uint64_t since(const struct pool *p)
+{
+	return eb_now_ns() - p->res->t0_ns;
+}
+
+/* The first failure's words (under p->m). */
+static void note_error(struct pool *p, const char *prefix, const char *what)
+{
+	if (!p->res->first_error[0])
+		snprintf(p->res->first_error, sizeof(p->res->first_error), "%s%s", prefix, what);
+}
+
+/* A new instance record (under p->m); -1 when out of memory. */
+static int new_instance(struct pool *p, uint32_t fn)
+{
+	struct eb_replay_result *r = p->res;
+	if (r->n_inst == r->inst_cap) {
+		size_t cap = r->inst_cap ? r->inst_cap * 2 : 256;
+		void *ni = realloc(r->inst, cap * sizeof(*r->inst));
+		if (!ni)
+			return -1;
+		r->inst = ni;
+		r->inst_cap = cap;
+	}
+	struct eb_replay_instance *in = &r->inst[r->n_inst];
+	memset(in, 0, sizeof(*in));
+	in->function = fn;
+	in->cpu_s = -1;
+	return (int)r->n_inst++;
+}
+
+/* Memory of one sample in the figure that adds up over instances. */
+static double sample_bytes(struct pool *p, const struct eb_sample *s)
+{
+	int i = s->additive >= 0 ? s->additive : 0;
+	if ((size_t)i >= s->n_mem)
+		return 0;
+	if (!p->res->memory_figure)
+		p->res->memory_figure = s->mem[i].name;
+	return s->mem[i].bytes;
+}
+
+/* End a slot's instance (the slot is S_STOPPING and ours): CPU at the end, then stop. */
+static void stop_slot(struct pool *p, struct slot *s, const char *why)
+{
+	struct eb_sample smp;
+	double cpu = -1, bytes = 0;
+	const char *cpu_source = NULL;
+	pthread_mutex_lock(&s->m);
+	if (s->sampleable && eb_rt_sample(p->rt, &s->in, &smp) == 0) {
+		/* a container's cgroup counts its CPU exactly; a process is read from its rusage at exit below */
+		if (smp.has_cpu && smp.cpu_source && strstr(smp.cpu_source, "cgroup")) {
+			cpu = (double)(smp.cpu_user_ns + smp.cpu_sys_ns) / 1e9;
+			cpu_source = smp.cpu_source;
+		}
+		bytes = sample_bytes(p, &smp);
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->sampleable) {
+		eb_rt_stop(p->rt, &s->in);
+		if (!cpu_source && s->in.proc.have_cpu) {
+			cpu = (double)s->in.proc.cpu_ns / 1e9;
+			cpu_source = "the instance process's rusage at its exit (wait4: user + system, microseconds)";
+		}
+	}
+	if (s->in.data_dir[0])
+		s->in.data_dir[0] = 0;
+	s->sampleable = 0;
+	pthread_mutex_unlock(&s->m);
+	pthread_mutex_lock(&p->m);
+	struct eb_replay_instance *ri = &p->res->inst[s->inst];
+	ri->stopped = since(p);
+	ri->cpu_s = cpu;
+	if (cpu_source)
+		p->res->cpu_source = cpu_source;
+	if (bytes > ri->peak_bytes)
+		ri->peak_bytes = bytes;
+	snprintf(ri->why, sizeof(ri->why), "%s", why);
+	s->state = S_FREE;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->m);
+}
+
+static int connect_to(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* Launch the slot's instance and wait for its first 200; 0 or a negative errno (one line in why). */
+static int start_slot(struct pool *p, struct slot *s, char *why, size_t cap)
+{
+	struct eb_launcher l = {
+		.rt = p->rt, .mode = p->mode, .w = p->w,
+		.lctx = { .artifact_dir = p->cfg->artifact_dir, .wasm_dir = p->cfg->wasm_dir, .addr = "127.0.0.1",
+			  .port = s->port },
+		.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = -1, .stderr_path = "/dev/null",
+		.start_timeout_ns = p->cfg->start_timeout_ns, .probe_spacing_ns = p->cfg->probe_spacing_ns,
+		.err = why, .errcap = cap,
+	};
+	struct eb_instance in;
+	uint64_t ready;
+	int rc = eb_instance_start_server(&l, &in, &ready);
+	if (rc < 0)
+		return rc;
+	char aerr[200];
+	rc = eb_rt_attach(p->rt, &in, aerr, sizeof(aerr));
+	int fd = rc < 0 ? rc : connect_to(s->port);
+	if (rc < 0 || fd < 0) {
+		snprintf(why, cap, "%s", rc < 0 ? aerr : strerror(-fd));
+		eb_instance_stop(&l, &in);
+		return rc < 0 ? rc : fd;
+	}
+	pthread_mutex_lock(&s->m);
+	s->in = in;
+	s->fd = fd;
+	s->sampleable = 1;
+	pthread_mutex_unlock(&s->m);
+	return 0;
+}
+
+/* One request on the slot's connection; the HTTP status or a negative errno. */
+static int invoke(struct pool *p, struct slot *s, struct eb_replay_inv *v)
+{
+	char path[96], req[256], buf[2048];
+	if (eb_replay_work_path(path, sizeof(path), v->work_us, p->cfg->spin) < 0)
+		return -ENOSPC;
+	int n = eb_http_format_get(req, sizeof(req), "127.0.0.1", s->port, path, 1);
+	if (n < 0)
+		return n;
+	if (s->fd < 0 && (s->fd = connect_to(s->port)) < 0) {
+		int e = s->fd;
+		s->fd = -1;
+		return e;
+	}
+	v->sent = since(p);
+	if (send(s->fd, req, (size_t)n, MSG_NOSIGNAL) != n)
+		return errno ? -errno : -EIO;
+	uint64_t deadline = eb_now_ns() + v->work_us * 1000ull + 30000000000ull;
+	size_t have = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		int pr = eb_poll_deadline(&pfd, 1, deadline, 100000000ull);
+		if (pr == -ETIMEDOUT)
+			return -ETIMEDOUT;
+		if (pr < 0)
+			return pr;
+		if (pr == 0) {
+			if (eb_interrupted)
+				return -EINTR;
+			continue;
+		}
+		ssize_t got = recv(s->fd, buf + have, sizeof(buf) - 1 - have, 0);
+		if (got <= 0)
+			return got == 0 ? -ECONNRESET : -errno;
+		have += (size_t)got;
+		struct eb_http_response r;
+		long m = eb_http_parse_response(buf, have, 0, 0, &r);
+		if (m == EB_HTTP_MALFORMED)
+			return -EPROTO;
+		if (m > 0) {
+			if (r.close) {
+				/* the server closes after this answer: the next invocation connects again */
+				close(s->fd);
+				s->fd = -1;
+			}
+			return r.status;
+		}
+		if (have >= sizeof(buf) - 1)
+			return -EMSGSIZE;
+	}
+}
+
+/* Take an idle instance of fn, or a slot to start one in; NULL only when the pool is stopping. */
+static struct slot *acquire(struct pool *p, uint32_t fn, int *cold, struct slot **evict)
+{
+	*evict = NULL;
+	for (;;) {
+		struct slot *warm = NULL, *freeslot = NULL, *lru = NULL;
+		for (unsigned i = 0; i < p->n_slots; i++) {
+			struct slot *s = &p->slots[i];
+			if (s->state == S_IDLE && s->fn == fn && (!warm || s->last_used > warm->last_used))
+				warm = s;
+			else if (s->state == S_FREE && !freeslot)
+				freeslot = s;
+			else if (s->state == S_IDLE && s->fn != fn && (!lru || s->last_used < lru->last_used))
+				lru = s;
+		}
+		if (warm) {
+			warm->state = S_BUSY;
+			*cold = 0;
+			return warm;
+		}
+		if (freeslot) {
+			freeslot->state = S_STARTING;
+			freeslot->fn = fn;
+			*cold = 1;
+			return freeslot;
+		}
+		if (lru) {
+			/* the limit is reached: the least recently used idle instance of another function goes */
+			lru->state = S_STOPPING;
+			*evict = lru;
+			*cold = 1;
+			return NULL;
+		}
+		if (eb_interrupted)
+			return NULL;
+		pthread_cond_wait(&p->changed, &p->m);   /* all busy or being stopped: wait for one */
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct eb_replay_result *r = p->res;
+	pthread_mutex_lock(&p->m);
+	for (;;) {
+		while (p->q_head == p->q_tail && !p->closed && !eb_interrupted)
+			pthread_cond_wait(&p->changed, &p->m);
+		if (p->q_head == p->q_tail || eb_interrupted)
+			break;
+		struct eb_replay_inv *v = &r->inv[p->queue[p->q_head++]];
+		v->picked = since(p);
+		int cold = 0, evicted = 0;
+		struct slot *s, *ev;
+		while (!(s = acquire(p, v->function, &cold, &ev)) && ev) {
+			pthread_mutex_unlock(&p->m);
+			stop_slot(p, ev, "evicted");
+			evicted = 1;
+			pthread_mutex_lock(&p->m);
+		}
+		if (!s)
+			break;
+		v->cold = cold;
+		v->evicted = evicted;
+		if (cold) {
+			int ii = new_instance(p, v->function);
+			if (ii < 0) {
+				s->state = S_FREE;
+				v->status = -ENOMEM;
+				v->done = since(p);
+				r->failed++;
+				continue;
+			}
+			s->inst = ii;
+			r->inst[ii].launched = since(p);
+			pthread_mutex_unlock(&p->m);
+			char why[300] = "";
+			int rc = start_slot(p, s, why, sizeof(why));
+			pthread_mutex_lock(&p->m);
+			if (rc < 0) {
+				r->inst[ii].stopped = since(p);
+				snprintf(r->inst[ii].why, sizeof(r->inst[ii].why), "failed");
+				note_error(p, "", why[0] ? why : strerror(-rc));
+				s->state = S_FREE;
+				pthread_cond_broadcast(&p->changed);
+				v->instance = ii;
+				v->status = rc;
+				v->done = since(p);
+				r->failed++;
+				continue;
+			}
+			r->inst[ii].ready = since(p);
+			s->state = S_BUSY;
+		}
+		v->instance = s->inst;
+		r->inst[s->inst].invocations++;
+		pthread_mutex_unlock(&p->m);
+		int status = invoke(p, s, v);
+		pthread_mutex_lock(&p->m);
+		v->done = since(p);
+		v->status = status;
+		if (status != 200) {
+			char what[64];
+			if (status < 0)
+				snprintf(what, sizeof(what), "%s", strerror(-status));
+			else
+				snprintf(what, sizeof(what), "HTTP %d", status);
+			r->failed++;
+			note_error(p, "an invocation failed: ", what);
+		}
+		if (status != 200 || p->keep_ns == 0) {
+			/* a failed instance is not reused; keep-alive 0 scales to zero now */
+			s->state = S_STOPPING;
+			pthread_mutex_unlock(&p->m);
+			stop_slot(p, s, status != 200 ? "failed" : "after-invocation");
+			pthread_mutex_lock(&p->m);
+		} else {
+			s->state = S_IDLE;
+			s->last_used = eb_now_ns();
+			pthread_cond_broadcast(&p->changed);
+		}
+	}
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->m);
+	return NULL;
+}
+
+/* Idle instances past their keep-alive are stopped. */
+static void *reaper(void *arg)
+{
+	struct pool *p = arg;
+	uint64_t tick = p->keep_ns / 8;
+	if (tick < 1000000)
+		tick = 1000000;
+	if (tick > 50000000)
+		tick = 50000000;
+	pthread_mutex_lock(&p->m);
+	while (!p->stopping) {
+		uint64_t now = eb_now_ns();
+		struct slot *old = NULL;
+		for (unsigned i = 0; i < p->n_slots && !old; i++)
+			if (p->slots[i].state == S_IDLE && now - p->slots[i].last_used >= p->keep_ns)
+				old = &p->slots[i];
+		if (old) {
+			old->state = S_STOPPING;
+			pthread_mutex_unlock(&p->m);
+			stop_slot(p, old, "keep-alive");
+			pthread_mutex_lock(&p->m);
+			continue;
+		}
+		pthread_mutex_unlock(&p->m);
+		eb_sleep_ns(tick);
+		pthread_mutex_lock(&p->m);
+	}
+	pthread_mutex_unlock(&p->m);
+	return NULL;
+}
+
+static void add_point(struct pool *p, const struct eb_replay_point *pt)
+{
+	struct eb_replay_result *r = p->res;
+	if (r->n_pts == r->pts_cap) {
+		size_t cap = r->pts_cap ? r->pts_cap * 2 : 1024;
+		void *np = realloc(r->pts, cap * sizeof(*r->pts));
+		if (!np)
+			return;
+		r->pts = np;
+		r->pts_cap = cap;
+	}
+	r->pts[r->n_pts++] = *pt;
+}
+
+static void *sampler(void *arg)
+{
+	struct pool *p = arg;
+	uint64_t next = p->res->t0_ns;
+	eb_sleep_ns_until(next, NULL);
+	for (;;) {
+		pthread_mutex_lock(&p->m);
+		int stop = p->stopping;
+		pthread_mutex_unlock(&p->m);
+		if (stop)
+			break;
+		struct eb_replay_point pt = { .t = since(p) };
+		for (unsigned i = 0; i < p->n_slots; i++) {
+			struct slot *s = &p->slots[i];
+			pthread_mutex_lock(&p->m);
+			enum slot_state st = s->state;
+			int ii = s->inst;
+			pthread_mutex_unlock(&p->m);
+			if (st == S_FREE)
+				continue;
+			pt.live++;
+			pt.busy += st == S_BUSY;
+			pt.starting += st == S_STARTING;
+			struct eb_sample smp;
+			double b = -1;
+			pthread_mutex_lock(&s->m);
+			if (s->sampleable && eb_rt_sample(p->rt, &s->in, &smp) == 0)
+				b = sample_bytes(p, &smp);
+			pthread_mutex_unlock(&s->m);
+			if (b < 0)
+				continue;
+			pt.bytes += b;
+			if (st == S_IDLE)
+				pt.idle_bytes += b;
+			pthread_mutex_lock(&p->m);
+			if (b > p->res->inst[ii].peak_bytes)
+				p->res->inst[ii].peak_bytes = b;
+			pthread_mutex_unlock(&p->m);
+		}
+		pthread_mutex_lock(&p->m);
+		add_point(p, &pt);
+		pthread_mutex_unlock(&p->m);
+		next += p->cfg->sample_period_ns;
+		uint64_t now = eb_now_ns();
+		if (next < now)
+			next = now;   /* a sweep longer than the period: the next one starts at once */
+		eb_sleep_ns_until(next, NULL);
+	}
+	return NULL;
+}
+
+void eb_replay_result_free(struct eb_replay_result *r)
+{
+	free(r->inv);
+	free(r->inst);
+	free(r->pts);
+	memset(r, 0, sizeof(*r));
+}
+
+int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb_workload *w,
+		  const struct eb_replay_config *cfg, struct eb_replay_result *out, char *err, size_t errcap)
+{
+	const struct eb_trace *t = cfg->trace;
+	memset(out, 0, sizeof(*out));
+	if (!t->n || cfg->max_instances < 1 || cfg->speed < 0.001) {
+		snprintf(err, errcap, "nothing to replay");
+		return -EINVAL;
+	}
+	struct pool p = {
+		.cfg = cfg, .rt = rt, .mode = mode, .w = w, .res = out, .n_slots = cfg->max_instances,
+		.keep_ns = (uint64_t)((double)cfg->keep_alive_ns / cfg->speed),
+		.base_port = cfg->base_port,
+	};
+	out->inv = calloc(t->n, sizeof(*out->inv));
+	p.queue = calloc(t->n, sizeof(*p.queue));
+	p.slots = calloc(p.n_slots, sizeof(*p.slots));
+	pthread_t *workers = calloc(p.n_slots, sizeof(*workers));
+	if (!out->inv || !p.queue || !p.slots || !workers) {
+		free(p.queue);
+		free(p.slots);
+		free(workers);
+		eb_replay_result_free(out);
+		snprintf(err, errcap, "out of memory for %zu invocations", t->n);
+		return -ENOMEM;
+	}
+	out->n_inv = t->n;
+	for (size_t i = 0; i < t->n; i++) {
+		uint64_t d = t->inv[i].duration_ns;
+		if (cfg->max_duration_ns && d > cfg->max_duration_ns) {
+			d = cfg->max_duration_ns;
+			out->clamped++;
+		}
+		if (cfg->durations_scaled)
+			d = (uint64_t)((double)d / cfg->speed);
+		out->inv[i].due = (uint64_t)((double)t->inv[i].at_ns / cfg->speed);
+		out->inv[i].work_us = d / 1000;
+		out->inv[i].function = t->inv[i].function;
+		out->inv[i].instance = -1;
+	}
+	/* priority inheritance: a worker holding the pool lets the real-time dispatcher have it at once */
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	(void)pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&p.m, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_cond_init(&p.changed, NULL);
+	for (unsigned i = 0; i < p.n_slots; i++) {
+		pthread_mutex_init(&p.slots[i].m, NULL);
+		p.slots[i].fd = -1;
+		p.slots[i].port = (uint16_t)(p.base_port + i);
+	}
+	/* time 0 a little ahead, so every thread is up before the first invocation is due */
+	out->t0_ns = eb_now_ns() + 50000000ull;
+	unsigned started = 0;
+	pthread_t th_reaper, th_sampler;
+	int have_reaper = p.keep_ns > 0 && pthread_create(&th_reaper, NULL, reaper, &p) == 0;
+	int have_sampler = pthread_create(&th_sampler, NULL, sampler, &p) == 0;
+	for (; started < p.n_slots; started++)
+		if (pthread_create(&workers[started], NULL, worker, &p) != 0)
+			break;
+	int rc = 0;
+	if (!started || (p.keep_ns > 0 && !have_reaper) || !have_sampler) {
+		snprintf(err, errcap, "cannot start the replay's threads");
+		rc = -EAGAIN;
+	}
+	/*
+	 * The dispatcher: release each invocation at its due time, nothing
+	 * else.  It runs at a real-time priority (when allowed: root) with a
+	 * 1 ns timer slack, raised only after the other threads exist, so
+	 * neither they nor the instances they spawn inherit it; on 2 cores
+	 * busy starting instances it otherwise woke milliseconds late.
+	 */
+	int old_policy;
+	struct sched_param old_param, rt_param = { .sched_priority = 1 };
+	int raised = pthread_getschedparam(pthread_self(), &old_policy, &old_param) == 0 &&
+		     pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt_param) == 0;
+	out->realtime_dispatcher = raised;
+	int old_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	(void)prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
+	for (size_t i = 0; rc == 0 && i < t->n && !eb_interrupted; i++) {
+		eb_sleep_ns_until(out->t0_ns + out->inv[i].due, (volatile int *)&eb_interrupted);
+		if (eb_interrupted)
+			break;
+		pthread_mutex_lock(&p.m);
+		out->inv[i].released = since(&p);
+		p.queue[p.q_tail++] = i;
+		pthread_cond_signal(&p.changed);
+		pthread_mutex_unlock(&p.m);
+	}
+	if (raised)
+		(void)pthread_setschedparam(pthread_self(), old_policy, &old_param);
+	if (old_slack > 0)
+		(void)prctl(PR_SET_TIMERSLACK, (unsigned long)old_slack, 0, 0, 0);
+	pthread_mutex_lock(&p.m);
+	p.closed = 1;
+	pthread_cond_broadcast(&p.changed);
+	pthread_mutex_unlock(&p.m);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	pthread_mutex_lock(&p.m);
+	p.stopping = 1;
+	pthread_mutex_unlock(&p.m);
+	if (have_reaper)
+		pthread_join(th_reaper, NULL);
+	if (have_sampler)
+		pthread_join(th_sampler, NULL);
+	/* what is still up is stopped now ("end": its idle time until here is counted) */
+	for (unsigned i = 0; i < p.n_slots; i++) {
+		struct slot *s = &p.slots[i];
+		if (s->state == S_IDLE || s->state == S_BUSY) {
+			s->state = S_STOPPING;
+			stop_slot(&p, s, "end");
+		}
+	}
+	out->end_ns = since(&p);
+	out->interrupted = eb_interrupted != 0;
+	for (unsigned i = 0; i < p.n_slots; i++)
+		pthread_mutex_destroy(&p.slots[i].m);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.m);
+	free(p.queue);
+	free(p.slots);
+	free(workers);
+	if (rc < 0)
+		eb_replay_result_free(out);
+	return rc;
+}

@@ -1,0 +1,111 @@
+/*
+ * replay: an invocation trace (plan/trace.h) replayed against one runtime,
+ * the way a serverless platform serves it.
+ *
+ * Each function of the trace has a pool of instances of the runtime under
+ * test; an instance serves one invocation at a time (as Lambda does).  An
+ * invocation that finds no idle instance of its function starts one, and
+ * its latency includes that cold start.  Invocations are released open
+ * loop at their due times (trace time / speed) by a dispatcher that only
+ * keeps time; up to max_instances workers take them in due order, so an
+ * invocation that arrives when every instance is busy and no more may be
+ * started waits (throttled, as a concurrency limit does), and that wait is
+ * in its latency.  An idle instance lives keep_alive (trace time, so
+ * keep_alive / speed of replay time) after its last invocation, or is
+ * stopped at once with keep_alive 0; when the instance limit is reached, a
+ * cold start evicts the least recently used idle instance of another
+ * function.  Every invocation asks the instance's GET /work for its
+ * duration of work (spinning or waiting).  A sampler reads each live
+ * instance's memory (PSS, or the container's own figure) and counts them.
+ *
+ * Measurement code: never prints; everything is kept raw in the result.
+ */
+#ifndef EB_REPLAY_H
+#define EB_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog/workload.h"
+#include "plan/trace.h"
+#include "runtimes/runtime.h"
+
+struct eb_replay_config {
+	const struct eb_trace *trace;
+	double speed;                /* trace seconds per replay second (>= 0.001) */
+	uint64_t keep_alive_ns;      /* trace time an idle instance is kept; 0: stopped after each invocation */
+	int durations_scaled;        /* 1: durations divided by speed too (the trace on a faster clock) */
+	uint64_t max_duration_ns;    /* durations above it (trace time) are cut to it; 0: none */
+	int spin;                    /* 1: the work spins the CPU, 0: it waits (an I/O-bound function) */
+	unsigned max_instances;      /* live instances at once, across functions (>= 1) */
+	uint64_t sample_period_ns;   /* the memory sampler's period (replay time) */
+	uint64_t start_timeout_ns, probe_spacing_ns;
+	uint16_t base_port;          /* instance slot i listens on 127.0.0.1:base_port+i */
+	const char *artifact_dir, *wasm_dir;
+};
+
+/* One invocation as it happened; times in ns since the replay's t0. */
+struct eb_replay_inv {
+	uint64_t due;                /* when the trace says it arrives (scaled) */
+	uint64_t released;           /* when the dispatcher released it (due + generator lateness) */
+	uint64_t picked;             /* when a worker took it (released + waiting for a worker) */
+	uint64_t sent;               /* request written to a ready instance (after any cold start) */
+	uint64_t done;               /* response complete, or the failure seen */
+	uint64_t work_us;            /* the work it asked for */
+	uint32_t function;
+	int32_t instance;            /* index in instances, -1: none started */
+	int status;                  /* HTTP status, or a negative errno */
+	int cold;                    /* it started its instance */
+	int evicted;                 /* its start evicted another function's idle instance */
+};
+
+/* One instance: its life and what it cost. */
+struct eb_replay_instance {
+	uint32_t function;
+	uint64_t launched, ready, stopped;   /* since t0; ready 0: never answered */
+	uint32_t invocations;
+	double cpu_s;                /* CPU time of the instance at its stop (-1: the runtime cannot tell) */
+	double peak_bytes;           /* largest memory sample */
+	char why[24];                /* how it ended: "keep-alive", "after-invocation", "evicted", "end", "failed" */
+};
+
+/* The sampler's view at one moment. */
+struct eb_replay_point {
+	uint64_t t;                  /* since t0 */
+	uint32_t live, busy, starting;
+	double bytes, idle_bytes;    /* memory of the ready instances, and of the idle ones among them */
+};
+
+struct eb_replay_result {
+	uint64_t t0_ns;              /* CLOCK_MONOTONIC of the replay's time 0 */
+	uint64_t end_ns;             /* since t0, when the last instance was stopped */
+	struct eb_replay_inv *inv;   /* trace order */
+	size_t n_inv;
+	struct eb_replay_instance *inst;
+	size_t n_inst, inst_cap;
+	struct eb_replay_point *pts;
+	size_t n_pts, pts_cap;
+	size_t clamped;              /* durations cut to max_duration */
+	const char *memory_figure;   /* the sample's figure used ("pss", "tree_pss", "cgroup_memory") */
+	const char *cpu_source;      /* NULL: none */
+	int interrupted;
+	int realtime_dispatcher;     /* the dispatcher ran at SCHED_FIFO (root) */
+	char first_error[300];       /* the first failed start or request, "" if none */
+	size_t failed;               /* invocations without a 200 */
+};
+
+/*
+ * Replay cfg->trace on rt/mode with workload w (a server with /work).
+ * 0 (the result filled, failures counted in it) or a negative errno with
+ * one line in err (nothing could run).  Free with eb_replay_result_free.
+ */
+__attribute__((warn_unused_result))
+int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb_workload *w,
+		  const struct eb_replay_config *cfg, struct eb_replay_result *out, char *err, size_t errcap);
+
+void eb_replay_result_free(struct eb_replay_result *r);
+
+/* The request path for an invocation's work: "/work?us=N&how=cpu|wait". */
+int eb_replay_work_path(char *buf, size_t cap, uint64_t us, int spin);
+
+#endif
