@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"  --max-duration D     cut longer durations to D, trace time (default 1s; 0: none)\n"
 	"  --work wait|cpu      the work: waiting (an I/O-bound function) or spinning the CPU (default wait)\n"
 	"  --max-instances N    live instances at once, all functions (default 64)\n"
+	"  --max-starting N     instance starts under way at once (default 4)\n"
+	"  --drain D            after the trace's last arrival, drop what still waits after D (default 60s)\n"
 	"  --repeats N          replays per runtime (default 1)\n"
 	"  --port P             instance i listens on 127.0.0.1:P+i (default 21000)\n"
 	"  --out DIR            results directory (default results/replay-<UTC time>)\n";
@@ -100,7 +102,7 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 						    (int)p->starting, p->bytes, p->idle_bytes));
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:{s:I, s:I, s:f, s:f, s:f}, s:I, s:f, s:I, s:s?, s:s?, s:s, s:b,"
-			 " s:b, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",
+			 " s:b, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",
 			 "runtime", tg->rt->name, "mode", tg->mode, "version", tg->version, "repeat", (int)repeat,
 			 "position", (int)position,
 			 "calibration", "kernel_ns", (json_int_t)cs->kernel_ns, "kernel_median_ns", (json_int_t)cs->kernel_median_ns,
@@ -110,7 +112,7 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 			 "memory_figure", r->memory_figure, "cpu_source", r->cpu_source,
 			 "first_error", r->first_error, "interrupted", r->interrupted,
 			 "realtime_dispatcher", r->realtime_dispatcher,
-			 "failed", (json_int_t)r->failed,
+			 "failed", (json_int_t)r->failed, "dropped", (json_int_t)r->dropped,
 			 "invocations", "columns", columns(inv_cols, RI_NCOL), "rows", inv,
 			 "instances", "columns", columns(inst_cols, RN_NCOL), "rows", ins,
 			 "timeline", "columns", columns(pt_cols, RP_NCOL), "rows", tl);
@@ -150,7 +152,7 @@ static int prime(const struct target *tg, const struct eb_workload *w, const str
 int eb_cmd_replay(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_DFILE, O_SEED, O_FUNCS, O_DUR, O_SPEED, O_KEEP, O_DURS, O_MAXD, O_WORK, O_MAXI, O_REP,
-	       O_PORT, O_OUT, O_MODE };
+	       O_PORT, O_OUT, O_MODE, O_MAXS, O_DRAIN };
 	static const struct option longopts[] = {
 		{ "runtime", required_argument, NULL, 'r' }, { "mode", required_argument, NULL, O_MODE },
 		{ "format", required_argument, NULL, O_FORMAT }, { "durations-file", required_argument, NULL, O_DFILE },
@@ -159,14 +161,15 @@ int eb_cmd_replay(int argc, char **argv)
 		{ "keep-alive", required_argument, NULL, O_KEEP }, { "durations", required_argument, NULL, O_DURS },
 		{ "max-duration", required_argument, NULL, O_MAXD }, { "work", required_argument, NULL, O_WORK },
 		{ "max-instances", required_argument, NULL, O_MAXI }, { "repeats", required_argument, NULL, O_REP },
-		{ "port", required_argument, NULL, O_PORT }, { "out", required_argument, NULL, O_OUT },
+		{ "port", required_argument, NULL, O_PORT }, { "max-starting", required_argument, NULL, O_MAXS },
+		{ "drain", required_argument, NULL, O_DRAIN }, { "out", required_argument, NULL, O_OUT },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *rt_names[MAX_TARGETS], *modes[MAX_TARGETS], *dfile = NULL, *out_arg = NULL;
 	size_t n_rt = 0, n_modes = 0;
 	enum eb_trace_format fmt = EB_TRACE_AUTO;
 	uint64_t seed = 1, functions = 0, cut_ns = 0, keep_ns = 600000000000ull, maxd_ns = 1000000000ull;
-	uint64_t max_inst = 64, repeats = 1, port = 21000;
+	uint64_t max_inst = 64, repeats = 1, port = 21000, max_starting = 4, drain_ns = 60000000000ull;
 	double speed = 1;
 	int scaled = 1, spin = 0, opt;
 	optind = 1;
@@ -239,6 +242,14 @@ int eb_cmd_replay(int argc, char **argv)
 		case O_PORT:
 			if (eb_parse_count(optarg, 1024, 64000, &port) < 0)
 				return bad("--port", optarg, "1024..64000");
+			break;
+		case O_MAXS:
+			if (eb_parse_count(optarg, 1, 1000, &max_starting) < 0)
+				return bad("--max-starting", optarg, "a whole number 1..1000");
+			break;
+		case O_DRAIN:
+			if (eb_parse_duration_ns(optarg, 1000000ull, 3600ull * 1000000000ull, &drain_ns) < 0)
+				return bad("--drain", optarg, "a duration up to 1h");
 			break;
 		case 'o': case O_OUT: out_arg = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -335,10 +346,11 @@ int eb_cmd_replay(int argc, char **argv)
 		"invocations", (json_int_t)t.n, "span_s", (double)t.inv[t.n - 1].at_ns / 1e9,
 		"negative_durations", (json_int_t)t.negative_durations, "durations_from", t.durations_from ? t.durations_from : "the trace",
 		"seed", (json_int_t)seed));
-	json_object_set_new(doc, "config", json_pack("{s:f, s:f, s:s, s:f, s:s, s:I, s:I, s:s, s:f, s:s, s:s}",
+	json_object_set_new(doc, "config", json_pack("{s:f, s:f, s:s, s:f, s:s, s:I, s:I, s:I, s:f, s:s, s:f, s:s, s:s}",
 		"speed", speed, "keep_alive_s", (double)keep_ns / 1e9, "durations", scaled ? "scaled" : "real",
 		"max_duration_s", (double)maxd_ns / 1e9, "work", spin ? "cpu" : "wait", "max_instances", (json_int_t)max_inst,
-		"repeats", (json_int_t)repeats, "workload", w->name, "sample_period_ms", 100.0,
+		"repeats", (json_int_t)repeats, "max_starting", (json_int_t)max_starting, "drain_s", (double)drain_ns / 1e9,
+		"workload", w->name, "sample_period_ms", 100.0,
 		"instance", "one invocation at a time per instance; a cold invocation waits for its instance's first 200",
 		"order", "runtimes shuffled per repeat from the seed, a calibration before each replay"));
 	json_object_set_new(doc, "runtimes", rts);
@@ -386,7 +398,8 @@ int eb_cmd_replay(int argc, char **argv)
 	eb_calib_init(&calib, "/proc");
 	struct eb_replay_config cfg = {
 		.trace = &t, .speed = speed, .keep_alive_ns = keep_ns, .durations_scaled = scaled, .max_duration_ns = maxd_ns,
-		.spin = spin, .max_instances = (unsigned)max_inst, .sample_period_ns = 100000000ull,
+		.spin = spin, .max_instances = (unsigned)max_inst,
+		.max_starting = (unsigned)max_starting, .drain_ns = drain_ns, .sample_period_ns = 100000000ull,
 		.start_timeout_ns = plan.start_timeout_ns, .probe_spacing_ns = plan.probe_spacing_ns,
 		.base_port = (uint16_t)port, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,
 	};

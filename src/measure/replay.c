@@ -51,6 +51,8 @@ struct pool {
 	unsigned n_slots;
 	size_t *queue, q_head, q_tail;
 	int closed;                 /* the dispatcher released everything */
+	unsigned n_starting;        /* instance starts under way (at most cfg->max_starting) */
+	uint64_t give_up_ns;        /* CLOCK_MONOTONIC after which a picked invocation is dropped */
 	int stopping;               /* reaper and sampler end */
 	uint64_t keep_ns;           /* keep-alive in replay time */
 	uint16_t base_port;
@@ -298,6 +300,15 @@ static void *worker(void *arg)
 			break;
 		struct eb_replay_inv *v = &r->inv[p->queue[p->q_head++]];
 		v->picked = since(p);
+		if (eb_now_ns() > p->give_up_ns) {
+			/* bounded: what is still waiting this long after the trace's end is dropped, and counted */
+			v->status = -ETIME;
+			v->done = v->picked;
+			r->failed++;
+			r->dropped++;
+			note_error(p, "", "invocations still waiting after the trace's end plus the drain time were dropped");
+			continue;
+		}
 		int cold = 0, evicted = 0;
 		struct slot *s, *ev;
 		while (!(s = acquire(p, v->function, &cold, &ev)) && ev) {
@@ -320,11 +331,17 @@ static void *worker(void *arg)
 				continue;
 			}
 			s->inst = ii;
+			/* at most max_starting starts at once: more only slow each other down (2 cores) */
+			while (p->n_starting >= p->cfg->max_starting && !eb_interrupted)
+				pthread_cond_wait(&p->changed, &p->m);
+			p->n_starting++;
 			r->inst[ii].launched = since(p);
 			pthread_mutex_unlock(&p->m);
 			char why[300] = "";
 			int rc = start_slot(p, s, why, sizeof(why));
 			pthread_mutex_lock(&p->m);
+			p->n_starting--;
+			pthread_cond_broadcast(&p->changed);
 			if (rc < 0) {
 				r->inst[ii].stopped = since(p);
 				snprintf(r->inst[ii].why, sizeof(r->inst[ii].why), "failed");
@@ -531,6 +548,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	}
 	/* time 0 a little ahead, so every thread is up before the first invocation is due */
 	out->t0_ns = eb_now_ns() + 50000000ull;
+	p.give_up_ns = out->t0_ns + out->inv[t->n - 1].due + cfg->drain_ns;
 	unsigned started = 0;
 	pthread_t th_reaper, th_sampler;
 	int have_reaper = p.keep_ns > 0 && pthread_create(&th_reaper, NULL, reaper, &p) == 0;

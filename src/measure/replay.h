@@ -38,6 +38,8 @@ struct eb_replay_config {
 	uint64_t max_duration_ns;    /* durations above it (trace time) are cut to it; 0: none */
 	int spin;                    /* 1: the work spins the CPU, 0: it waits (an I/O-bound function) */
 	unsigned max_instances;      /* live instances at once, across functions (>= 1) */
+	unsigned max_starting;       /* instance starts under way at once (>= 1); a cold invocation beyond waits */
+	uint64_t drain_ns;           /* after the last due time, invocations not yet picked are dropped (bounded replays) */
 	uint64_t sample_period_ns;   /* the memory sampler's period (replay time) */
 	uint64_t start_timeout_ns, probe_spacing_ns;
 	uint16_t base_port;          /* instance slot i listens on 127.0.0.1:base_port+i */
@@ -92,6 +94,7 @@ struct eb_replay_result {
 	int realtime_dispatcher;     /* the dispatcher ran at SCHED_FIFO (root) */
 	char first_error[300];       /* the first failed start or request, "" if none */
 	size_t failed;               /* invocations without a 200 */
+	size_t dropped;              /* of those, dropped unserved after the drain time (-ETIME) */
 };
 
 /*

@@ -78,14 +78,14 @@ class Trace(unittest.TestCase):
             with open(p, "w") as f:
                 f.write("app,func,end_timestamp,duration\na,f,1,0.1\na,f,two,0.1\n")
             r = eb("trace", p)
-            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.returncode, 2)
             self.assertEqual(r.stderr.strip().count("\n"), 0)
             self.assertIn(f"{p}:3: end_timestamp 'two'", r.stderr)
             r = eb("trace", p, "--format", "csv")
             self.assertEqual(r.returncode, 2)
             self.assertIn("bad value 'csv' for --format", r.stderr)
             r = eb("trace", os.path.join(d, "missing.csv"))
-            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.returncode, 2)
             self.assertIn("cannot read", r.stderr)
 
 
