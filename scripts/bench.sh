@@ -20,4 +20,19 @@ if [ -f "$out/results.json" ]; then
   bench/floor.sh "$out" || true
   echo "report: $out/report.html and report.md (also results/latest/)" >&2
 fi
+# Serverless traffic: a seeded OrcBench trace (scale 0.02, 3 minutes, seed 7: 12,530
+# invocations of 181 functions) replayed at speed 10 on native, Docker and Wasmtime
+# (cache-warm), keep-alive 10 minutes of trace time (about 4 minutes in all).
+. scripts/versions.env
+orcbench="$EB_CACHE/orcbench-$ORCBENCH_VERSION/bin/orcbench"
+if [ ! -x "$orcbench" ]; then
+  echo "bench: replay not run: orcbench not installed, install with: scripts/setup.sh traces" >&2
+  [ "${CI:-}" = true ] && rc=1
+elif [ -d "$out" ]; then
+  trace="$out/orcbench-s0.02-3m-seed7.csv"
+  "$orcbench" trace --scale 0.02 --runtime 3 --seed 7 --out "$trace" >/dev/null
+  "$build/edgebench" replay "$trace" --runtime native --runtime docker --runtime wasmtime --mode cache-warm \
+    --speed 10 --keep-alive 10m --seed 7 --out "$out/replay" || rc=$?
+  [ -f "$out/replay/report.md" ] && echo "replay report: $out/replay/report.md" >&2
+fi
 exit "$rc"
