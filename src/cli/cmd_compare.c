@@ -25,6 +25,7 @@
 #include "data/results.h"
 #include "data/stats.h"
 #include "sys/textbuf.h"
+#include "report/replay.h"
 
 #define MAX_RUNS 8
 
@@ -39,6 +40,9 @@ static json_t *load_run(const char *dir, char *err, size_t cap)
 		snprintf(err, cap, "%s is not a results directory we can read: %s (line %d)", dir, je.text, je.line);
 		return NULL;
 	}
+	if (json_is_object(doc) && json_is_array(json_object_get(doc, "replays")) &&
+	    !strcmp(eb_jstr(doc, "kind") ? eb_jstr(doc, "kind") : "", "replay"))
+		return doc;   /* a trace replay's document */
 	json_t *v = json_object_get(doc, "schema_version");
 	if (!json_is_object(doc) || !json_is_integer(v) || json_integer_value(v) < EB_SCHEMA_OLDEST ||
 	    json_integer_value(v) > EB_SCHEMA_VERSION || !json_is_array(json_object_get(doc, "cells"))) {
@@ -279,10 +283,24 @@ int eb_cmd_compare(int argc, char **argv)
 			eb_bprintf(&t, "**Schema versions differ** (%lld in %s, %lld in %s): samples are read alike; figures new in the later schema are not compared.\n\n",
 			    (long long)json_integer_value(json_object_get(docs[0], "schema_version")), dirs[0],
 			    (long long)json_integer_value(json_object_get(docs[r], "schema_version")), dirs[r]);
+	int replays = 0;
+	for (int r = 0; r < n; r++)
+		replays += json_is_array(json_object_get(docs[r], "replays"));
+	if (replays && replays != n) {
+		fprintf(stderr, "edgebench compare: trace replays compare only with trace replays (%d of %d are)\n", replays, n);
+		eb_buf_free(&t);
+		rc = 2;
+		goto done;
+	}
 	fingerprints(&t, docs, dirs, n);
+	if (replays) {
+		eb_replay_compare(&t, docs, (const char *const *)dirs, n);
+		goto write;
+	}
 	config_diff(&t, docs, dirs, n);
 	ratios(&t, docs, dirs, n, &flagged, &compared);
 	eb_bprintf(&t, "\n%d of %d figures differ with a CI that excludes 1.0 (at 95%%, about 1 in 20 of figures that do not differ is flagged by chance).\n", flagged, compared);
+write:
 	if (t.failed) {
 		fprintf(stderr, "edgebench compare: out of memory\n");
 		rc = 1;

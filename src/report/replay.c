@@ -19,6 +19,7 @@ struct rt_rows {
 	char name[96];
 	double p99[100], per1k_gib[100];
 	size_t n;
+	double worst_failed;        /* the largest share of invocations without a 200 over its repeats */
 };
 
 static const char *label(const json_t *r, char *buf, size_t cap)
@@ -59,6 +60,9 @@ static size_t gather(const json_t *replays, struct rt_rows *rt)
 			snprintf(rt[n].name, sizeof(rt[n].name), "%s", name);
 			n++;
 		}
+		double failed = f.invocations ? (double)f.failed / (double)f.invocations : 1;
+		if (failed > rt[k].worst_failed)
+			rt[k].worst_failed = failed;
 		if (rt[k].n < 100) {
 			rt[k].p99[rt[k].n] = f.all_p99;
 			rt[k].per1k_gib[rt[k].n] = f.per1k_gib_s;
@@ -85,8 +89,17 @@ static void ranking(struct eb_buf *b, const char *title, const char *unit, struc
 {
 	struct ranked r[MAX_RT];
 	size_t m = 0, min_n = 1000;
+	const char *unranked[MAX_RT];
+	double unranked_share[MAX_RT];
+	size_t nu = 0;
 	for (size_t i = 0; i < n; i++) {
 		double v[100];
+		if (rt[i].worst_failed > 0.01) {
+			/* its p99 is over the invocations it answered: not comparable with one that answered all */
+			unranked_share[nu] = rt[i].worst_failed;
+			unranked[nu++] = rt[i].name;
+			continue;
+		}
 		size_t k = 0;
 		for (size_t j = 0; j < rt[i].n; j++) {
 			double x = which ? rt[i].per1k_gib[j] : rt[i].p99[j];
@@ -101,10 +114,15 @@ static void ranking(struct eb_buf *b, const char *title, const char *unit, struc
 			min_n = k;
 		m++;
 	}
+	eb_bprintf(b, "**%s** (lower is better; the median over repeats, min–max):\n\n", title);
+	for (size_t i = 0; i < nu; i++)
+		eb_bprintf(b, "- not ranked: %s, %.1f%% of its invocations failed or were dropped in a replay (its figures cover "
+			      "only those it answered)\n", unranked[i], 100 * unranked_share[i]);
+	if (nu)
+		eb_bprintf(b, "\n");
 	if (!m)
 		return;
 	qsort(r, m, sizeof(r[0]), by_mid);
-	eb_bprintf(b, "**%s** (lower is better; the median over repeats, min–max):\n\n", title);
 	for (size_t i = 0; i < m; i++) {
 		int overlaps = (i + 1 < m && r[i + 1].lo <= r[i].hi) || (i > 0 && r[i - 1].hi >= r[i].lo);
 		eb_bprintf(b, "%zu. %s: %.3g %s (%.3g–%.3g, %zu replay%s)%s\n", i + 1, r[i].name, r[i].mid, unit, r[i].lo, r[i].hi,
@@ -358,4 +376,82 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 	if (rc < 0)
 		snprintf(err, errcap, "cannot write the report in %s: %s", dir, strerror(-rc));
 	return rc;
+}
+
+/* The median and range of one figure over a run's repeats of label. */
+static size_t over_repeats(json_t *doc, const char *lab, size_t which, double *mid, double *lo, double *hi)
+{
+	double v[100];
+	size_t k = 0, i;
+	json_t *r;
+	json_array_foreach(json_object_get(doc, "replays"), i, r) {
+		struct eb_replay_figures f;
+		char name[96];
+		if (k == 100 || eb_replay_figures(r, &f) < 0 || strcmp(label(r, name, sizeof(name)), lab))
+			continue;
+		double x = which == 0 ? f.all_p99 : which == 1 ? f.per1k_gib_s : which == 2 ? f.per1k_cpu_s :
+			   which == 3 ? 100 * f.cold_fraction : f.all_p50;
+		if (!isnan(x))
+			v[k++] = x;
+	}
+	if (!k)
+		return 0;
+	eb_sort_doubles(v, k);
+	*mid = eb_percentile(v, k, 50);
+	*lo = v[0];
+	*hi = v[k - 1];
+	return k;
+}
+
+void eb_replay_compare(struct eb_buf *t, json_t **docs, const char *const *dirs, int n)
+{
+	static const char *const what[] = { "p99 ms", "GiB·s per 1k", "CPU·s per 1k", "cold %", "p50 ms" };
+	for (int r = 1; r < n; r++) {
+		if (!json_equal(json_object_get(docs[r], "config"), json_object_get(docs[0], "config")))
+			eb_bprintf(t, "**Replay settings differ** between %s and %s (speed, keep-alive, work, limits): "
+				      "the figures below are not like for like.\n\n", dirs[0], dirs[r]);
+		json_t *a = json_object_get(docs[0], "trace"), *b = json_object_get(docs[r], "trace");
+		if (!json_equal(json_object_get(a, "invocations"), json_object_get(b, "invocations")) ||
+		    !json_equal(json_object_get(a, "functions"), json_object_get(b, "functions")) ||
+		    !json_equal(json_object_get(a, "format"), json_object_get(b, "format")))
+			eb_bprintf(t, "**The traces differ** between %s and %s.\n\n", dirs[0], dirs[r]);
+	}
+	eb_bprintf(t, "## Trace replays\n\nPer runtime/mode, each run's median over its repeats (min–max, repeats). "
+		      "No difference is claimed here: runs on different machines or days are independent, and a few "
+		      "repeats show their spread, not an interval.\n\n| runtime/mode | figure |");
+	for (int r = 0; r < n; r++)
+		eb_bprintf(t, " %s |", dirs[r]);
+	eb_bprintf(t, "\n|---|---|");
+	for (int r = 0; r < n; r++)
+		eb_bprintf(t, "---|");
+	eb_bprintf(t, "\n");
+	/* every runtime/mode any run replayed, in first-seen order */
+	char seen[64][96];
+	size_t ns = 0;
+	for (int r = 0; r < n; r++) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(docs[r], "replays"), i, x) {
+			char name[96];
+			label(x, name, sizeof(name));
+			size_t k = 0;
+			while (k < ns && strcmp(seen[k], name))
+				k++;
+			if (k == ns && ns < 64)
+				snprintf(seen[ns++], sizeof(seen[0]), "%s", name);
+		}
+	}
+	for (size_t k = 0; k < ns; k++)
+		for (size_t w = 0; w < sizeof(what) / sizeof(what[0]); w++) {
+			eb_bprintf(t, "| %s | %s |", seen[k], what[w]);
+			for (int r = 0; r < n; r++) {
+				double mid, lo, hi;
+				size_t c = over_repeats(docs[r], seen[k], w, &mid, &lo, &hi);
+				if (c)
+					eb_bprintf(t, " %.4g (%.4g–%.4g, %zu) |", mid, lo, hi, c);
+				else
+					eb_bprintf(t, " not replayed |");
+			}
+			eb_bprintf(t, "\n");
+		}
 }

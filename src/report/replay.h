@@ -16,6 +16,16 @@
 __attribute__((warn_unused_result))
 int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap);
 
+#include "sys/textbuf.h"
+
+/*
+ * Trace replays side by side (`edgebench compare`): what differs in trace
+ * and config, then per runtime/mode each run's median over its repeats of
+ * the figures that answer the question, with the repeat count; no claim of
+ * a difference is made (the spread across repeats is shown instead).
+ */
+void eb_replay_compare(struct eb_buf *t, json_t **docs, const char *const *dirs, int n);
+
 /* One line per replay on f. */
 void eb_replay_print_table(json_t *doc, FILE *f);
 

@@ -204,6 +204,13 @@ class Replay(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(out, "report.md")) as f:
             self.assertEqual(f.read(), md)
+        # compare: replays side by side, and never mixed with a suite run
+        r = eb("compare", out, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("## Trace replays", r.stdout)
+        self.assertRegex(r.stdout, r"\| native/native \| p99 ms \| [0-9.]+ \(")
+        r = eb("compare", out, os.path.join(ROOT, "tests", "fixtures"))
+        self.assertEqual(r.returncode, 2)
 
     def test_runtimes_side_by_side(self):
         rts = ["native"] + [rt for rt in ("wasmtime", "docker") if rt in REQUIRED]
