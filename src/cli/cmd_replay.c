@@ -27,11 +27,13 @@
 #include "plan/trace.h"
 #include "report/replay.h"
 #include "runtimes/runtime.h"
+#include "sys/clock.h"
 #include "sys/fingerprint.h"
 #include "sys/fsutil.h"
 #include "sys/proc.h"
 
 #define MAX_TARGETS 32
+#define QUIET_BUSY_PCT 25.0   /* a replay starts once the CPUs were this idle over a second (or after 30 s) */
 
 static const char usage_text[] =
 	"usage: edgebench replay TRACE [options]\n"
@@ -48,7 +50,7 @@ static const char usage_text[] =
 	"  --durations scaled|real  divide work durations by the speed too (default scaled)\n"
 	"  --max-duration D     cut longer durations to D, trace time (default 1s; 0: none)\n"
 	"  --work wait|cpu      the work: waiting (an I/O-bound function) or spinning the CPU (default wait)\n"
-	"  --max-instances N    live instances at once, all functions (default 64)\n"
+	"  --max-instances N    live instances at once, all functions (default 256)\n"
 	"  --max-starting N     instance starts under way at once (default 4)\n"
 	"  --drain D            after the trace's last arrival, drop what still waits after D (default 60s)\n"
 	"  --repeats N          replays per runtime (default 1)\n"
@@ -169,7 +171,7 @@ int eb_cmd_replay(int argc, char **argv)
 	size_t n_rt = 0, n_modes = 0;
 	enum eb_trace_format fmt = EB_TRACE_AUTO;
 	uint64_t seed = 1, functions = 0, cut_ns = 0, keep_ns = 600000000000ull, maxd_ns = 1000000000ull;
-	uint64_t max_inst = 64, repeats = 1, port = 21000, max_starting = 4, drain_ns = 60000000000ull;
+	uint64_t max_inst = 256, repeats = 1, port = 21000, max_starting = 4, drain_ns = 60000000000ull;
 	double speed = 1;
 	int scaled = 1, spin = 0, opt;
 	optind = 1;
@@ -352,7 +354,7 @@ int eb_cmd_replay(int argc, char **argv)
 		"repeats", (json_int_t)repeats, "max_starting", (json_int_t)max_starting, "drain_s", (double)drain_ns / 1e9,
 		"workload", w->name, "sample_period_ms", 100.0,
 		"instance", "one invocation at a time per instance; a cold invocation waits for its instance's first 200",
-		"order", "runtimes shuffled per repeat from the seed, a calibration before each replay"));
+		"order", "runtimes shuffled per repeat from the seed, each replay on a machine checked quiet (CPUs under 25% busy over a second, waiting up to 30 s; the calibration kept)"));
 	json_object_set_new(doc, "runtimes", rts);
 	json_object_set_new(doc, "replays", replays);
 
@@ -413,8 +415,17 @@ int eb_cmd_replay(int argc, char **argv)
 			struct target *g = &tg[order[k]];
 			if (!g->rt)
 				continue;
+			/* a machine checked quiet: the last replay's aftermath (containers being removed) gone */
 			struct eb_calib_sample cs;
+			uint64_t waited = 0;
 			(void)eb_calib_sample(&calib, &cs);
+			while (!eb_interrupted && waited < 30) {
+				eb_sleep_ns(1000000000ull);
+				waited++;
+				(void)eb_calib_sample(&calib, &cs);
+				if (cs.busy_pct >= 0 && cs.busy_pct < QUIET_BUSY_PCT)
+					break;
+			}
 			struct eb_replay_result res;
 			fprintf(stderr, "  %s/%s (repeat %llu) ...", g->rt->name, g->mode, (unsigned long long)rep + 1);
 			int rrc = eb_replay_run(g->rt, g->mode, w, &cfg, &res, err, sizeof(err));
@@ -424,6 +435,9 @@ int eb_cmd_replay(int argc, char **argv)
 				break;
 			}
 			json_t *one = replay_json(g, (unsigned)rep, pos++, &cs, &res);
+			json_object_set_new(json_object_get(one, "calibration"), "quiet_wait_s", json_integer((json_int_t)waited));
+			json_object_set_new(json_object_get(one, "calibration"), "quiet",
+					    json_boolean(cs.busy_pct >= 0 && cs.busy_pct < QUIET_BUSY_PCT));
 			eb_replay_result_free(&res);
 			struct eb_replay_figures f;
 			if (!one || eb_replay_figures(one, &f) < 0) {

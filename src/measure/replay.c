@@ -477,10 +477,11 @@ static void *sampler(void *arg)
 		pthread_mutex_lock(&p->m);
 		add_point(p, &pt);
 		pthread_mutex_unlock(&p->m);
+		/* at most half of a core: after a sweep longer than half the period, as long a pause */
+		uint64_t now = eb_now_ns(), swept = now - (p->res->t0_ns + pt.t);
 		next += p->cfg->sample_period_ns;
-		uint64_t now = eb_now_ns();
-		if (next < now)
-			next = now;   /* a sweep longer than the period: the next one starts at once */
+		if (next < now + swept)
+			next = now + swept;
 		eb_sleep_ns_until(next, NULL);
 	}
 	return NULL;
