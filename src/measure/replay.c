@@ -46,7 +46,9 @@ struct pool {
 	const struct eb_workload *w;
 	struct eb_replay_result *res;
 	pthread_mutex_t m;
-	pthread_cond_t changed;     /* queue grew, a slot freed, or the end */
+	pthread_cond_t work;        /* the queue grew, or the end: idle workers wait here */
+	pthread_cond_t changed;     /* a slot or a start freed: workers waiting for one wait here (kept apart, so
+				     * freeing a slot does not wake every idle worker too) */
 	struct slot *slots;
 	unsigned n_slots;
 	size_t *queue, q_head, q_tail;
@@ -295,7 +297,7 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&p->m);
 	for (;;) {
 		while (p->q_head == p->q_tail && !p->closed && !eb_interrupted)
-			pthread_cond_wait(&p->changed, &p->m);
+			pthread_cond_wait(&p->work, &p->m);
 		if (p->q_head == p->q_tail || eb_interrupted)
 			break;
 		struct eb_replay_inv *v = &r->inv[p->queue[p->q_head++]];
@@ -542,6 +544,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	pthread_mutex_init(&p.m, &ma);
 	pthread_mutexattr_destroy(&ma);
 	pthread_cond_init(&p.changed, NULL);
+	pthread_cond_init(&p.work, NULL);
 	for (unsigned i = 0; i < p.n_slots; i++) {
 		pthread_mutex_init(&p.slots[i].m, NULL);
 		p.slots[i].fd = -1;
@@ -583,7 +586,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 		pthread_mutex_lock(&p.m);
 		out->inv[i].released = since(&p);
 		p.queue[p.q_tail++] = i;
-		pthread_cond_signal(&p.changed);
+		pthread_cond_signal(&p.work);
 		pthread_mutex_unlock(&p.m);
 	}
 	if (raised)
@@ -592,6 +595,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 		(void)prctl(PR_SET_TIMERSLACK, (unsigned long)old_slack, 0, 0, 0);
 	pthread_mutex_lock(&p.m);
 	p.closed = 1;
+	pthread_cond_broadcast(&p.work);
 	pthread_cond_broadcast(&p.changed);
 	pthread_mutex_unlock(&p.m);
 	for (unsigned i = 0; i < started; i++)
@@ -616,6 +620,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	for (unsigned i = 0; i < p.n_slots; i++)
 		pthread_mutex_destroy(&p.slots[i].m);
 	pthread_cond_destroy(&p.changed);
+	pthread_cond_destroy(&p.work);
 	pthread_mutex_destroy(&p.m);
 	free(p.queue);
 	free(p.slots);
