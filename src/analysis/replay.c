@@ -125,12 +125,44 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 	}
 	f->seconds = end_s;
 	f->mean_instances = end_s > first_t ? live_s / (end_s - first_t) : NAN;
+	if (!json_is_object(json_object_get(replay, "platform")) && f->instances) {
+		/*
+		 * Process instances: each one's largest memory sample (the first taken
+		 * as it answered) times its life from that first 200 to its stop, and
+		 * the part of it not serving; the timeline's sampler (every 100 ms)
+		 * would miss an instance that lives shorter than its period.
+		 */
+		double *busy = calloc(f->instances, sizeof(double));
+		if (!busy)
+			return -ENOMEM;
+		for (size_t i = 0; i < f->invocations; i++) {
+			const json_t *r = json_array_get(inv, i);
+			double k = cell(r, RI_INST);
+			if (k >= 0 && (size_t)k < f->instances && cell(r, RI_SENT) > 0)
+				busy[(size_t)k] += (cell(r, RI_DONE) - cell(r, RI_SENT)) / 1e6;
+		}
+		f->gib_s = f->idle_gib_s = 0;
+		for (size_t i = 0; i < f->instances; i++) {
+			const json_t *r = json_array_get(ins, i);
+			double ready = cell(r, RN_READY), stop = cell(r, RN_STOP);
+			if (ready <= 0 || stop < ready)
+				continue;
+			double life = (stop - ready) / 1e6, gib = cell(r, RN_PEAK) / 1073741824.0;
+			f->gib_s += gib * life;
+			f->idle_gib_s += gib * (life > busy[i] ? life - busy[i] : 0);
+		}
+		free(busy);
+	}
 	f->cpu_s = -1;
 	for (size_t i = 0; i < f->instances; i++) {
 		double c = cell(json_array_get(ins, i), RN_CPU);
 		if (c >= 0)
 			f->cpu_s = (f->cpu_s < 0 ? 0 : f->cpu_s) + c;
 	}
+	/* a platform: the host's CPU, shared by every workload */
+	json_t *plat = json_object_get(replay, "platform");
+	if (json_is_object(plat) && json_number_value(json_object_get(plat, "cpu_s")) >= 0)
+		f->cpu_s = json_number_value(json_object_get(plat, "cpu_s"));
 	double k = f->invocations ? 1000.0 / (double)f->invocations : NAN;
 	f->per1k_gib_s = f->gib_s * k;
 	f->per1k_cpu_s = f->cpu_s >= 0 ? f->cpu_s * k : NAN;

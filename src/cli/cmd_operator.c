@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -74,6 +75,9 @@ int eb_cmd_operator(int argc, char **argv)
 				"--http-port, --image and --work are required\n");
 		return 2;
 	}
+	/* driven by a trace replay: commands on stdin (wc_operator.h) */
+	const char *ctl = getenv("EDGEBENCH_WC_CONTROL");
+	a.control = ctl && !strcmp(ctl, "1");
 	char err[1024];
 	int rc = eb_wc_operator_run(&a, err, sizeof(err));
 	if (rc)

@@ -63,6 +63,12 @@ struct target {
 	char version[512];
 };
 
+/* wasmCloud's host mode: one running host, functions deployed on it as workloads (measure/replay.h) */
+static int is_platform(const struct target *tg)
+{
+	return !strcmp(tg->rt->name, "wasmcloud") && !strcmp(tg->mode, "host");
+}
+
 static int bad(const char *what, const char *val, const char *expect)
 {
 	fprintf(stderr, "edgebench replay: bad value '%s' for %s (%s)\n", val, what, expect);
@@ -81,6 +87,7 @@ static json_t *columns(const char *const *names, size_t n)
 static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned position,
 			   const struct eb_calib_sample *cs, const struct eb_replay_result *r)
 {
+	int platform = r->platform_ready_ms >= 0;
 	static const char *const inv_cols[] = { EB_REPLAY_INV_COLUMNS };
 	static const char *const inst_cols[] = { EB_REPLAY_INST_COLUMNS };
 	static const char *const pt_cols[] = { EB_REPLAY_POINT_COLUMNS };
@@ -104,7 +111,7 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 						    (int)p->starting, p->bytes, p->idle_bytes));
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:{s:I, s:I, s:f, s:f, s:f}, s:I, s:f, s:I, s:s?, s:s?, s:s, s:b,"
-			 " s:b, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",
+			 " s:b, s:o, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",
 			 "runtime", tg->rt->name, "mode", tg->mode, "version", tg->version, "repeat", (int)repeat,
 			 "position", (int)position,
 			 "calibration", "kernel_ns", (json_int_t)cs->kernel_ns, "kernel_median_ns", (json_int_t)cs->kernel_median_ns,
@@ -114,6 +121,8 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 			 "memory_figure", r->memory_figure, "cpu_source", r->cpu_source,
 			 "first_error", r->first_error, "interrupted", r->interrupted,
 			 "realtime_dispatcher", r->realtime_dispatcher,
+			 "platform", platform ? json_pack("{s:f, s:f, s:s}", "ready_ms", r->platform_ready_ms, "cpu_s", r->platform_cpu_s,
+				"cold_start", "a workload deployed on the running host (workload.start over NATS) until its Host answers 200") : json_null(),
 			 "failed", (json_int_t)r->failed, "dropped", (json_int_t)r->dropped,
 			 "invocations", "columns", columns(inv_cols, RI_NCOL), "rows", inv,
 			 "instances", "columns", columns(inst_cols, RN_NCOL), "rows", ins,
@@ -368,9 +377,9 @@ int eb_cmd_replay(int argc, char **argv)
 		char why[600] = "";
 		if (!st.available) {
 			snprintf(why, sizeof(why), "not available: %s, install with: %s", st.why, st.hint);
-		} else if (tg[i].rt->modes[0].flags & EB_MODE_DEPLOYMENT || !strcmp(tg[i].rt->name, "wasmcloud")) {
-			snprintf(why, sizeof(why), "not replayed: a platform's functions are components on one running host and a cold "
-				 "start is a deploy on it; edgebench's replay starts one process per instance and does not do that yet");
+		} else if ((eb_rt_mode_find(tg[i].rt, tg[i].mode)->flags & EB_MODE_DEPLOYMENT) && !is_platform(&tg[i])) {
+			snprintf(why, sizeof(why), "not replayed: each instance of this mode is a whole deployment of several processes; "
+				 "the platform replay is wasmcloud's mode host (functions as workloads on one running host)");
 		} else {
 			eb_rt_cleanup(tg[i].rt);
 			json_t *info = json_object();
@@ -405,6 +414,11 @@ int eb_cmd_replay(int argc, char **argv)
 		.start_timeout_ns = plan.start_timeout_ns, .probe_spacing_ns = plan.probe_spacing_ns,
 		.base_port = (uint16_t)port, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,
 	};
+	/* the harness's threads wake in microseconds, not after an idle vCPU's halt (sys/clock.h) */
+	int qos = eb_idle_latency_hold();
+	json_object_set_new(json_object_get(doc, "config"), "idle_cpus",
+			    json_string(qos >= 0 ? "kept polling (/dev/cpu_dma_latency held at 0): a woken thread runs within microseconds"
+						 : "may halt (/dev/cpu_dma_latency not writable): the harness's own wake-ups may add up to ~1 ms on a VM"));
 	fprintf(stderr, "replaying %zu invocations of %zu functions (%.1f s of trace) at speed %g on %zu runtime(s), %llu time(s) each\n",
 		t.n, t.n_functions, (double)t.inv[t.n - 1].at_ns / 1e9, speed, usable, (unsigned long long)repeats);
 	for (uint64_t rep = 0; rc == 0 && rep < repeats && !eb_interrupted; rep++) {
@@ -428,6 +442,7 @@ int eb_cmd_replay(int argc, char **argv)
 			}
 			struct eb_replay_result res;
 			fprintf(stderr, "  %s/%s (repeat %llu) ...", g->rt->name, g->mode, (unsigned long long)rep + 1);
+			cfg.platform = is_platform(g);
 			int rrc = eb_replay_run(g->rt, g->mode, w, &cfg, &res, err, sizeof(err));
 			if (rrc < 0) {
 				fprintf(stderr, " failed\nedgebench replay: %s/%s: %s\n", g->rt->name, g->mode, err);
@@ -458,6 +473,8 @@ int eb_cmd_replay(int argc, char **argv)
 			}
 		}
 	}
+	if (qos >= 0)
+		close(qos);
 	for (size_t i = 0; i < n_tg; i++)
 		if (tg[i].rt)
 			eb_rt_cleanup(tg[i].rt);

@@ -66,7 +66,8 @@ int eb_instance_launch(struct eb_launcher *l, int capture, struct eb_instance *i
 		drop_data(in);
 		return rc;
 	}
-	struct eb_spawn_opts o = { .capture_stdout = capture, .stderr_fd = l->stderr_fd };
+	struct eb_spawn_opts o = { .capture_stdout = capture || l->control, .stdin_pipe = l->control,
+				   .stderr_fd = l->stderr_fd, .envp = l->envp };
 	/* a runtime that does not join the cgroup itself is born in it */
 	int entered = l->cg && !(l->rt->flags & EB_RT_JOINS_CGROUP) && eb_cgroup_enter(l->cg) == 0;
 	rc = eb_spawn(l->argv.argv, &o, &in->proc);

@@ -29,6 +29,8 @@ struct eb_launcher {
 	uint64_t start_timeout_ns;  /* a server that gives no 200 by then fails */
 	uint64_t probe_spacing_ns;
 	const char *seed;           /* database workloads: the seeded database each launch gets a copy of */
+	int control;                /* a platform driven over its stdin/stdout (proc.stdin_fd, proc.stdout_fd) */
+	char *const *envp;          /* NULL: ours */
 	char *err;                  /* the caller's buffer for one line */
 	size_t errcap;
 };

@@ -25,6 +25,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+extern char **environ;
+
 enum slot_state { S_FREE, S_STARTING, S_IDLE, S_BUSY, S_STOPPING };
 
 struct slot {
@@ -37,6 +39,7 @@ struct slot {
 	int sampleable;
 	struct eb_instance in;
 	int fd;                     /* keep-alive connection, -1: none */
+	char vhost[48];             /* a platform's workload: the Host it is reached by */
 };
 
 struct pool {
@@ -58,6 +61,14 @@ struct pool {
 	int stopping;               /* reaper and sampler end */
 	uint64_t keep_ns;           /* keep-alive in replay time */
 	uint16_t base_port;
+	/* a platform: its process, its control channel (under ctl), its port */
+	struct eb_launcher plat_l;
+	struct eb_instance plat;
+	int have_plat;
+	pthread_mutex_t ctl;
+	char ctl_buf[1024];
+	size_t ctl_have;
+	char plat_err[300];
 };
 
 int eb_replay_work_path(char *buf, size_t cap, uint64_t us, int spin)
@@ -97,6 +108,8 @@ static int new_instance(struct pool *p, uint32_t fn)
 	return (int)r->n_inst++;
 }
 
+static int ctl_call(struct pool *p, const char *cmd, char *why, size_t cap);
+
 /* Memory of one sample in the figure that adds up over instances. */
 static double sample_bytes(struct pool *p, const struct eb_sample *s)
 {
@@ -126,6 +139,15 @@ static void stop_slot(struct pool *p, struct slot *s, const char *why)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	if (p->cfg->platform) {
+		char cmd[64], why2[200];
+		snprintf(cmd, sizeof(cmd), "stop fn%d\n", s->inst);
+		if (ctl_call(p, cmd, why2, sizeof(why2)) < 0) {
+			pthread_mutex_lock(&p->m);
+			note_error(p, "", why2);
+			pthread_mutex_unlock(&p->m);
+		}
+	}
 	if (s->sampleable) {
 		eb_rt_stop(p->rt, &s->in);
 		if (!cpu_source && s->in.proc.have_cpu) {
@@ -167,9 +189,123 @@ static int connect_to(uint16_t port)
 	return fd;
 }
 
+/* One control command to the platform and its answer line ("ok ID" / "err ID why"); 0 or a negative errno. */
+static int ctl_call(struct pool *p, const char *cmd, char *why, size_t cap)
+{
+	pthread_mutex_lock(&p->ctl);
+	int rc = 0;
+	size_t len = strlen(cmd);
+	if (write(p->plat.proc.stdin_fd, cmd, len) != (ssize_t)len) {
+		rc = -EPIPE;
+		snprintf(why, cap, "the platform took no command: %s", strerror(errno));
+	}
+	uint64_t deadline = eb_now_ns() + p->cfg->start_timeout_ns + 60000000000ull;
+	char *nl = NULL;
+	while (rc == 0 && !(nl = memchr(p->ctl_buf, '\n', p->ctl_have))) {
+		struct pollfd pfd = { .fd = p->plat.proc.stdout_fd, .events = POLLIN };
+		int pr = eb_poll_deadline(&pfd, 1, deadline, 100000000ull);
+		if (pr < 0 || (pr == 0 && eb_interrupted)) {
+			rc = pr < 0 ? pr : -EINTR;
+			snprintf(why, cap, "the platform did not answer '%.*s'", (int)len - 1, cmd);
+			break;
+		}
+		if (pr == 0)
+			continue;
+		ssize_t got = read(p->plat.proc.stdout_fd, p->ctl_buf + p->ctl_have, sizeof(p->ctl_buf) - 1 - p->ctl_have);
+		if (got <= 0) {
+			rc = -ECHILD;
+			snprintf(why, cap, "the platform exited");
+			break;
+		}
+		p->ctl_have += (size_t)got;
+		if (p->ctl_have == sizeof(p->ctl_buf) - 1)
+			p->ctl_have = 0;
+	}
+	if (nl) {
+		*nl = '\0';
+		if (strncmp(p->ctl_buf, "ok ", 3)) {
+			rc = -EPROTO;
+			snprintf(why, cap, "the platform: %.250s", p->ctl_buf);
+		}
+		size_t used = (size_t)(nl + 1 - p->ctl_buf);
+		memmove(p->ctl_buf, nl + 1, p->ctl_have - used);
+		p->ctl_have -= used;
+	}
+	pthread_mutex_unlock(&p->ctl);
+	return rc;
+}
+
+/* GET path with Host host on a fresh connection to port; the status, or a negative errno. */
+static int get_once(uint16_t port, const char *host, const char *path, uint64_t deadline)
+{
+	int fd = connect_to(port);
+	if (fd < 0)
+		return fd;
+	char req[256], buf[1024];
+	int n = eb_http_format_get(req, sizeof(req), host, 0, path, 0);
+	int rc = n < 0 ? n : send(fd, req, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -EIO;
+	size_t have = 0;
+	while (rc == 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = eb_poll_deadline(&pfd, 1, deadline, 0);
+		if (pr <= 0) {
+			rc = pr < 0 ? pr : -ETIMEDOUT;
+			break;
+		}
+		ssize_t got = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
+		struct eb_http_response r;
+		if (got > 0)
+			have += (size_t)got;
+		long m = eb_http_parse_response(buf, have, 0, got == 0, &r);
+		if (m > 0) {
+			rc = r.status;
+			break;
+		}
+		if (got <= 0 || m == EB_HTTP_MALFORMED || have == sizeof(buf) - 1) {
+			rc = -ECONNRESET;
+			break;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+/* A platform's instance: deploy a workload, then probe its Host until it answers 200. */
+static int start_workload(struct pool *p, struct slot *s, char *why, size_t cap)
+{
+	char cmd[160];
+	snprintf(s->vhost, sizeof(s->vhost), "fn%d.replay.edgebench", s->inst);
+	snprintf(cmd, sizeof(cmd), "start fn%d %s\n", s->inst, s->vhost);
+	int rc = ctl_call(p, cmd, why, cap);
+	if (rc < 0)
+		return rc;
+	uint64_t deadline = eb_now_ns() + p->cfg->start_timeout_ns;
+	int st;
+	while ((st = get_once(s->port, s->vhost, "/", deadline)) != 200) {
+		if (eb_now_ns() > deadline || eb_interrupted) {
+			snprintf(why, cap, "workload fn%d deployed but no 200 for Host %s within %.1f s (last: %d)", s->inst,
+				 s->vhost, (double)p->cfg->start_timeout_ns / 1e9, st);
+			snprintf(cmd, sizeof(cmd), "stop fn%d\n", s->inst);
+			char ignored[100];
+			(void)ctl_call(p, cmd, ignored, sizeof(ignored));
+			return -ETIMEDOUT;
+		}
+		eb_sleep_ns(p->cfg->probe_spacing_ns);
+	}
+	int fd = connect_to(s->port);
+	if (fd < 0) {
+		snprintf(why, cap, "%s", strerror(-fd));
+		return fd;
+	}
+	s->fd = fd;
+	return 0;
+}
+
 /* Launch the slot's instance and wait for its first 200; 0 or a negative errno (one line in why). */
 static int start_slot(struct pool *p, struct slot *s, char *why, size_t cap)
 {
+	if (p->cfg->platform)
+		return start_workload(p, s, why, cap);
 	struct eb_launcher l = {
 		.rt = p->rt, .mode = p->mode, .w = p->w,
 		.lctx = { .artifact_dir = p->cfg->artifact_dir, .wasm_dir = p->cfg->wasm_dir, .addr = "127.0.0.1",
@@ -205,7 +341,8 @@ static int invoke(struct pool *p, struct slot *s, struct eb_replay_inv *v)
 	char path[96], req[256], buf[2048];
 	if (eb_replay_work_path(path, sizeof(path), v->work_us, p->cfg->spin) < 0)
 		return -ENOSPC;
-	int n = eb_http_format_get(req, sizeof(req), "127.0.0.1", s->port, path, 1);
+	int n = s->vhost[0] ? eb_http_format_get(req, sizeof(req), s->vhost, 0, path, 1) :
+		eb_http_format_get(req, sizeof(req), "127.0.0.1", s->port, path, 1);
 	if (n < 0)
 		return n;
 	if (s->fd < 0 && (s->fd = connect_to(s->port)) < 0) {
@@ -358,6 +495,19 @@ static void *worker(void *arg)
 			}
 			r->inst[ii].ready = since(p);
 			s->state = S_BUSY;
+			/* its memory once as it answered, so an instance shorter than the sampler's period still counts */
+			if (!p->cfg->platform) {
+				pthread_mutex_unlock(&p->m);
+				struct eb_sample smp;
+				double b = -1;
+				pthread_mutex_lock(&s->m);
+				if (s->sampleable && eb_rt_sample(p->rt, &s->in, &smp) == 0)
+					b = sample_bytes(p, &smp);
+				pthread_mutex_unlock(&s->m);
+				pthread_mutex_lock(&p->m);
+				if (b > r->inst[ii].peak_bytes)
+					r->inst[ii].peak_bytes = b;
+			}
 		}
 		v->instance = s->inst;
 		r->inst[s->inst].invocations++;
@@ -476,6 +626,12 @@ static void *sampler(void *arg)
 				p->res->inst[ii].peak_bytes = b;
 			pthread_mutex_unlock(&p->m);
 		}
+		if (p->have_plat) {
+			/* a platform's memory is the host's, shared by its workloads: no idle share to tell apart */
+			struct eb_sample smp;
+			if (eb_rt_sample(p->rt, &p->plat, &smp) == 0)
+				pt.bytes = sample_bytes(p, &smp);
+		}
 		pthread_mutex_lock(&p->m);
 		add_point(p, &pt);
 		pthread_mutex_unlock(&p->m);
@@ -548,13 +704,64 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	for (unsigned i = 0; i < p.n_slots; i++) {
 		pthread_mutex_init(&p.slots[i].m, NULL);
 		p.slots[i].fd = -1;
-		p.slots[i].port = (uint16_t)(p.base_port + i);
+		/* a platform's workloads all answer on its one port, told apart by Host */
+		p.slots[i].port = (uint16_t)(cfg->platform ? p.base_port : p.base_port + i);
+	}
+	int rc_setup = 0;
+	pthread_mutex_init(&p.ctl, NULL);
+	out->platform_ready_ms = out->platform_cpu_s = -1;
+	if (cfg->platform) {
+		/* the platform up first (not timed as an invocation): its initial workload answers 200 */
+		static char *const control_env[] = { "EDGEBENCH_WC_CONTROL=1", NULL };
+		size_t ne = 0;
+		while (environ[ne])
+			ne++;
+		char **envp = calloc(ne + 2, sizeof(*envp));
+		if (!envp) {
+			snprintf(err, errcap, "out of memory");
+			rc_setup = -ENOMEM;
+		} else {
+			memcpy(envp, environ, ne * sizeof(*envp));
+			envp[ne] = control_env[0];
+			p.plat_l = (struct eb_launcher){
+				.rt = rt, .mode = mode, .w = w,
+				.lctx = { .artifact_dir = cfg->artifact_dir, .wasm_dir = cfg->wasm_dir, .addr = "127.0.0.1",
+					  .port = cfg->base_port },
+				.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = -1, .stderr_path = "/dev/null",
+				.start_timeout_ns = cfg->start_timeout_ns > 60000000000ull ? cfg->start_timeout_ns : 60000000000ull,
+				.probe_spacing_ns = cfg->probe_spacing_ns, .err = err, .errcap = errcap,
+				.control = 1, .envp = envp,
+			};
+			uint64_t ready;
+			rc_setup = eb_instance_start_server(&p.plat_l, &p.plat, &ready);
+			free(envp);
+			p.plat_l.envp = NULL;
+			if (rc_setup == 0) {
+				p.have_plat = 1;
+				out->platform_ready_ms = (double)ready / 1e6;
+				char aerr[200];
+				(void)eb_rt_attach(rt, &p.plat, aerr, sizeof(aerr));
+			}
+		}
 	}
 	/* time 0 a little ahead, so every thread is up before the first invocation is due */
 	out->t0_ns = eb_now_ns() + 50000000ull;
 	p.give_up_ns = out->t0_ns + out->inv[t->n - 1].due + cfg->drain_ns;
 	unsigned started = 0;
 	pthread_t th_reaper, th_sampler;
+	if (rc_setup < 0) {
+		for (unsigned i = 0; i < p.n_slots; i++)
+			pthread_mutex_destroy(&p.slots[i].m);
+		pthread_cond_destroy(&p.changed);
+		pthread_cond_destroy(&p.work);
+		pthread_mutex_destroy(&p.m);
+		pthread_mutex_destroy(&p.ctl);
+		free(p.queue);
+		free(p.slots);
+		free(workers);
+		eb_replay_result_free(out);
+		return rc_setup;
+	}
 	int have_reaper = p.keep_ns > 0 && pthread_create(&th_reaper, NULL, reaper, &p) == 0;
 	int have_sampler = pthread_create(&th_sampler, NULL, sampler, &p) == 0;
 	for (; started < p.n_slots; started++)
@@ -615,6 +822,13 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 			stop_slot(&p, s, "end");
 		}
 	}
+	if (p.have_plat) {
+		eb_instance_stop(&p.plat_l, &p.plat);
+		if (p.plat.proc.have_cpu) {
+			out->platform_cpu_s = (double)p.plat.proc.cpu_ns / 1e9;
+			out->cpu_source = "the platform's rusage at its stop (wait4: the operator and the host and NATS it waited for)";
+		}
+	}
 	out->end_ns = since(&p);
 	out->interrupted = eb_interrupted != 0;
 	for (unsigned i = 0; i < p.n_slots; i++)
@@ -622,6 +836,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	pthread_cond_destroy(&p.changed);
 	pthread_cond_destroy(&p.work);
 	pthread_mutex_destroy(&p.m);
+	pthread_mutex_destroy(&p.ctl);
 	free(p.queue);
 	free(p.slots);
 	free(workers);

@@ -44,6 +44,14 @@ struct eb_replay_config {
 	uint64_t start_timeout_ns, probe_spacing_ns;
 	uint16_t base_port;          /* instance slot i listens on 127.0.0.1:base_port+i */
 	const char *artifact_dir, *wasm_dir;
+	/*
+	 * A platform (wasmCloud's host mode): one running host, the platform
+	 * process driven over its stdin (wc_operator.h's control commands);
+	 * an instance is a workload deployed on it ("start"), reached by its
+	 * own Host name on the host's one HTTP port, removed with "stop"; the
+	 * cold start is that deploy.  Memory and CPU are the host's, shared.
+	 */
+	int platform;
 };
 
 /* One invocation as it happened; times in ns since the replay's t0. */
@@ -92,6 +100,8 @@ struct eb_replay_result {
 	const char *cpu_source;      /* NULL: none */
 	int interrupted;
 	int realtime_dispatcher;     /* the dispatcher ran at SCHED_FIFO (root) */
+	double platform_ready_ms;    /* a platform: its own start, launch to first 200 (not an invocation's); -1: none */
+	double platform_cpu_s;       /* a platform: its CPU over the replay (rusage at its stop); -1: none */
 	char first_error[300];       /* the first failed start or request, "" if none */
 	size_t failed;               /* invocations without a 200 */
 	size_t dropped;              /* of those, dropped unserved after the drain time (-ETIME) */

@@ -274,8 +274,11 @@ int eb_http_format_post(char *buf, size_t cap, const char *host, uint16_t port, 
 int eb_http_format_get(char *buf, size_t cap, const char *host, uint16_t port,
 		       const char *path, int keepalive)
 {
-	int n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s:%u\r\n%s\r\n",
-			 path, host, (unsigned)port, keepalive ? "" : "Connection: close\r\n");
+	char port_s[8] = "";
+	if (port)
+		snprintf(port_s, sizeof(port_s), ":%u", (unsigned)port);
+	int n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s%s\r\n%s\r\n",
+			 path, host, port_s, keepalive ? "" : "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= cap)
 		return -ENOSPC;
 	return n;

@@ -56,7 +56,7 @@ __attribute__((warn_unused_result))
 int eb_http_format_post(char *buf, size_t cap, const char *host, uint16_t port, const char *path,
 			const char *content_type, const char *body, size_t body_len, int keepalive);
 
-/* Format a GET request; returns its length or -ENOSPC. */
+/* Format a GET request (Host: host:port, or host alone for port 0); returns its length or -ENOSPC. */
 __attribute__((warn_unused_result))
 int eb_http_format_get(char *buf, size_t cap, const char *host, uint16_t port,
 		       const char *path, int keepalive);

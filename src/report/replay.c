@@ -344,6 +344,14 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 			       "so they include the lateness.\n\n", EB_REPLAY_LATE_NS / 1e6);
 	else
 		eb_bprintf(&b, "The generator kept time in every replay (p99 lateness under %.0f ms).\n\n", EB_REPLAY_LATE_NS / 1e6);
+	json_array_foreach(replays, i, r) {
+		json_t *plat = json_object_get(r, "platform");
+		if (json_is_object(plat) && json_integer_value(json_object_get(r, "repeat")) == 0)
+			eb_bprintf(&b, "- %s/%s is a platform: its functions are workloads on one running host (up in %.0f ms, not "
+				       "counted in any invocation), a cold start is %s; its memory and CPU are the host's, shared "
+				       "by every workload (no idle share).\n", eb_jstr(r, "runtime"), eb_jstr(r, "mode"),
+				   json_number_value(json_object_get(plat, "ready_ms")), eb_jstr(plat, "cold_start"));
+	}
 	json_array_foreach(replays, i, r)
 		if (json_string_length(json_object_get(r, "first_error")))
 			eb_bprintf(&b, "- %s/%s repeat %lld, first failure: %s\n", eb_jstr(r, "runtime"), eb_jstr(r, "mode"),

@@ -4,7 +4,9 @@
 #include "sys/clock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
 void eb_sleep_ns_until(uint64_t until, volatile int *interrupted)
 {
@@ -28,4 +30,18 @@ int eb_poll_deadline(struct pollfd *fds, unsigned n, uint64_t deadline_ns, uint6
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
 	return r;
+}
+
+int eb_idle_latency_hold(void)
+{
+	int fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int32_t zero = 0;
+	if (write(fd, &zero, sizeof(zero)) != (ssize_t)sizeof(zero)) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
 }

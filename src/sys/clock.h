@@ -30,4 +30,12 @@ struct pollfd;
  */
 int eb_poll_deadline(struct pollfd *fds, unsigned n, uint64_t deadline_ns, uint64_t slice_ns);
 
+/*
+ * Keep idle CPUs from sleeping deeper than a poll (PM QoS: 0 written to
+ * /dev/cpu_dma_latency, held while the fd stays open; root).  On a VM an
+ * idle vCPU halts, and a thread woken on it ran ~0.5-1.4 ms later; held,
+ * 16 us (cyclictest does the same).  Returns the fd to close, or a negative errno.
+ */
+int eb_idle_latency_hold(void);
+
 #endif

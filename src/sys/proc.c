@@ -21,14 +21,18 @@ extern char **environ;
 
 volatile sig_atomic_t eb_interrupted;
 
-#define MAX_LIVE 256  /* > --density max (50), --burst max (64), and helper commands */
+#define MAX_LIVE 2048  /* > --density max (50), --burst max (64), a replay's instances (1000) and their helpers */
 static volatile pid_t live[MAX_LIVE];
 
-/* A free registry slot, or -1: a child we could not track is never started. */
+/*
+ * A free registry slot, claimed (-1 until the pid is known), or -1: a child
+ * we could not track is never started.  Claimed atomically: a replay's
+ * workers spawn from many threads at once.
+ */
 static int registry_slot(void)
 {
 	for (int i = 0; i < MAX_LIVE; i++)
-		if (live[i] == 0)
+		if (live[i] == 0 && __sync_bool_compare_and_swap(&live[i], 0, -1))
 			return i;
 	return -1;
 }
@@ -69,7 +73,7 @@ void eb_sleep_ns(uint64_t ns)
 
 int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_proc *out)
 {
-	int pipefd[2] = { -1, -1 };
+	int pipefd[2] = { -1, -1 }, inpipe[2] = { -1, -1 };
 	int devnull = -1, rc;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -77,9 +81,13 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 
 	memset(out, 0, sizeof(*out));
 	out->pid = -1;
-	out->pidfd = out->stdout_fd = -1;
+	out->pidfd = out->stdout_fd = out->stdin_fd = -1;
 	if (opts->capture_stdout && pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
+	if (opts->stdin_pipe && pipe2(inpipe, O_CLOEXEC) < 0) {
+		rc = -errno;
+		goto out_pipe;
+	}
 	if (opts->stderr_fd < 0 && (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
 		rc = -errno;
 		goto out_pipe;
@@ -93,6 +101,8 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 		posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull, STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, opts->stderr_fd >= 0 ? opts->stderr_fd : devnull,
 					 STDERR_FILENO);
+	if (opts->stdin_pipe)
+		posix_spawn_file_actions_adddup2(&fa, inpipe[0], STDIN_FILENO);
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&attr, &none);
@@ -126,6 +136,8 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 		rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, opts->envp ? opts->envp : environ);
 	if (rc == 0)
 		live[slot] = pid;
+	else if (slot >= 0)
+		live[slot] = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -146,6 +158,10 @@ int eb_spawn(char *const argv[], const struct eb_spawn_opts *opts, struct eb_pro
 		out->stdout_fd = pipefd[0];
 		pipefd[0] = -1;
 	}
+	if (opts->stdin_pipe) {
+		out->stdin_fd = inpipe[1];
+		inpipe[1] = -1;
+	}
 	rc = 0;
 out_pipe:
 	if (devnull >= 0)
@@ -154,6 +170,10 @@ out_pipe:
 		close(pipefd[0]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
+	if (inpipe[0] >= 0)
+		close(inpipe[0]);
+	if (inpipe[1] >= 0)
+		close(inpipe[1]);
 	return rc;
 }
 
@@ -260,7 +280,9 @@ void eb_proc_stop(struct eb_proc *p, uint64_t grace_ns)
 		close(p->pidfd);
 	if (p->stdout_fd >= 0)
 		close(p->stdout_fd);
-	p->pidfd = p->stdout_fd = -1;
+	if (p->stdin_fd > 0)
+		close(p->stdin_fd);
+	p->pidfd = p->stdout_fd = p->stdin_fd = -1;
 }
 
 void eb_describe_status(int st, char *buf, size_t cap)

@@ -23,6 +23,7 @@ struct eb_proc {
 	pid_t pid;            /* also the process group id */
 	int pidfd;            /* readable when the child exits */
 	int stdout_fd;        /* read end, or -1 */
+	int stdin_fd;         /* write end of its stdin (stdin_pipe), or -1 (0 in a zeroed struct: none either) */
 	int reaped;
 	int wait_status;      /* valid when reaped */
 	uint64_t launch_ns;   /* CLOCK_MONOTONIC just before the spawn */
@@ -34,6 +35,7 @@ struct eb_proc {
 
 struct eb_spawn_opts {
 	int capture_stdout;       /* stdout to a pipe (eb_proc.stdout_fd) */
+	int stdin_pipe;           /* stdin from a pipe (eb_proc.stdin_fd), e.g. to drive a platform */
 	int stderr_fd;            /* dup'ed to the child's stderr; -1: /dev/null */
 	char *const *envp;        /* NULL: inherit */
 };

@@ -240,6 +240,30 @@ class Replay(unittest.TestCase):
             names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True).stdout
             self.assertNotIn(f"edgebench-", names)
 
+    def test_platform_functions_are_workloads_on_one_host(self):
+        """wasmCloud's host mode as a platform: one running host; each instance a workload deployed on it
+        (the cold start), reached by its own Host; keep-alive 0 deploys per invocation, 10m once per function."""
+        if "wasmcloud/host" not in REQUIRED:
+            self.skipTest("wasmcloud/host is not installed here: scripts/setup.sh wasmcloud2")
+        rows = [(f"f{i % 2}", 0.4 * i, 0.002) for i in range(8)]
+        trace = os.path.join(self.d, "t.csv")
+        write21(trace, rows)
+        for ka, colds in (("0", 8), ("10m", 2)):
+            r, doc = replay(trace, os.path.join(self.d, f"out-{ka}"), "--runtime", "wasmcloud", "--mode", "host",
+                            "--keep-alive", ka, "--port", "22500")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            rp = doc["replays"][0]
+            self.assertEqual(rp["mode"], "host")
+            c = rp["invocations"]["columns"]
+            self.assertEqual([row[c.index("status")] for row in rp["invocations"]["rows"]], [200] * 8, rp["first_error"])
+            self.assertEqual(sum(row[c.index("cold")] for row in rp["invocations"]["rows"]), colds)
+            self.assertGreater(rp["platform"]["ready_ms"], 0)
+            self.assertGreater(rp["platform"]["cpu_s"], 0)
+            with open(os.path.join(self.d, f"out-{ka}", "report.md")) as f:
+                self.assertIn("is a platform", f.read())
+        self.assertEqual([c for _, c in our_processes("wash")], [])
+        self.assertEqual([c for _, c in our_processes("nats-server")], [])
+
     def test_unavailable_and_bad_input(self):
         trace = os.path.join(self.d, "t.csv")
         write21(trace, [("f", 0.0, 0.001)])
@@ -252,9 +276,9 @@ class Replay(unittest.TestCase):
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(word, r.stderr)
             self.assertEqual(r.stderr.strip().count("\n"), 0)
-        r, _ = replay(trace, os.path.join(self.d, "o3"), "--runtime", "wasmcloud")
+        r, _ = replay(trace, os.path.join(self.d, "o3"), "--runtime", "wasmcloud", "--mode", "lattice")
         self.assertNotEqual(r.returncode, 0)
-        self.assertRegex(r.stderr, r"wasmcloud/\S+ (not replayed: a platform|not available)")
+        self.assertRegex(r.stderr, r"wasmcloud/lattice (not replayed: each instance of this mode is a whole deployment|not available)")
 
     def test_malformed_traces_exit_2_naming_the_line(self):
         orc = "Logical Time Clock (minutes), Function ID, Runtime (ms), Model"

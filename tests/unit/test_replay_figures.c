@@ -65,15 +65,26 @@ static void test_figures(void **state)
 	/* lateness 0.01, 0.3, 0.005, 0.005 ms: the max is 0.3, not behind */
 	assert_true(fabs(f.late_max_ms - 0.3) < 1e-9);
 	assert_false(f.fell_behind);
-	/* 1 GiB x 0.1 s + 2 GiB x 0.3 s; idle 1 GiB x 0.3 s */
-	assert_true(fabs(f.gib_s - 0.7) < 1e-9);
-	assert_true(fabs(f.idle_gib_s - 0.3) < 1e-9);
+	/* per instance: largest sample x life from first 200 to stop (4 MB x 0.2 s + 5 MB x 0.1 s),
+	 * idle: less the time serving (0.012 s and 0.01001 s) */
+	assert_true(fabs(f.gib_s - (4e6 * 0.2 + 5e6 * 0.1) / GIB) < 1e-12);
+	assert_true(fabs(f.idle_gib_s - (4e6 * 0.188 + 5e6 * 0.08999) / GIB) < 1e-12);
 	assert_true(fabs(f.mean_instances - (0.1 + 0.6) / 0.4) < 1e-9);
 	assert_true(fabs(f.peak_instances - 2) < 1e-12);
 	/* CPU only where an instance could tell */
 	assert_true(fabs(f.cpu_s - 0.25) < 1e-12);
-	assert_true(fabs(f.per1k_gib_s - 175.0) < 1e-9);
+	assert_true(fabs(f.per1k_gib_s - 250 * (4e6 * 0.2 + 5e6 * 0.1) / GIB) < 1e-12);
 	assert_true(fabs(f.per1k_cold - 500.0) < 1e-9);
+	json_decref(r);
+
+	/* a platform: memory from the timeline (the host's, sampled), held until the next sample,
+	 * the last until the end: 1 GiB x 0.1 s + 2 GiB x 0.3 s; CPU the host's */
+	r = replay_doc(300);
+	json_object_set_new(r, "platform", json_pack("{s:f, s:f}", "ready_ms", 120.0, "cpu_s", 1.5));
+	assert_int_equal(eb_replay_figures(r, &f), 0);
+	assert_true(fabs(f.gib_s - 0.7) < 1e-9);
+	assert_true(fabs(f.idle_gib_s - 0.3) < 1e-9);
+	assert_true(fabs(f.cpu_s - 1.5) < 1e-12);
 	json_decref(r);
 
 	r = replay_doc(2500);   /* one invocation 2.5 ms late: p99 of four is above 1 ms */

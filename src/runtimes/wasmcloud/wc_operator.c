@@ -418,18 +418,83 @@ static int bring_up(struct op *o, int *stop)
 }
 
 /* up: answer NATS PINGs, redeploy on SIGUSR1, return on a stop signal or a loss */
+/* One control command ("start ID VHOST" / "stop ID"), answered on stdout; -1 only when stopping. */
+static int command(struct op *o, char *line, int *stop)
+{
+	char verb[8], id[32], vhost[64];
+	int n = sscanf(line, "%7s %31s %63s", verb, id, vhost);
+	char keep_id[32], keep_vhost[64];
+	snprintf(keep_id, sizeof(keep_id), "%s", o->workload_id);
+	snprintf(keep_vhost, sizeof(keep_vhost), "%s", o->vhost);
+	int rc;
+	o->err[0] = '\0';
+	if (n == 3 && !strcmp(verb, "start")) {
+		snprintf(o->vhost, sizeof(o->vhost), "%s", vhost);
+		char *body = eb_wc_start_request(id, o->a->image, o->vhost);
+		enum eb_wc_state st;
+		char msg[256];
+		snprintf(o->workload_id, sizeof(o->workload_id), "%s", id);
+		rc = body ? workload_call(o, "start", body, &st, msg, sizeof(msg)) : failf(o, "out of memory");
+		free(body);
+		if (rc == 0 && st != EB_WC_RUNNING)
+			rc = st == EB_WC_STARTING ? wait_state(o, EB_WC_RUNNING, stop) :
+			     failf(o, "workload.start: %s", msg[0] ? msg : "not started");
+	} else if (n >= 2 && !strcmp(verb, "stop")) {
+		snprintf(o->workload_id, sizeof(o->workload_id), "%s", id);
+		rc = undeploy(o, stop);
+	} else {
+		rc = failf(o, "not a command: %.60s", line);
+		snprintf(id, sizeof(id), "-");
+	}
+	snprintf(o->workload_id, sizeof(o->workload_id), "%s", keep_id);
+	snprintf(o->vhost, sizeof(o->vhost), "%s", keep_vhost);
+	if (*stop)
+		return -1;
+	if (rc == 0)
+		dprintf(STDOUT_FILENO, "ok %s\n", id);
+	else
+		dprintf(STDOUT_FILENO, "err %s %s\n", id, o->err);
+	o->err[0] = '\0';
+	return 0;
+}
+
 static int serve(struct op *o)
 {
+	char in[4096];
+	size_t have = 0;
+	int in_open = o->a->control;
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = o->sfd, .events = POLLIN }, { .fd = o->nc.fd, .events = POLLIN },
 			{ .fd = o->nats.pidfd, .events = POLLIN }, { .fd = o->host.pidfd, .events = POLLIN },
+			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
 		};
-		int r = eb_poll_deadline(p, 4, UINT64_MAX, 1000000000ull);
+		int r = eb_poll_deadline(p, 5, UINT64_MAX, 1000000000ull);
 		if (r < 0)
 			return failf(o, "poll: %s", strerror(-r));
 		if (p[1].revents && eb_nats_service(&o->nc) < 0)
 			return failf(o, "lost NATS: %s", o->nc.err);
+		if (p[4].revents) {
+			ssize_t got = read(STDIN_FILENO, in + have, sizeof(in) - 1 - have);
+			if (got <= 0) {
+				in_open = 0;   /* the driver is gone: keep serving until a signal, as without control */
+			} else {
+				have += (size_t)got;
+				in[have] = '\0';
+				char *nl;
+				while ((nl = memchr(in, '\n', have))) {
+					*nl = '\0';
+					int stop = 0;
+					if (command(o, in, &stop) < 0)
+						return stop ? 0 : -1;
+					size_t used = (size_t)(nl + 1 - in);
+					memmove(in, nl + 1, have - used);
+					have -= used;
+				}
+				if (have == sizeof(in) - 1)
+					have = 0;   /* a line too long to be a command */
+			}
+		}
 		struct signalfd_siginfo si;
 		while (read(o->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo != SIGUSR1)

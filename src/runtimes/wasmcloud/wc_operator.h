@@ -16,7 +16,8 @@
  *
  * Each stage is written to <work>/phases as "name ns" (CLOCK_MONOTONIC),
  * the format rt_wasmcloud reads for the lattice too.  Then it waits:
- * SIGUSR1 = a deploy cold start (workload.stop, wait until the host says
+ * With control, commands on stdin start and stop more workloads (see
+ * eb_wc_operator_args).  SIGUSR1 = a deploy cold start (workload.stop, wait until the host says
  * NOT_FOUND, empty the OCI cache, mark "undeployed", workload.start again,
  * mark "redeployed"); SIGTERM/SIGINT/SIGHUP = stop both processes and
  * remove the scratch directory; a process that dies = exit 1 naming it.
@@ -42,6 +43,9 @@ struct eb_wc_operator_args {
 	const char *image;         /* OCI reference of the component, e.g. 127.0.0.1:5001/edgebench/http-hello:run */
 	const char *work;          /* scratch directory of this instance (created, removed at the end) */
 	uint64_t stage_timeout_ns; /* per stage (0: 60 s) */
+	int control;               /* also take commands on stdin, one a line, each answered on stdout:
+				    * "start ID VHOST" -> a workload ID bound to Host VHOST, "stop ID" -> it is gone;
+				    * answers "ok ID" or "err ID why" (a trace replay's functions on one host) */
 };
 
 /* The WorkloadStartRequest JSON (malloc'd, caller frees); NULL when out of memory. */
