@@ -155,6 +155,7 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 	}
 	f->cpu_s = -1;
 	for (size_t i = 0; i < f->instances; i++) {
+		f->prewarmed += cell(json_array_get(ins, i), RN_PREWARM) != 0;
 		double c = cell(json_array_get(ins, i), RN_CPU);
 		if (c >= 0)
 			f->cpu_s = (f->cpu_s < 0 ? 0 : f->cpu_s) + c;

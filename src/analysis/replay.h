@@ -14,8 +14,8 @@
 	"work_us", "cold", "instance", "status", "evicted"
 enum { RI_FN, RI_DUE, RI_REL, RI_PICK, RI_SENT, RI_DONE, RI_WORK, RI_COLD, RI_INST, RI_STATUS, RI_EVICTED, RI_NCOL };
 #define EB_REPLAY_INST_COLUMNS "function", "launched_us", "ready_us", "stopped_us", "invocations", "cpu_s", \
-	"peak_bytes", "ended_by"
-enum { RN_FN, RN_LAUNCH, RN_READY, RN_STOP, RN_INV, RN_CPU, RN_PEAK, RN_WHY, RN_NCOL };
+	"peak_bytes", "ended_by", "prewarmed"
+enum { RN_FN, RN_LAUNCH, RN_READY, RN_STOP, RN_INV, RN_CPU, RN_PEAK, RN_WHY, RN_PREWARM, RN_NCOL };
 #define EB_REPLAY_POINT_COLUMNS "t_us", "live", "busy", "starting", "bytes", "idle_bytes"
 enum { RP_T, RP_LIVE, RP_BUSY, RP_START, RP_BYTES, RP_IDLE, RP_NCOL };
 
@@ -36,7 +36,7 @@ struct eb_replay_figures {
 	double peak_instances, mean_instances;
 	double gib_s, idle_gib_s;   /* memory held over the replay's wall time */
 	double cpu_s;               /* of instances that could tell (-1: none could) */
-	size_t instances;
+	size_t instances, prewarmed;
 	double per1k_gib_s, per1k_cpu_s, per1k_cold;
 	double seconds;             /* the replay's wall time */
 };

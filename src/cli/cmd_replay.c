@@ -46,7 +46,8 @@ static const char usage_text[] =
 	"  --functions N        keep the first N functions to appear (default all)\n"
 	"  --duration D         keep invocations in the first D of the trace (e.g. 3m; default all)\n"
 	"  --speed X            trace seconds per replay second (default 1)\n"
-	"  --keep-alive D       idle time an instance is kept, trace time; 0 scales to zero (default 10m)\n"
+	"  --keep-alive D       idle time an instance is kept, trace time; 0 scales to zero (default 10m);\n"
+	"                       hybrid: the histogram policy of Serverless in the Wild (ATC'20)\n"
 	"  --durations scaled|real  divide work durations by the speed too (default scaled)\n"
 	"  --max-duration D     cut longer durations to D, trace time (default 1s; 0: none)\n"
 	"  --work wait|cpu      the work: waiting (an I/O-bound function) or spinning the CPU (default wait)\n"
@@ -101,9 +102,9 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 	}
 	for (size_t i = 0; i < r->n_inst; i++) {
 		const struct eb_replay_instance *n = &r->inst[i];
-		json_array_append_new(ins, json_pack("[I,I,I,I,I,f,f,s]", (json_int_t)n->function,
+		json_array_append_new(ins, json_pack("[I,I,I,I,I,f,f,s,i]", (json_int_t)n->function,
 			(json_int_t)(n->launched / 1000), (json_int_t)(n->ready / 1000), (json_int_t)(n->stopped / 1000),
-			(json_int_t)n->invocations, n->cpu_s, n->peak_bytes, n->why[0] ? n->why : "end"));
+			(json_int_t)n->invocations, n->cpu_s, n->peak_bytes, n->why[0] ? n->why : "end", n->prewarmed));
 	}
 	for (size_t i = 0; i < r->n_pts; i++) {
 		const struct eb_replay_point *p = &r->pts[i];
@@ -182,7 +183,7 @@ int eb_cmd_replay(int argc, char **argv)
 	uint64_t seed = 1, functions = 0, cut_ns = 0, keep_ns = 600000000000ull, maxd_ns = 1000000000ull;
 	uint64_t max_inst = 256, repeats = 1, port = 21000, max_starting = 4, drain_ns = 60000000000ull;
 	double speed = 1;
-	int scaled = 1, spin = 0, opt;
+	int scaled = 1, spin = 0, hybrid = 0, opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "r:o:h", longopts, NULL)) != -1) {
 		char *end;
@@ -221,10 +222,13 @@ int eb_cmd_replay(int argc, char **argv)
 				return bad("--speed", optarg, "a number from 0.01 to 1000");
 			break;
 		case O_KEEP:
-			if (!strcmp(optarg, "0"))
+			hybrid = !strcmp(optarg, "hybrid");
+			if (hybrid)
+				keep_ns = 0;
+			else if (!strcmp(optarg, "0"))
 				keep_ns = 0;
 			else if (eb_parse_duration_ns(optarg, 1000000ull, 86400ull * 1000000000ull, &keep_ns) < 0)
-				return bad("--keep-alive", optarg, "0 or a duration such as 10m, at most 24h");
+				return bad("--keep-alive", optarg, "0, a duration such as 10m (at most 24h) or hybrid");
 			break;
 		case O_DURS:
 			if (strcmp(optarg, "scaled") && strcmp(optarg, "real"))
@@ -357,13 +361,17 @@ int eb_cmd_replay(int argc, char **argv)
 		"invocations", (json_int_t)t.n, "span_s", (double)t.inv[t.n - 1].at_ns / 1e9,
 		"negative_durations", (json_int_t)t.negative_durations, "durations_from", t.durations_from ? t.durations_from : "the trace",
 		"seed", (json_int_t)seed));
-	json_object_set_new(doc, "config", json_pack("{s:f, s:f, s:s, s:f, s:s, s:I, s:I, s:I, s:f, s:s, s:f, s:s, s:s}",
-		"speed", speed, "keep_alive_s", (double)keep_ns / 1e9, "durations", scaled ? "scaled" : "real",
+	json_object_set_new(doc, "config", json_pack("{s:f, s:f, s:s, s:s, s:f, s:s, s:I, s:I, s:I, s:f, s:s, s:f, s:s, s:s}",
+		"speed", speed, "keep_alive_s", (double)keep_ns / 1e9, "keep_alive_policy", hybrid ? "hybrid" : "fixed", "durations", scaled ? "scaled" : "real",
 		"max_duration_s", (double)maxd_ns / 1e9, "work", spin ? "cpu" : "wait", "max_instances", (json_int_t)max_inst,
 		"repeats", (json_int_t)repeats, "max_starting", (json_int_t)max_starting, "drain_s", (double)drain_ns / 1e9,
 		"workload", w->name, "sample_period_ms", 100.0,
 		"instance", "one invocation at a time per instance; a cold invocation waits for its instance's first 200",
 		"order", "runtimes shuffled per repeat from the seed, each replay on a machine checked quiet (CPUs under 25% busy over a second, waiting up to 30 s; the calibration kept)"));
+	if (hybrid)
+		json_object_set_new(json_object_get(doc, "config"), "hybrid",
+				    json_pack("{s:i, s:i, s:i, s:i, s:i, s:f}", "bin_s", 60, "bins", EB_HYBRID_BINS, "min_idle_times",
+					      EB_HYBRID_MIN_IDLE, "head_percentile", 5, "tail_percentile", 99, "margin", 0.1));
 	json_object_set_new(doc, "runtimes", rts);
 	json_object_set_new(doc, "replays", replays);
 
@@ -409,7 +417,7 @@ int eb_cmd_replay(int argc, char **argv)
 	eb_calib_init(&calib, "/proc");
 	struct eb_replay_config cfg = {
 		.trace = &t, .speed = speed, .keep_alive_ns = keep_ns, .durations_scaled = scaled, .max_duration_ns = maxd_ns,
-		.spin = spin, .max_instances = (unsigned)max_inst,
+		.spin = spin, .hybrid = hybrid, .max_instances = (unsigned)max_inst,
 		.max_starting = (unsigned)max_starting, .drain_ns = drain_ns, .sample_period_ns = 100000000ull,
 		.start_timeout_ns = plan.start_timeout_ns, .probe_spacing_ns = plan.probe_spacing_ns,
 		.base_port = (uint16_t)port, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,

@@ -29,10 +29,22 @@ extern char **environ;
 
 enum slot_state { S_FREE, S_STARTING, S_IDLE, S_BUSY, S_STOPPING };
 
+struct hybrid_fn {
+	uint32_t bins[EB_HYBRID_BINS];
+	uint32_t n, oob;            /* idle times in the histogram, and beyond its range */
+	uint64_t last_end;          /* CLOCK_MONOTONIC of its last invocation's end (0: none yet) */
+};
+
+struct prewarm {
+	uint32_t fn;
+	uint64_t at, until;         /* CLOCK_MONOTONIC: start then, keep idle until */
+};
+
 struct slot {
 	enum slot_state state;      /* under pool.m */
 	uint32_t fn;
 	uint64_t last_used;         /* when it became idle */
+	uint64_t expire;            /* CLOCK_MONOTONIC when it is stopped if still idle (its keep-alive) */
 	int inst;                   /* index in result->inst */
 	uint16_t port;
 	pthread_mutex_t m;          /* the process: in, fd, sampleable */
@@ -60,6 +72,10 @@ struct pool {
 	uint64_t give_up_ns;        /* CLOCK_MONOTONIC after which a picked invocation is dropped */
 	int stopping;               /* reaper and sampler end */
 	uint64_t keep_ns;           /* keep-alive in replay time */
+	/* the hybrid policy: each function's idle-time histogram, and pre-warms due */
+	struct hybrid_fn *hyb;
+	struct prewarm *pw;
+	size_t n_pw, pw_cap;
 	uint16_t base_port;
 	/* a platform: its process, its control channel (under ctl), its port */
 	struct eb_launcher plat_l;
@@ -427,6 +443,61 @@ static struct slot *acquire(struct pool *p, uint32_t fn, int *cold, struct slot 
 	}
 }
 
+#define HYB_BIN_NS 60000000000ull   /* a minute of trace time */
+
+/*
+ * An invocation of fn just ended (under p->m): its idle time since the last
+ * one goes into the histogram; returns the keep-alive (replay ns) for the
+ * instance, or 0 with a pre-warm queued (stop it now, start one later).
+ */
+static uint64_t hybrid_after(struct pool *p, uint32_t fn, uint64_t now)
+{
+	struct hybrid_fn *h = &p->hyb[fn];
+	double speed = p->cfg->speed;
+	if (h->last_end) {
+		uint64_t idle_trace = (uint64_t)((double)(now - h->last_end) * speed);
+		uint64_t bin = idle_trace / HYB_BIN_NS;
+		if (bin < EB_HYBRID_BINS) {
+			h->bins[bin]++;
+			h->n++;
+		} else {
+			h->oob++;
+		}
+	}
+	h->last_end = now;
+	uint64_t range = (uint64_t)((double)(EB_HYBRID_BINS * HYB_BIN_NS) / speed);
+	if (h->n < EB_HYBRID_MIN_IDLE)
+		return range;                  /* not representative yet: the histogram's whole range */
+	/* the 5th and 99th percentiles, as bin edges: the head's lower edge, the tail's upper */
+	uint32_t c = 0, head = 0, tail = 0;
+	int have_head = 0;
+	for (uint32_t b = 0; b < EB_HYBRID_BINS; b++) {
+		c += h->bins[b];
+		if (!have_head && (double)c >= 0.05 * h->n) {
+			head = b;
+			have_head = 1;
+		}
+		if ((double)c >= 0.99 * h->n) {
+			tail = b + 1;
+			break;
+		}
+	}
+	uint64_t head_ns = (uint64_t)((double)head * HYB_BIN_NS * 0.9 / speed);
+	uint64_t tail_ns = (uint64_t)((double)tail * HYB_BIN_NS * 1.1 / speed);
+	if (head_ns == 0)
+		return tail_ns;                /* it may come back within a minute: keep it until the tail */
+	if (p->n_pw == p->pw_cap) {
+		size_t cap = p->pw_cap ? p->pw_cap * 2 : 64;
+		void *np = realloc(p->pw, cap * sizeof(*p->pw));
+		if (!np)
+			return tail_ns;
+		p->pw = np;
+		p->pw_cap = cap;
+	}
+	p->pw[p->n_pw++] = (struct prewarm){ fn, now + head_ns, now + (tail_ns > head_ns ? tail_ns : head_ns) };
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -525,15 +596,19 @@ static void *worker(void *arg)
 			r->failed++;
 			note_error(p, "an invocation failed: ", what);
 		}
-		if (status != 200 || p->keep_ns == 0) {
-			/* a failed instance is not reused; keep-alive 0 scales to zero now */
+		uint64_t keep = p->keep_ns, now = eb_now_ns();
+		if (status == 200 && p->cfg->hybrid)
+			keep = hybrid_after(p, v->function, now);
+		if (status != 200 || keep == 0) {
+			/* a failed instance is not reused; keep-alive 0 scales to zero now (hybrid: until its pre-warm) */
 			s->state = S_STOPPING;
 			pthread_mutex_unlock(&p->m);
 			stop_slot(p, s, status != 200 ? "failed" : "after-invocation");
 			pthread_mutex_lock(&p->m);
 		} else {
 			s->state = S_IDLE;
-			s->last_used = eb_now_ns();
+			s->last_used = now;
+			s->expire = now + keep;
 			pthread_cond_broadcast(&p->changed);
 		}
 	}
@@ -542,11 +617,49 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Idle instances past their keep-alive are stopped. */
+/* A pre-warm due (under p->m, released while it starts): an instance of fn, unless one is idle or starting. */
+static void prewarm(struct pool *p, struct prewarm pw)
+{
+	for (unsigned i = 0; i < p->n_slots; i++)
+		if (p->slots[i].fn == pw.fn && (p->slots[i].state == S_IDLE || p->slots[i].state == S_STARTING))
+			return;
+	struct slot *s = NULL;
+	for (unsigned i = 0; i < p->n_slots && !s; i++)
+		if (p->slots[i].state == S_FREE)
+			s = &p->slots[i];
+	int ii = s ? new_instance(p, pw.fn) : -1;
+	if (ii < 0)
+		return;                        /* every slot in use: a pre-warm never evicts */
+	s->state = S_STARTING;
+	s->fn = pw.fn;
+	s->inst = ii;
+	p->res->inst[ii].prewarmed = 1;
+	p->res->inst[ii].launched = since(p);
+	p->n_starting++;
+	pthread_mutex_unlock(&p->m);
+	char why[300] = "";
+	int rc = start_slot(p, s, why, sizeof(why));
+	pthread_mutex_lock(&p->m);
+	p->n_starting--;
+	if (rc < 0) {
+		p->res->inst[ii].stopped = since(p);
+		snprintf(p->res->inst[ii].why, sizeof(p->res->inst[ii].why), "failed");
+		note_error(p, "a pre-warm: ", why[0] ? why : strerror(-rc));
+		s->state = S_FREE;
+	} else {
+		p->res->inst[ii].ready = since(p);
+		s->state = S_IDLE;
+		s->last_used = eb_now_ns();
+		s->expire = pw.until;
+	}
+	pthread_cond_broadcast(&p->changed);
+}
+
+/* Idle instances past their keep-alive are stopped; pre-warms due are started. */
 static void *reaper(void *arg)
 {
 	struct pool *p = arg;
-	uint64_t tick = p->keep_ns / 8;
+	uint64_t tick = p->cfg->hybrid ? 5000000 : p->keep_ns / 8;
 	if (tick < 1000000)
 		tick = 1000000;
 	if (tick > 50000000)
@@ -556,13 +669,23 @@ static void *reaper(void *arg)
 		uint64_t now = eb_now_ns();
 		struct slot *old = NULL;
 		for (unsigned i = 0; i < p->n_slots && !old; i++)
-			if (p->slots[i].state == S_IDLE && now - p->slots[i].last_used >= p->keep_ns)
+			if (p->slots[i].state == S_IDLE && now >= p->slots[i].expire)
 				old = &p->slots[i];
 		if (old) {
 			old->state = S_STOPPING;
 			pthread_mutex_unlock(&p->m);
 			stop_slot(p, old, "keep-alive");
 			pthread_mutex_lock(&p->m);
+			continue;
+		}
+		size_t due = p->n_pw;
+		for (size_t i = 0; i < p->n_pw && due == p->n_pw; i++)
+			if (p->pw[i].at <= now)
+				due = i;
+		if (due < p->n_pw && !p->closed) {
+			struct prewarm pw = p->pw[due];
+			p->pw[due] = p->pw[--p->n_pw];
+			prewarm(p, pw);
 			continue;
 		}
 		pthread_mutex_unlock(&p->m);
@@ -671,7 +794,9 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	p.queue = calloc(t->n, sizeof(*p.queue));
 	p.slots = calloc(p.n_slots, sizeof(*p.slots));
 	pthread_t *workers = calloc(p.n_slots, sizeof(*workers));
-	if (!out->inv || !p.queue || !p.slots || !workers) {
+	p.hyb = cfg->hybrid ? calloc(t->n_functions ? t->n_functions : 1, sizeof(*p.hyb)) : NULL;
+	if (!out->inv || !p.queue || !p.slots || !workers || (cfg->hybrid && !p.hyb)) {
+		free(p.hyb);
 		free(p.queue);
 		free(p.slots);
 		free(workers);
@@ -756,19 +881,21 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 		pthread_cond_destroy(&p.work);
 		pthread_mutex_destroy(&p.m);
 		pthread_mutex_destroy(&p.ctl);
+		free(p.hyb);
 		free(p.queue);
 		free(p.slots);
 		free(workers);
 		eb_replay_result_free(out);
 		return rc_setup;
 	}
-	int have_reaper = p.keep_ns > 0 && pthread_create(&th_reaper, NULL, reaper, &p) == 0;
+	int need_reaper = p.keep_ns > 0 || cfg->hybrid;
+	int have_reaper = need_reaper && pthread_create(&th_reaper, NULL, reaper, &p) == 0;
 	int have_sampler = pthread_create(&th_sampler, NULL, sampler, &p) == 0;
 	for (; started < p.n_slots; started++)
 		if (pthread_create(&workers[started], NULL, worker, &p) != 0)
 			break;
 	int rc = 0;
-	if (!started || (p.keep_ns > 0 && !have_reaper) || !have_sampler) {
+	if (!started || (need_reaper && !have_reaper) || !have_sampler) {
 		snprintf(err, errcap, "cannot start the replay's threads");
 		rc = -EAGAIN;
 	}
@@ -837,6 +964,8 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	pthread_cond_destroy(&p.work);
 	pthread_mutex_destroy(&p.m);
 	pthread_mutex_destroy(&p.ctl);
+	free(p.hyb);
+	free(p.pw);
 	free(p.queue);
 	free(p.slots);
 	free(workers);

@@ -273,8 +273,17 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 		   (long long)json_integer_value(json_object_get(tr, "invocations")),
 		   (long long)json_integer_value(json_object_get(tr, "functions")), json_number_value(json_object_get(tr, "span_s")),
 		   eb_jstr(tr, "durations_from"), (long long)json_integer_value(json_object_get(tr, "negative_durations")));
-	eb_bprintf(&b, "- Speed %g: arrivals %g times closer together; keep-alive %g s of trace time, so %g s of replay time%s.\n",
-		   speed, speed, keep, keep / speed, keep == 0 ? " (every instance is stopped after its invocation)" : "");
+	if (!strcmp(eb_jstr(cf, "keep_alive_policy") ? eb_jstr(cf, "keep_alive_policy") : "", "hybrid"))
+		eb_bprintf(&b, "- Speed %g: arrivals %g times closer together. Keep-alive: the **hybrid histogram policy** of "
+			       "Serverless in the Wild (ATC'20): per function, its idle times in 1-minute bins of trace time up to "
+			       "4 hours; from %d of them on, an instance is stopped after each invocation and pre-warmed at the 5th "
+			       "percentile less 10%%, kept until the 99th plus 10%% (kept alive until the 99th when the 5th is under "
+			       "a minute); before that, kept the whole 4 hours; windows are trace time, %g times shorter in replay "
+			       "time. Idle times beyond 4 hours are not forecast (the paper's ARIMA is not modelled).\n",
+			   speed, speed, (int)json_integer_value(json_object_get(json_object_get(cf, "hybrid"), "min_idle_times")), speed);
+	else
+		eb_bprintf(&b, "- Speed %g: arrivals %g times closer together; keep-alive %g s of trace time, so %g s of replay time%s.\n",
+			   speed, speed, keep, keep / speed, keep == 0 ? " (every instance is stopped after its invocation)" : "");
 	eb_bprintf(&b, "- Durations %s%s; cut to at most %g s of trace time (%s). Work: **%s** (%s).\n", durs,
 		   durs && !strcmp(durs, "scaled") ? " (divided by the speed too: the whole trace on a faster clock; uncompressed "
 						     "durations at speed 10 need about ten times the instances, beyond a 2-core machine)" : " (as the trace gives them)",
@@ -333,7 +342,10 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 			eb_bprintf(&b, " %.2f | %.4f | %.3f |", f.cpu_s, f.per1k_gib_s, f.per1k_cpu_s);
 		else
 			eb_bprintf(&b, " – | %.4f | – |", f.per1k_gib_s);
-		eb_bprintf(&b, " %.1f | %.3f ms%s |", f.per1k_cold, f.late_p99_ms, f.fell_behind ? " **fell behind**" : "");
+		eb_bprintf(&b, " %.1f", f.per1k_cold);
+		if (f.prewarmed)
+			eb_bprintf(&b, " (%zu instances pre-warmed)", f.prewarmed);
+		eb_bprintf(&b, " | %.3f ms%s |", f.late_p99_ms, f.fell_behind ? " **fell behind**" : "");
 		ms(&b, f.wait_p99_ms);
 		eb_bprintf(&b, "\n");
 	}

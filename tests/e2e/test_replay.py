@@ -120,6 +120,38 @@ class Replay(unittest.TestCase):
         self.assertGreaterEqual(colds["0"], colds["2s"])
         self.assertGreaterEqual(colds["2s"], colds["10m"])
 
+    def test_hybrid_policy_prewarms_a_regular_function(self):
+        """A function invoked every 3 minutes (trace time, at speed 300: 0.6 s apart): once its
+        histogram holds 10 idle times, each instance is stopped after its invocation and pre-warmed
+        at the 5th percentile less 10% (108 s), kept to the 99th plus 10% (198 s): the next
+        invocation is still warm, and idle memory-time falls below a fixed 4-hour keep-alive's."""
+        rows = [("f", 180.0 * i, 0.002) for i in range(25)]
+        trace = os.path.join(self.d, "t.csv")
+        write21(trace, rows)
+        idle = {}
+        for ka in ("hybrid", "240m"):
+            out = os.path.join(self.d, f"out-{ka}")
+            r, doc = replay(trace, out, "--keep-alive", ka, "--speed", "300", "--port", "22600")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            rp = doc["replays"][0]
+            c = rp["invocations"]["columns"]
+            inv = [dict(zip(c, row)) for row in rp["invocations"]["rows"]]
+            self.assertTrue(all(v["status"] == 200 for v in inv), rp["first_error"])
+            self.assertEqual(sum(v["cold"] for v in inv), 1, ka)
+            ic = rp["instances"]["columns"]
+            ins = [dict(zip(ic, row)) for row in rp["instances"]["rows"]]
+            with open(os.path.join(out, "replay.csv")) as f:
+                idle[ka] = float(next(csv.DictReader(f))["idle_gib_s"])
+            if ka == "hybrid":
+                self.assertEqual(doc["config"]["keep_alive_policy"], "hybrid")
+                self.assertGreaterEqual(sum(i["prewarmed"] for i in ins), 10)
+                self.assertGreaterEqual(sum(i["ended_by"] == "after-invocation" for i in ins), 10)
+                # before 10 idle times: one instance kept; after: every invocation served by a pre-warmed one
+                self.assertTrue(all(ins[v["instance"]]["prewarmed"] for v in inv[12:]))
+            else:
+                self.assertEqual(len(ins), 1)
+        self.assertLess(idle["hybrid"], idle["240m"] * 0.8)
+
     def test_stall_shows_in_every_invocation_due_during_it(self):
         """One instance (--max-instances 1); it is stopped (SIGSTOP) for 400 ms mid-replay: every
         invocation due during the stall answers only after it, the ones long before do not wait."""

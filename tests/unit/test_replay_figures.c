@@ -31,8 +31,8 @@ static json_t *replay_doc(long late_us)
 	json_array_append_new(inv, json_pack("[i,i,i,i,i,i,i,i,i,i,i]", 1, 300000, 300005, 300010, 300020, 300030, 2000, 0, 1,
 					     -104, 0));
 	json_t *ins = json_array();
-	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s]", 0, 10, 50000, 250000, 2, 0.25, 4e6, "evicted"));
-	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s]", 1, 200010, 300000, 400000, 2, -1.0, 5e6, "end"));
+	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s,i]", 0, 10, 50000, 250000, 2, 0.25, 4e6, "evicted", 0));
+	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s,i]", 1, 200010, 300000, 400000, 2, -1.0, 5e6, "end", 1));
 	json_t *tl = json_array();
 	/* t, live, busy, starting, bytes, idle bytes: 1 GiB for 0.1 s, then 2 GiB (half idle) until end_s 0.4 */
 	json_array_append_new(tl, json_pack("[i,i,i,i,f,f]", 0, 1, 1, 0, GIB, 0.0));
@@ -52,6 +52,7 @@ static void test_figures(void **state)
 	assert_int_equal(f.failed, 1);
 	assert_int_equal(f.cold, 2);
 	assert_int_equal(f.evictions, 1);
+	assert_int_equal(f.prewarmed, 1);
 	assert_true(fabs(f.cold_fraction - 0.5) < 1e-12);
 	/* answered latencies from due: 60, 2.03, 110 ms; warm 2.03; cold 60 and 110 */
 	assert_int_equal(f.n_warm, 1);
