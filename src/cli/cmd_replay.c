@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -144,15 +145,17 @@ static int write_doc(const char *dir, json_t *doc)
 
 /* One unmeasured start and stop: primes what every later start finds (wasmtime's cache, the page cache). */
 static int prime(const struct target *tg, const struct eb_workload *w, const struct eb_plan *plan, uint16_t port,
-		 char *err, size_t errcap)
+		 int log_fd, const char *log_path, char *err, size_t errcap)
 {
 	struct eb_launcher l = {
 		.rt = tg->rt, .mode = tg->mode, .w = w,
 		.lctx = { .artifact_dir = plan->artifact_dir, .wasm_dir = plan->wasm_dir, .addr = "127.0.0.1", .port = port },
-		.ip_be = htonl(0x7f000001), .stderr_fd = -1, .stderr_path = "/dev/null",
+		.ip_be = htonl(0x7f000001), .stderr_fd = log_fd, .stderr_path = "/dev/null",
 		.start_timeout_ns = plan->start_timeout_ns, .probe_spacing_ns = plan->probe_spacing_ns,
 		.err = err, .errcap = errcap,
 	};
+	if (log_fd >= 0)
+		snprintf(l.stderr_path, sizeof(l.stderr_path), "%s", log_path);
 	struct eb_instance in;
 	uint64_t ready;
 	int rc = eb_instance_start_server(&l, &in, &ready);
@@ -375,6 +378,14 @@ int eb_cmd_replay(int argc, char **argv)
 	json_object_set_new(doc, "runtimes", rts);
 	json_object_set_new(doc, "replays", replays);
 
+	/* every instance's stderr, appended to one log beside the results */
+	char log_path[1100];
+	snprintf(log_path, sizeof(log_path), "%s/instances.log", out_dir);
+	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* what an earlier run left, removed for every runtime first: Docker and gVisor share one image, so
+	 * cleaning one after preparing the other removed the image it had just built (gVisor's runs exited 125) */
+	for (size_t i = 0; i < n_tg; i++)
+		eb_rt_cleanup(tg[i].rt);
 	/* detect and prepare; a runtime that cannot be had is said so and kept out */
 	size_t usable = 0;
 	for (size_t i = 0; i < n_tg; i++) {
@@ -389,12 +400,11 @@ int eb_cmd_replay(int argc, char **argv)
 			snprintf(why, sizeof(why), "not replayed: each instance of this mode is a whole deployment of several processes; "
 				 "the platform replay is wasmcloud's mode host (functions as workloads on one running host)");
 		} else {
-			eb_rt_cleanup(tg[i].rt);
 			json_t *info = json_object();
 			char perr[600] = "";
 			if (eb_rt_prepare(tg[i].rt, &lctx, info, perr, sizeof(perr)) < 0)
 				snprintf(why, sizeof(why), "preparing failed: %s", perr[0] ? perr : "no reason given");
-			else if (prime(&tg[i], w, &plan, (uint16_t)port, perr, sizeof(perr)) < 0)
+			else if (prime(&tg[i], w, &plan, (uint16_t)port, log_fd, log_path, perr, sizeof(perr)) < 0)
 				snprintf(why, sizeof(why), "cannot start %s: %s", w->name, perr);
 			json_decref(info);
 		}
@@ -420,7 +430,7 @@ int eb_cmd_replay(int argc, char **argv)
 		.spin = spin, .hybrid = hybrid, .max_instances = (unsigned)max_inst,
 		.max_starting = (unsigned)max_starting, .drain_ns = drain_ns, .sample_period_ns = 100000000ull,
 		.start_timeout_ns = plan.start_timeout_ns, .probe_spacing_ns = plan.probe_spacing_ns,
-		.base_port = (uint16_t)port, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,
+		.base_port = (uint16_t)port, .stderr_fd = log_fd, .stderr_path = log_path, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,
 	};
 	/* the harness's threads wake in microseconds, not after an idle vCPU's halt (sys/clock.h) */
 	int qos = eb_idle_latency_hold();
@@ -483,6 +493,8 @@ int eb_cmd_replay(int argc, char **argv)
 	}
 	if (qos >= 0)
 		close(qos);
+	if (log_fd >= 0)
+		close(log_fd);
 	for (size_t i = 0; i < n_tg; i++)
 		if (tg[i].rt)
 			eb_rt_cleanup(tg[i].rt);

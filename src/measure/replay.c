@@ -326,10 +326,12 @@ static int start_slot(struct pool *p, struct slot *s, char *why, size_t cap)
 		.rt = p->rt, .mode = p->mode, .w = p->w,
 		.lctx = { .artifact_dir = p->cfg->artifact_dir, .wasm_dir = p->cfg->wasm_dir, .addr = "127.0.0.1",
 			  .port = s->port },
-		.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = -1, .stderr_path = "/dev/null",
+		.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = p->cfg->stderr_fd, .stderr_path = "/dev/null",
 		.start_timeout_ns = p->cfg->start_timeout_ns, .probe_spacing_ns = p->cfg->probe_spacing_ns,
 		.err = why, .errcap = cap,
 	};
+	if (p->cfg->stderr_path)
+		snprintf(l.stderr_path, sizeof(l.stderr_path), "%s", p->cfg->stderr_path);
 	struct eb_instance in;
 	uint64_t ready;
 	int rc = eb_instance_start_server(&l, &in, &ready);
@@ -852,11 +854,13 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 				.rt = rt, .mode = mode, .w = w,
 				.lctx = { .artifact_dir = cfg->artifact_dir, .wasm_dir = cfg->wasm_dir, .addr = "127.0.0.1",
 					  .port = cfg->base_port },
-				.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = -1, .stderr_path = "/dev/null",
+				.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = cfg->stderr_fd, .stderr_path = "/dev/null",
 				.start_timeout_ns = cfg->start_timeout_ns > 60000000000ull ? cfg->start_timeout_ns : 60000000000ull,
 				.probe_spacing_ns = cfg->probe_spacing_ns, .err = err, .errcap = errcap,
 				.control = 1, .envp = envp,
 			};
+			if (cfg->stderr_path)
+				snprintf(p.plat_l.stderr_path, sizeof(p.plat_l.stderr_path), "%s", cfg->stderr_path);
 			uint64_t ready;
 			rc_setup = eb_instance_start_server(&p.plat_l, &p.plat, &ready);
 			free(envp);

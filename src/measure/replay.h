@@ -58,6 +58,8 @@ struct eb_replay_config {
 	uint64_t sample_period_ns;   /* the memory sampler's period (replay time) */
 	uint64_t start_timeout_ns, probe_spacing_ns;
 	uint16_t base_port;          /* instance slot i listens on 127.0.0.1:base_port+i */
+	int stderr_fd;               /* every instance's stderr (-1: none), in stderr_path, whose last line a failed start quotes */
+	const char *stderr_path;
 	const char *artifact_dir, *wasm_dir;
 	/*
 	 * A platform (wasmCloud's host mode): one running host, the platform
