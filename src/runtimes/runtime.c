@@ -16,6 +16,7 @@ extern const struct eb_runtime eb_rt_native;
 extern const struct eb_runtime eb_rt_docker;
 extern const struct eb_runtime eb_rt_gvisor;
 extern const struct eb_runtime eb_rt_wasmtime;
+extern const struct eb_runtime eb_rt_wasmtime_src;
 extern const struct eb_runtime eb_rt_wasmedge;
 extern const struct eb_runtime eb_rt_wamr;
 extern const struct eb_runtime eb_rt_node;
@@ -26,6 +27,7 @@ const struct eb_runtime *const eb_runtimes[] = {
 	&eb_rt_docker,
 	&eb_rt_gvisor,
 	&eb_rt_wasmtime,
+	&eb_rt_wasmtime_src,
 	&eb_rt_wasmedge,
 	&eb_rt_wamr,
 	&eb_rt_node,

@@ -103,6 +103,7 @@ struct eb_rt_mode {
 #define EB_RT_REBUILDS         2u   /* rebuild() makes a fresh artifact from source: full cold starts */
 #define EB_RT_SHARED_DAEMON    4u   /* shared_sample() measures a daemon no instance owns */
 #define EB_RT_MODES_DIFFER     8u   /* modes need different things: mode_detect() says which are usable */
+#define EB_RT_ON_REQUEST      16u   /* measured only when asked for by name (--runtime), never by default */
 
 struct eb_runtime {
 	const char *name;

@@ -255,6 +255,8 @@ class Replay(unittest.TestCase):
         r, doc = replay(trace, os.path.join(self.d, "out"), *args, "--mode", "cache-warm", "--keep-alive", "0",
                         "--repeats", "2", "--seed", "5", "--port", "22400")
         self.assertEqual(r.returncode, 0, r.stderr)
+        for x in doc["runtimes"]:
+            self.assertEqual(x["status"], "ok", f"{x['runtime']}: {x['status']}")
         self.assertEqual(len(doc["replays"]), 2 * len(rts))
         for rp in doc["replays"]:
             c = rp["invocations"]["columns"]

