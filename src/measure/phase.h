@@ -66,6 +66,8 @@ struct eb_cell {
 	struct eb_wl_expect expect;
 	uint64_t run_est_ns;        /* batch: the warm-up run's duration */
 	uint64_t batch_spent_ns;
+	double last_peak_rss;       /* the last batch run's own peak RSS seen while it ran, bytes (-1: none) */
+	double warmup_peak_rss;     /* the warm-up run's, read finely (-1: none) */
 	unsigned runs_done;
 	int budget_stopped;
 	struct {                    /* sustained: totals over rounds (keep-alive, close, read/write mix) */

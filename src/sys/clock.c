@@ -25,8 +25,11 @@ int eb_poll_deadline(struct pollfd *fds, unsigned n, uint64_t deadline_ns, uint6
 	uint64_t left = deadline_ns - now;
 	if (slice_ns && left > slice_ns)
 		left = slice_ns;
-	uint64_t ms = (left + 999999) / 1000000;
-	int r = poll(fds, (nfds_t)n, ms > 3600000 ? 3600000 : (int)ms);
+	if (left > 3600000000000ull)
+		left = 3600000000000ull;
+	/* ppoll: a slice under a millisecond stays one (poll would round it up) */
+	struct timespec ts = { (time_t)(left / 1000000000ull), (long)(left % 1000000000ull) };
+	int r = ppoll(fds, (nfds_t)n, &ts, NULL);
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
 	return r;

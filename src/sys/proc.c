@@ -6,6 +6,7 @@
 #include "sys/clock.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -209,7 +210,14 @@ int eb_proc_exited(struct eb_proc *p)
 
 int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, size_t *out_len)
 {
+	return eb_proc_wait_watch(p, timeout_ns, out, cap, out_len, NULL, NULL);
+}
+
+int eb_proc_wait_watch(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, size_t *out_len,
+		       uint64_t (*watch)(void *arg, const struct eb_proc *p), void *arg)
+{
 	size_t len = 0;
+	uint64_t slice = watch ? watch(arg, p) : 0;
 	uint64_t deadline = eb_now_ns() + timeout_ns;
 	int out_open = p->stdout_fd >= 0;
 	while (!p->reaped || out_open) {
@@ -219,11 +227,14 @@ int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, 
 			{ .fd = p->reaped ? -1 : p->pidfd, .events = POLLIN },
 			{ .fd = out_open ? p->stdout_fd : -1, .events = POLLIN },
 		};
-		int n = eb_poll_deadline(pfd, 2, deadline, 0);
+		int n = eb_poll_deadline(pfd, 2, deadline, slice);
 		if (n < 0)
 			return n;
-		if (n == 0)
+		if (n == 0) {
+			if (watch && !p->reaped)
+				slice = watch(arg, p);
 			continue;
+		}
 		if (pfd[0].revents) {
 			p->exit_ns = eb_now_ns();
 			int status;
@@ -344,4 +355,23 @@ int eb_run_tool(char *const argv[], char *out, size_t cap, char *err, size_t err
 	}
 	close(efd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int64_t eb_proc_peak_rss(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	const char *h = strstr(buf, "\nVmHWM:");
+	if (!h)
+		return -ENODATA;   /* a zombie, or a kernel thread */
+	long long kb = strtoll(h + 8, NULL, 10);
+	return kb > 0 ? (int64_t)kb * 1024 : -ENODATA;
 }

@@ -61,6 +61,21 @@ int eb_proc_exited(struct eb_proc *p);
 __attribute__((warn_unused_result))
 int eb_proc_wait(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, size_t *out_len);
 
+/*
+ * The same, calling watch(arg, p) once at the start and then whenever the
+ * slice it returns (ns, 0: none) passes without an event: a sampler of the
+ * running child (its memory) that never delays seeing its exit.
+ */
+__attribute__((warn_unused_result))
+int eb_proc_wait_watch(struct eb_proc *p, uint64_t timeout_ns, char *out, size_t cap, size_t *out_len,
+		       uint64_t (*watch)(void *arg, const struct eb_proc *p), void *arg);
+
+/*
+ * A process's own peak RSS so far (VmHWM of /proc/PID/status: its memory
+ * since exec, not the harness's), bytes; a negative errno when it is gone.
+ */
+int64_t eb_proc_peak_rss(pid_t pid);
+
 /* SIGTERM the group, wait up to grace_ns, SIGKILL, reap, release fds. */
 void eb_proc_stop(struct eb_proc *p, uint64_t grace_ns);
 

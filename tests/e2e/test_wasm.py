@@ -146,6 +146,12 @@ class Wasmtime(BatchChecks, unittest.TestCase):
             self.assertIn(".min.cwasm", c["command"])
         c = next(c for c in self.doc["cells"] if c["workload"] == "cpu-hash" and c["mode"] == "min")
         self.assertEqual(c["values"]["expected_digest"], chain(20000))
+        # its own peak RSS (the runtime with its guest) against the full CLI's
+        def peak(mode):
+            cell = next(c for c in self.doc["cells"] if c["workload"] == "cpu-hash" and c["mode"] == mode)
+            v = sorted(series(cell, "run_peak_rss")["samples"])
+            return v[len(v) // 2]
+        self.assertLess(peak("min"), peak("aot") / 2)
         http = next(c for c in self.doc["cells"] if c["workload"] == "http-hello" and c["mode"] == "min")
         self.assertEqual(http["status"], "unsupported")
         self.assertIn("no serve", http["error"])
