@@ -294,9 +294,10 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 		       "used idle instance; with every instance busy an invocation waits). Latency is from the invocation's due time to "
 		       "its response, so it includes any cold start and any wait.\n",
 		   eb_jstr(cf, "instance"), (long long)json_integer_value(json_object_get(cf, "max_instances")));
-	eb_bprintf(&b, "- %s; memory-time is each live instance's memory (PSS of its processes, or the container's figure: see "
-		       "`memory_figure`) sampled every %g ms, over the replay's wall time.\n\n", eb_jstr(cf, "order"),
-		   json_number_value(json_object_get(cf, "sample_period_ms")));
+	eb_bprintf(&b, "- %s; memory-time is each instance's largest memory sample (PSS of its processes, or the container's "
+		       "figure: see `memory_figure`; read as it answers its first 200 and every %g ms) times its life from first 200 "
+		       "to stop, in replay wall time; a platform's is its host's, sampled every %g ms.\n\n", eb_jstr(cf, "order"),
+		   json_number_value(json_object_get(cf, "sample_period_ms")), json_number_value(json_object_get(cf, "sample_period_ms")));
 
 	json_t *rts = json_object_get(doc, "runtimes"), *x;
 	size_t i;
