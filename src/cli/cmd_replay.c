@@ -5,7 +5,6 @@
  * invocation kept raw in results.json (rewritten whole after each replay,
  * atomically), then the report (report/replay.c).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,7 +19,6 @@
 #include "analysis/replay.h"
 #include "cli/cmd.h"
 #include "measure/calib.h"
-#include "measure/instance.h"
 #include "measure/replay.h"
 #include "plan/opts.h"
 #include "plan/plan.h"
@@ -143,28 +141,27 @@ static int write_doc(const char *dir, json_t *doc)
 	return rc;
 }
 
-/* One unmeasured start and stop: primes what every later start finds (wasmtime's cache, the page cache). */
-static int prime(const struct target *tg, const struct eb_workload *w, const struct eb_plan *plan, uint16_t port,
-		 int log_fd, const char *log_path, char *err, size_t errcap)
-{
-	struct eb_launcher l = {
-		.rt = tg->rt, .mode = tg->mode, .w = w,
-		.lctx = { .artifact_dir = plan->artifact_dir, .wasm_dir = plan->wasm_dir, .addr = "127.0.0.1", .port = port },
-		.ip_be = htonl(0x7f000001), .stderr_fd = log_fd, .stderr_path = "/dev/null",
-		.start_timeout_ns = plan->start_timeout_ns, .probe_spacing_ns = plan->probe_spacing_ns,
-		.err = err, .errcap = errcap,
-	};
-	if (log_fd >= 0)
-		snprintf(l.stderr_path, sizeof(l.stderr_path), "%s", log_path);
-	struct eb_instance in;
-	uint64_t ready;
-	int rc = eb_instance_start_server(&l, &in, &ready);
-	if (rc == 0)
-		eb_instance_stop(&l, &in);
-	return rc;
-}
+/* The command: its options (most straight into the replay's config), its targets and its document. */
+struct replay_cmd {
+	const char *rt_names[MAX_TARGETS], *modes[MAX_TARGETS], *dfile, *out_arg, *trace_path;
+	size_t n_rt, n_modes;
+	enum eb_trace_format fmt;
+	uint64_t seed, functions, cut_ns, repeats;
+	struct eb_replay_config cfg;
+	struct eb_plan plan;
+	struct eb_launch_ctx lctx;
+	const struct eb_workload *w;
+	struct target tg[MAX_TARGETS];
+	size_t n_tg, usable;
+	struct eb_trace t;
+	char out_dir[1024], log_path[1100];
+	int log_fd;
+	json_t *doc, *replays;
+	char err[1024];
+};
 
-int eb_cmd_replay(int argc, char **argv)
+/* Options into c; 0, 1 after --help, or 2 after a one-line error. */
+static int parse(struct replay_cmd *c, int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_DFILE, O_SEED, O_FUNCS, O_DUR, O_SPEED, O_KEEP, O_DURS, O_MAXD, O_WORK, O_MAXI, O_REP,
 	       O_PORT, O_OUT, O_MODE, O_MAXS, O_DRAIN };
@@ -180,97 +177,94 @@ int eb_cmd_replay(int argc, char **argv)
 		{ "drain", required_argument, NULL, O_DRAIN }, { "out", required_argument, NULL, O_OUT },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	const char *rt_names[MAX_TARGETS], *modes[MAX_TARGETS], *dfile = NULL, *out_arg = NULL;
-	size_t n_rt = 0, n_modes = 0;
-	enum eb_trace_format fmt = EB_TRACE_AUTO;
-	uint64_t seed = 1, functions = 0, cut_ns = 0, keep_ns = 600000000000ull, maxd_ns = 1000000000ull;
-	uint64_t max_inst = 256, repeats = 1, port = 21000, max_starting = 4, drain_ns = 60000000000ull;
-	double speed = 1;
-	int scaled = 1, spin = 0, hybrid = 0, opt;
+	struct eb_replay_config *cfg = &c->cfg;
+	uint64_t v;
+	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "r:o:h", longopts, NULL)) != -1) {
 		char *end;
 		switch (opt) {
 		case 'r':
-			if (n_rt == MAX_TARGETS)
+			if (c->n_rt == MAX_TARGETS)
 				return bad("--runtime", optarg, "at most 32");
-			rt_names[n_rt++] = optarg;
+			c->rt_names[c->n_rt++] = optarg;
 			break;
 		case O_MODE:
-			if (n_modes == MAX_TARGETS)
+			if (c->n_modes == MAX_TARGETS)
 				return bad("--mode", optarg, "at most 32");
-			modes[n_modes++] = optarg;
+			c->modes[c->n_modes++] = optarg;
 			break;
 		case O_FORMAT:
-			if (eb_trace_format_parse(optarg, &fmt) < 0)
+			if (eb_trace_format_parse(optarg, &c->fmt) < 0)
 				return bad("--format", optarg, "auto, orcbench, azure2019 or azure2021");
 			break;
-		case O_DFILE: dfile = optarg; break;
+		case O_DFILE: c->dfile = optarg; break;
 		case O_SEED:
-			if (eb_parse_count(optarg, 0, UINT64_MAX, &seed) < 0)
+			if (eb_parse_count(optarg, 0, UINT64_MAX, &c->seed) < 0)
 				return bad("--seed", optarg, "a whole number");
 			break;
 		case O_FUNCS:
-			if (eb_parse_count(optarg, 1, 1000000, &functions) < 0)
+			if (eb_parse_count(optarg, 1, 1000000, &c->functions) < 0)
 				return bad("--functions", optarg, "a whole number 1..1000000");
 			break;
 		case O_DUR:
-			if (eb_parse_duration_ns(optarg, 1000000ull, 31ull * 86400 * 1000000000ull, &cut_ns) < 0)
+			if (eb_parse_duration_ns(optarg, 1000000ull, 31ull * 86400 * 1000000000ull, &c->cut_ns) < 0)
 				return bad("--duration", optarg, "a duration such as 3m or 90s");
 			break;
 		case O_SPEED:
 			errno = 0;
-			speed = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(speed >= 0.01 && speed <= 1000))
+			cfg->speed = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(cfg->speed >= 0.01 && cfg->speed <= 1000))
 				return bad("--speed", optarg, "a number from 0.01 to 1000");
 			break;
 		case O_KEEP:
-			hybrid = !strcmp(optarg, "hybrid");
-			if (hybrid)
-				keep_ns = 0;
-			else if (!strcmp(optarg, "0"))
-				keep_ns = 0;
-			else if (eb_parse_duration_ns(optarg, 1000000ull, 86400ull * 1000000000ull, &keep_ns) < 0)
+			cfg->hybrid = !strcmp(optarg, "hybrid");
+			if (cfg->hybrid || !strcmp(optarg, "0"))
+				cfg->keep_alive_ns = 0;
+			else if (eb_parse_duration_ns(optarg, 1000000ull, 86400ull * 1000000000ull, &cfg->keep_alive_ns) < 0)
 				return bad("--keep-alive", optarg, "0, a duration such as 10m (at most 24h) or hybrid");
 			break;
 		case O_DURS:
 			if (strcmp(optarg, "scaled") && strcmp(optarg, "real"))
 				return bad("--durations", optarg, "scaled or real");
-			scaled = !strcmp(optarg, "scaled");
+			cfg->durations_scaled = !strcmp(optarg, "scaled");
 			break;
 		case O_MAXD:
 			if (!strcmp(optarg, "0"))
-				maxd_ns = 0;
-			else if (eb_parse_duration_ns(optarg, 1000ull, 600ull * 1000000000ull, &maxd_ns) < 0)
+				cfg->max_duration_ns = 0;
+			else if (eb_parse_duration_ns(optarg, 1000ull, 600ull * 1000000000ull, &cfg->max_duration_ns) < 0)
 				return bad("--max-duration", optarg, "0 or a duration up to 10m");
 			break;
 		case O_WORK:
 			if (strcmp(optarg, "wait") && strcmp(optarg, "cpu"))
 				return bad("--work", optarg, "wait or cpu");
-			spin = !strcmp(optarg, "cpu");
+			cfg->spin = !strcmp(optarg, "cpu");
 			break;
 		case O_MAXI:
-			if (eb_parse_count(optarg, 1, 1000, &max_inst) < 0)
+			if (eb_parse_count(optarg, 1, 1000, &v) < 0)
 				return bad("--max-instances", optarg, "a whole number 1..1000");
+			cfg->max_instances = (unsigned)v;
 			break;
 		case O_REP:
-			if (eb_parse_count(optarg, 1, 100, &repeats) < 0)
+			if (eb_parse_count(optarg, 1, 100, &c->repeats) < 0)
 				return bad("--repeats", optarg, "a whole number 1..100");
 			break;
 		case O_PORT:
-			if (eb_parse_count(optarg, 1024, 64000, &port) < 0)
+			if (eb_parse_count(optarg, 1024, 64000, &v) < 0)
 				return bad("--port", optarg, "1024..64000");
+			cfg->base_port = (uint16_t)v;
 			break;
 		case O_MAXS:
-			if (eb_parse_count(optarg, 1, 1000, &max_starting) < 0)
+			if (eb_parse_count(optarg, 1, 1000, &v) < 0)
 				return bad("--max-starting", optarg, "a whole number 1..1000");
+			cfg->max_starting = (unsigned)v;
 			break;
 		case O_DRAIN:
-			if (eb_parse_duration_ns(optarg, 1000000ull, 3600ull * 1000000000ull, &drain_ns) < 0)
+			if (eb_parse_duration_ns(optarg, 1000000ull, 3600ull * 1000000000ull, &cfg->drain_ns) < 0)
 				return bad("--drain", optarg, "a duration up to 1h");
 			break;
-		case 'o': case O_OUT: out_arg = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'o': case O_OUT: c->out_arg = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 1;
 		default: fputs(usage_text, stderr); return 2;
 		}
 	}
@@ -278,245 +272,286 @@ int eb_cmd_replay(int argc, char **argv)
 		fprintf(stderr, "edgebench replay: give one trace file (edgebench replay --help)\n");
 		return 2;
 	}
-	if (port + max_inst > 65535) {
-		fprintf(stderr, "edgebench replay: --port %llu + --max-instances %llu runs past port 65535\n",
-			(unsigned long long)port, (unsigned long long)max_inst);
+	if ((unsigned)cfg->base_port + cfg->max_instances > 65535) {
+		fprintf(stderr, "edgebench replay: --port %u + --max-instances %u runs past port 65535\n",
+			(unsigned)cfg->base_port, cfg->max_instances);
 		return 2;
 	}
-	const char *trace_path = argv[optind];
-	if (!n_rt)
-		rt_names[n_rt++] = "native";
+	c->trace_path = argv[optind];
+	if (!c->n_rt)
+		c->rt_names[c->n_rt++] = "native";
+	return 0;
+}
 
-	/* runtimes and modes, all checked before anything runs */
-	struct eb_plan plan;
-	eb_plan_defaults(&plan);
-	struct eb_launch_ctx lctx = { .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir };
-	const struct eb_workload *w = eb_workload_find("http-hello");
-	struct target tg[MAX_TARGETS];
-	size_t n_tg = 0;
-	for (size_t i = 0; i < n_rt; i++) {
-		const struct eb_runtime *rt = eb_runtime_find(rt_names[i]);
+/* Each runtime asked for, in the mode asked for where it has it; 0 or 2. */
+static int select_targets(struct replay_cmd *c)
+{
+	for (size_t i = 0; i < c->n_rt; i++) {
+		const struct eb_runtime *rt = eb_runtime_find(c->rt_names[i]);
 		if (!rt) {
-			fprintf(stderr, "edgebench replay: unknown runtime '%s' (see 'edgebench list')\n", rt_names[i]);
+			fprintf(stderr, "edgebench replay: unknown runtime '%s' (see 'edgebench list')\n", c->rt_names[i]);
 			return 2;
 		}
 		const char *mode = rt->modes[0].name;
-		for (size_t m = 0; m < n_modes; m++)
-			if (eb_rt_mode_find(rt, modes[m]))
-				mode = modes[m];
-		tg[n_tg].rt = rt;
-		tg[n_tg].mode = mode;
-		tg[n_tg].version[0] = 0;
-		n_tg++;
+		for (size_t m = 0; m < c->n_modes; m++)
+			if (eb_rt_mode_find(rt, c->modes[m]))
+				mode = c->modes[m];
+		c->tg[c->n_tg++] = (struct target){ .rt = rt, .mode = mode };
 	}
-	for (size_t m = 0; m < n_modes; m++) {
+	for (size_t m = 0; m < c->n_modes; m++) {
 		int any = 0;
-		for (size_t i = 0; i < n_tg; i++)
-			any |= !strcmp(tg[i].mode, modes[m]);
+		for (size_t i = 0; i < c->n_tg; i++)
+			any |= !strcmp(c->tg[i].mode, c->modes[m]);
 		if (!any) {
-			fprintf(stderr, "edgebench replay: no runtime asked for has mode '%s' (see 'edgebench list')\n", modes[m]);
+			fprintf(stderr, "edgebench replay: no runtime asked for has mode '%s' (see 'edgebench list')\n", c->modes[m]);
 			return 2;
 		}
 	}
+	return 0;
+}
 
-	struct eb_trace t;
-	char err[1024];
-	if (eb_trace_read(trace_path, fmt, seed, dfile, &t, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgebench replay: %s\n", err);
+/* The trace, cut; 0 or 2. */
+static int read_trace(struct replay_cmd *c)
+{
+	if (eb_trace_read(c->trace_path, c->fmt, c->seed, c->dfile, &c->t, c->err, sizeof(c->err)) < 0) {
+		fprintf(stderr, "edgebench replay: %s\n", c->err);
 		return 2;
 	}
-	eb_trace_cut(&t, functions, cut_ns);
-	if (!t.n) {
-		fprintf(stderr, "edgebench replay: %s: no invocations left after --functions/--duration\n", trace_path);
-		eb_trace_free(&t);
+	eb_trace_cut(&c->t, c->functions, c->cut_ns);
+	if (!c->t.n) {
+		fprintf(stderr, "edgebench replay: %s: no invocations left after --functions/--duration\n", c->trace_path);
 		return 2;
 	}
+	c->cfg.trace = &c->t;
+	return 0;
+}
 
-	char out_dir[1024];
-	if (out_arg) {
-		snprintf(out_dir, sizeof(out_dir), "%s", out_arg);
+/* The results directory (new) and the document's head: fingerprint, trace, config; 0 or 2. */
+static int open_results(struct replay_cmd *c, int argc, char **argv)
+{
+	if (c->out_arg) {
+		snprintf(c->out_dir, sizeof(c->out_dir), "%s", c->out_arg);
 	} else {
 		time_t now = time(NULL);
 		struct tm tm;
 		gmtime_r(&now, &tm);
-		strftime(out_dir, sizeof(out_dir), "results/replay-%Y%m%dT%H%M%SZ", &tm);
+		strftime(c->out_dir, sizeof(c->out_dir), "results/replay-%Y%m%dT%H%M%SZ", &tm);
 	}
 	char probe_path[1100];
-	snprintf(probe_path, sizeof(probe_path), "%s/results.json", out_dir);
+	snprintf(probe_path, sizeof(probe_path), "%s/results.json", c->out_dir);
 	if (access(probe_path, F_OK) == 0) {
-		fprintf(stderr, "edgebench replay: %s already holds results; pick another --out\n", out_dir);
-		eb_trace_free(&t);
+		fprintf(stderr, "edgebench replay: %s already holds results; pick another --out\n", c->out_dir);
 		return 2;
 	}
-	if (eb_mkdirs(out_dir) < 0) {
-		fprintf(stderr, "edgebench replay: cannot create %s: %s\n", out_dir, strerror(errno));
-		eb_trace_free(&t);
+	if (eb_mkdirs(c->out_dir) < 0) {
+		fprintf(stderr, "edgebench replay: cannot create %s: %s\n", c->out_dir, strerror(errno));
 		return 2;
 	}
-
-	json_t *doc = json_object(), *rts = json_array(), *replays = json_array();
-	json_object_set_new(doc, "kind", json_string("replay"));
-	json_object_set_new(doc, "schema", json_integer(1));
-	json_object_set_new(doc, "status", json_string("running"));
-	json_object_set_new(doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
-	json_object_set_new(doc, "trace", json_pack("{s:s, s:s, s:I, s:I, s:f, s:I, s:s, s:I}", "path", trace_path,
-		"format", eb_trace_format_name(t.format), "functions", (json_int_t)t.n_functions,
-		"invocations", (json_int_t)t.n, "span_s", (double)t.inv[t.n - 1].at_ns / 1e9,
-		"negative_durations", (json_int_t)t.negative_durations, "durations_from", t.durations_from ? t.durations_from : "the trace",
-		"seed", (json_int_t)seed));
-	json_object_set_new(doc, "config", json_pack("{s:f, s:f, s:s, s:s, s:f, s:s, s:I, s:I, s:I, s:f, s:s, s:f, s:s, s:s}",
-		"speed", speed, "keep_alive_s", (double)keep_ns / 1e9, "keep_alive_policy", hybrid ? "hybrid" : "fixed", "durations", scaled ? "scaled" : "real",
-		"max_duration_s", (double)maxd_ns / 1e9, "work", spin ? "cpu" : "wait", "max_instances", (json_int_t)max_inst,
-		"repeats", (json_int_t)repeats, "max_starting", (json_int_t)max_starting, "drain_s", (double)drain_ns / 1e9,
-		"workload", w->name, "sample_period_ms", 100.0,
+	const struct eb_trace *t = &c->t;
+	const struct eb_replay_config *cfg = &c->cfg;
+	c->doc = json_object();
+	c->replays = json_array();
+	json_object_set_new(c->doc, "kind", json_string("replay"));
+	json_object_set_new(c->doc, "schema", json_integer(1));
+	json_object_set_new(c->doc, "status", json_string("running"));
+	json_object_set_new(c->doc, "fingerprint", eb_fingerprint(argc + 1, argv - 1));
+	json_object_set_new(c->doc, "trace", json_pack("{s:s, s:s, s:I, s:I, s:f, s:I, s:s, s:I}", "path", c->trace_path,
+		"format", eb_trace_format_name(t->format), "functions", (json_int_t)t->n_functions,
+		"invocations", (json_int_t)t->n, "span_s", (double)t->inv[t->n - 1].at_ns / 1e9,
+		"negative_durations", (json_int_t)t->negative_durations, "durations_from", t->durations_from ? t->durations_from : "the trace",
+		"seed", (json_int_t)c->seed));
+	json_t *config = json_pack("{s:f, s:f, s:s, s:s, s:f, s:s, s:I, s:I, s:I, s:f, s:s, s:f, s:s, s:s}",
+		"speed", cfg->speed, "keep_alive_s", (double)cfg->keep_alive_ns / 1e9, "keep_alive_policy", cfg->hybrid ? "hybrid" : "fixed",
+		"durations", cfg->durations_scaled ? "scaled" : "real",
+		"max_duration_s", (double)cfg->max_duration_ns / 1e9, "work", cfg->spin ? "cpu" : "wait",
+		"max_instances", (json_int_t)cfg->max_instances, "repeats", (json_int_t)c->repeats,
+		"max_starting", (json_int_t)cfg->max_starting, "drain_s", (double)cfg->drain_ns / 1e9,
+		"workload", c->w->name, "sample_period_ms", (double)cfg->sample_period_ns / 1e6,
 		"instance", "one invocation at a time per instance; a cold invocation waits for its instance's first 200",
-		"order", "runtimes shuffled per repeat from the seed, each replay on a machine checked quiet (CPUs under 25% busy over a second, waiting up to 30 s; the calibration kept)"));
-	if (hybrid)
-		json_object_set_new(json_object_get(doc, "config"), "hybrid",
-				    json_pack("{s:i, s:i, s:i, s:i, s:i, s:f}", "bin_s", 60, "bins", EB_HYBRID_BINS, "min_idle_times",
-					      EB_HYBRID_MIN_IDLE, "head_percentile", 5, "tail_percentile", 99, "margin", 0.1));
-	json_object_set_new(doc, "runtimes", rts);
-	json_object_set_new(doc, "replays", replays);
-
+		"order", "runtimes shuffled per repeat from the seed, each replay on a machine checked quiet (CPUs under 25% busy over a second, waiting up to 30 s; the calibration kept)");
+	if (cfg->hybrid)
+		json_object_set_new(config, "hybrid", json_pack("{s:i, s:i, s:i, s:i, s:i, s:f}", "bin_s", 60, "bins", EB_HYBRID_BINS,
+								   "min_idle_times", EB_HYBRID_MIN_IDLE, "head_percentile", 5,
+								   "tail_percentile", 99, "margin", 0.1));
+	json_object_set_new(c->doc, "config", config);
+	json_object_set_new(c->doc, "runtimes", json_array());
+	json_object_set_new(c->doc, "replays", c->replays);
 	/* every instance's stderr, appended to one log beside the results */
-	char log_path[1100];
-	snprintf(log_path, sizeof(log_path), "%s/instances.log", out_dir);
-	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	snprintf(c->log_path, sizeof(c->log_path), "%s/instances.log", c->out_dir);
+	c->log_fd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	c->cfg.stderr_fd = c->log_fd;
+	c->cfg.stderr_path = c->log_path;
+	return 0;
+}
+
+/* Detect, prepare and prime each target; one that cannot replay says why and is kept out. */
+static void prepare_targets(struct replay_cmd *c)
+{
 	/* what an earlier run left, removed for every runtime first: Docker and gVisor share one image, so
 	 * cleaning one after preparing the other removed the image it had just built (gVisor's runs exited 125) */
-	for (size_t i = 0; i < n_tg; i++)
-		eb_rt_cleanup(tg[i].rt);
-	/* detect and prepare; a runtime that cannot be had is said so and kept out */
-	size_t usable = 0;
-	for (size_t i = 0; i < n_tg; i++) {
+	for (size_t i = 0; i < c->n_tg; i++)
+		eb_rt_cleanup(c->tg[i].rt);
+	json_t *rts = json_object_get(c->doc, "runtimes");
+	for (size_t i = 0; i < c->n_tg; i++) {
+		struct target *g = &c->tg[i];
 		struct eb_rt_status st;
-		eb_rt_detect(tg[i].rt, &lctx, &st);
-		if (st.available && (tg[i].rt->flags & EB_RT_MODES_DIFFER))
-			eb_rt_mode_detect(tg[i].rt, &lctx, tg[i].mode, &st);
+		eb_rt_detect(g->rt, &c->lctx, &st);
+		if (st.available && (g->rt->flags & EB_RT_MODES_DIFFER))
+			eb_rt_mode_detect(g->rt, &c->lctx, g->mode, &st);
 		char why[600] = "";
 		if (!st.available) {
 			snprintf(why, sizeof(why), "not available: %s, install with: %s", st.why, st.hint);
-		} else if ((eb_rt_mode_find(tg[i].rt, tg[i].mode)->flags & EB_MODE_DEPLOYMENT) && !is_platform(&tg[i])) {
+		} else if ((eb_rt_mode_find(g->rt, g->mode)->flags & EB_MODE_DEPLOYMENT) && !is_platform(g)) {
 			snprintf(why, sizeof(why), "not replayed: each instance of this mode is a whole deployment of several processes; "
 				 "the platform replay is wasmcloud's mode host (functions as workloads on one running host)");
 		} else {
 			json_t *info = json_object();
 			char perr[600] = "";
-			if (eb_rt_prepare(tg[i].rt, &lctx, info, perr, sizeof(perr)) < 0)
+			if (eb_rt_prepare(g->rt, &c->lctx, info, perr, sizeof(perr)) < 0)
 				snprintf(why, sizeof(why), "preparing failed: %s", perr[0] ? perr : "no reason given");
-			else if (prime(&tg[i], w, &plan, (uint16_t)port, log_fd, log_path, perr, sizeof(perr)) < 0)
-				snprintf(why, sizeof(why), "cannot start %s: %s", w->name, perr);
+			else if (eb_replay_prime(g->rt, g->mode, c->w, &c->cfg, perr, sizeof(perr)) < 0)
+				snprintf(why, sizeof(why), "cannot start %s: %s", c->w->name, perr);
 			json_decref(info);
 		}
-		snprintf(tg[i].version, sizeof(tg[i].version), "%s", st.available ? st.version : "");
-		json_array_append_new(rts, json_pack("{s:s, s:s, s:s, s:s}", "runtime", tg[i].rt->name, "mode", tg[i].mode,
-						     "version", tg[i].version, "status", why[0] ? why : "ok"));
+		snprintf(g->version, sizeof(g->version), "%s", st.available ? st.version : "");
+		json_array_append_new(rts, json_pack("{s:s, s:s, s:s, s:s}", "runtime", g->rt->name, "mode", g->mode,
+						     "version", g->version, "status", why[0] ? why : "ok"));
 		if (why[0]) {
-			fprintf(stderr, "edgebench replay: %s/%s %s\n", tg[i].rt->name, tg[i].mode, why);
-			tg[i].rt = NULL;
+			fprintf(stderr, "edgebench replay: %s/%s %s\n", g->rt->name, g->mode, why);
+			g->rt = NULL;
 		} else {
-			usable++;
+			c->usable++;
 		}
 	}
-	int rc = 0;
-	if (!usable) {
-		fprintf(stderr, "edgebench replay: no runtime asked for can replay\n");
-		rc = 1;
+}
+
+/* One replay of target g on a machine checked quiet, kept in the document; 0 or 1. */
+static int replay_one(struct replay_cmd *c, struct target *g, struct eb_calib *calib, unsigned rep, unsigned pos)
+{
+	/* a machine checked quiet: the last replay's aftermath (containers being removed) gone */
+	struct eb_calib_sample cs;
+	unsigned waited = eb_calib_wait_quiet(calib, QUIET_BUSY_PCT, 30, &cs);
+	struct eb_replay_result res;
+	fprintf(stderr, "  %s/%s (repeat %u) ...", g->rt->name, g->mode, rep + 1);
+	c->cfg.platform = is_platform(g);
+	if (eb_replay_run(g->rt, g->mode, c->w, &c->cfg, &res, c->err, sizeof(c->err)) < 0) {
+		fprintf(stderr, " failed\nedgebench replay: %s/%s: %s\n", g->rt->name, g->mode, c->err);
+		return 1;
 	}
+	json_t *one = replay_json(g, rep, pos, &cs, &res);
+	eb_replay_result_free(&res);
+	struct eb_replay_figures f;
+	if (!one || eb_replay_figures(one, &f) < 0) {
+		json_decref(one);
+		fprintf(stderr, " failed\nedgebench replay: out of memory keeping the record\n");
+		return 1;
+	}
+	json_object_set_new(json_object_get(one, "calibration"), "quiet_wait_s", json_integer((json_int_t)waited));
+	json_object_set_new(json_object_get(one, "calibration"), "quiet",
+			    json_boolean(cs.busy_pct >= 0 && cs.busy_pct < QUIET_BUSY_PCT));
+	json_array_append_new(c->replays, one);
+	fprintf(stderr, " %zu ok, %zu failed, %zu cold, p99 %.1f ms, %.3f GiB*s%s\n", f.ok, f.failed, f.cold,
+		f.all_p99, f.gib_s, f.fell_behind ? ", the generator fell behind" : "");
+	if (f.failed && json_string_length(json_object_get(one, "first_error")))
+		fprintf(stderr, "    first failure: %s\n", json_string_value(json_object_get(one, "first_error")));
+	if (write_doc(c->out_dir, c->doc) < 0) {
+		fprintf(stderr, "edgebench replay: cannot write %s/results.json: %s\n", c->out_dir, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Every usable target, repeats times, in an order shuffled per repeat; 0 or 1. */
+static int replay_all(struct replay_cmd *c)
+{
 	struct eb_calib calib;
 	eb_calib_init(&calib, "/proc");
-	struct eb_replay_config cfg = {
-		.trace = &t, .speed = speed, .keep_alive_ns = keep_ns, .durations_scaled = scaled, .max_duration_ns = maxd_ns,
-		.spin = spin, .hybrid = hybrid, .max_instances = (unsigned)max_inst,
-		.max_starting = (unsigned)max_starting, .drain_ns = drain_ns, .sample_period_ns = 100000000ull,
-		.start_timeout_ns = plan.start_timeout_ns, .probe_spacing_ns = plan.probe_spacing_ns,
-		.base_port = (uint16_t)port, .stderr_fd = log_fd, .stderr_path = log_path, .artifact_dir = plan.artifact_dir, .wasm_dir = plan.wasm_dir,
-	};
 	/* the harness's threads wake in microseconds, not after an idle vCPU's halt (sys/clock.h) */
 	int qos = eb_idle_latency_hold();
-	json_object_set_new(json_object_get(doc, "config"), "idle_cpus",
+	json_object_set_new(json_object_get(c->doc, "config"), "idle_cpus",
 			    json_string(qos >= 0 ? "kept polling (/dev/cpu_dma_latency held at 0): a woken thread runs within microseconds"
 						 : "may halt (/dev/cpu_dma_latency not writable): the harness's own wake-ups may add up to ~1 ms on a VM"));
 	fprintf(stderr, "replaying %zu invocations of %zu functions (%.1f s of trace) at speed %g on %zu runtime(s), %llu time(s) each\n",
-		t.n, t.n_functions, (double)t.inv[t.n - 1].at_ns / 1e9, speed, usable, (unsigned long long)repeats);
-	for (uint64_t rep = 0; rc == 0 && rep < repeats && !eb_interrupted; rep++) {
-		unsigned order[MAX_TARGETS];
-		eb_sched_round_order(seed, EB_ORDER_INTERLEAVED, rep, order, (unsigned)n_tg);
-		unsigned pos = 0;
-		for (size_t k = 0; k < n_tg && !eb_interrupted; k++) {
-			struct target *g = &tg[order[k]];
-			if (!g->rt)
-				continue;
-			/* a machine checked quiet: the last replay's aftermath (containers being removed) gone */
-			struct eb_calib_sample cs;
-			uint64_t waited = 0;
-			(void)eb_calib_sample(&calib, &cs);
-			while (!eb_interrupted && waited < 30) {
-				eb_sleep_ns(1000000000ull);
-				waited++;
-				(void)eb_calib_sample(&calib, &cs);
-				if (cs.busy_pct >= 0 && cs.busy_pct < QUIET_BUSY_PCT)
-					break;
-			}
-			struct eb_replay_result res;
-			fprintf(stderr, "  %s/%s (repeat %llu) ...", g->rt->name, g->mode, (unsigned long long)rep + 1);
-			cfg.platform = is_platform(g);
-			int rrc = eb_replay_run(g->rt, g->mode, w, &cfg, &res, err, sizeof(err));
-			if (rrc < 0) {
-				fprintf(stderr, " failed\nedgebench replay: %s/%s: %s\n", g->rt->name, g->mode, err);
-				rc = 1;
-				break;
-			}
-			json_t *one = replay_json(g, (unsigned)rep, pos++, &cs, &res);
-			json_object_set_new(json_object_get(one, "calibration"), "quiet_wait_s", json_integer((json_int_t)waited));
-			json_object_set_new(json_object_get(one, "calibration"), "quiet",
-					    json_boolean(cs.busy_pct >= 0 && cs.busy_pct < QUIET_BUSY_PCT));
-			eb_replay_result_free(&res);
-			struct eb_replay_figures f;
-			if (!one || eb_replay_figures(one, &f) < 0) {
-				json_decref(one);
-				fprintf(stderr, " failed\nedgebench replay: out of memory keeping the record\n");
-				rc = 1;
-				break;
-			}
-			json_array_append_new(replays, one);
-			fprintf(stderr, " %zu ok, %zu failed, %zu cold, p99 %.1f ms, %.3f GiB*s%s\n", f.ok, f.failed, f.cold,
-				f.all_p99, f.gib_s, f.fell_behind ? ", the generator fell behind" : "");
-			if (f.failed && json_string_length(json_object_get(one, "first_error")))
-				fprintf(stderr, "    first failure: %s\n", json_string_value(json_object_get(one, "first_error")));
-			if (write_doc(out_dir, doc) < 0) {
-				fprintf(stderr, "edgebench replay: cannot write %s/results.json: %s\n", out_dir, strerror(errno));
-				rc = 1;
-				break;
-			}
-		}
+		c->t.n, c->t.n_functions, (double)c->t.inv[c->t.n - 1].at_ns / 1e9, c->cfg.speed, c->usable,
+		(unsigned long long)c->repeats);
+	int rc = 0;
+	for (uint64_t rep = 0; rc == 0 && rep < c->repeats && !eb_interrupted; rep++) {
+		unsigned order[MAX_TARGETS], pos = 0;
+		eb_sched_round_order(c->seed, EB_ORDER_INTERLEAVED, rep, order, (unsigned)c->n_tg);
+		for (size_t k = 0; rc == 0 && k < c->n_tg && !eb_interrupted; k++)
+			if (c->tg[order[k]].rt)
+				rc = replay_one(c, &c->tg[order[k]], &calib, (unsigned)rep, pos++);
 	}
 	if (qos >= 0)
 		close(qos);
-	if (log_fd >= 0)
-		close(log_fd);
-	for (size_t i = 0; i < n_tg; i++)
-		if (tg[i].rt)
-			eb_rt_cleanup(tg[i].rt);
-	json_object_set_new(doc, "status", json_string(eb_interrupted ? "interrupted" : rc ? "failed" : "complete"));
-	if (write_doc(out_dir, doc) < 0) {
-		fprintf(stderr, "edgebench replay: cannot write %s/results.json\n", out_dir);
+	return rc;
+}
+
+/* The document's last state, the report and the table; the exit status. */
+static int finish(struct replay_cmd *c, int rc)
+{
+	if (c->log_fd >= 0)
+		close(c->log_fd);
+	for (size_t i = 0; i < c->n_tg; i++)
+		if (c->tg[i].rt)
+			eb_rt_cleanup(c->tg[i].rt);
+	json_object_set_new(c->doc, "status", json_string(eb_interrupted ? "interrupted" : rc ? "failed" : "complete"));
+	if (write_doc(c->out_dir, c->doc) < 0) {
+		fprintf(stderr, "edgebench replay: cannot write %s/results.json\n", c->out_dir);
 		rc = 1;
 	}
-	if (json_array_size(replays)) {
-		if (eb_replay_report(doc, out_dir, err, sizeof(err)) < 0) {
-			fprintf(stderr, "edgebench replay: the report: %s\n", err);
+	if (json_array_size(c->replays)) {
+		if (eb_replay_report(c->doc, c->out_dir, c->err, sizeof(c->err)) < 0) {
+			fprintf(stderr, "edgebench replay: the report: %s\n", c->err);
 			rc = 1;
 		} else {
-			eb_replay_print_table(doc, stdout);
-			printf("results: %s/results.json, report: %s/report.md\n", out_dir, out_dir);
+			eb_replay_print_table(c->doc, stdout);
+			printf("results: %s/results.json, report: %s/report.md\n", c->out_dir, c->out_dir);
 		}
 	}
-	json_decref(doc);
-	eb_trace_free(&t);
 	if (eb_interrupted) {
-		fprintf(stderr, "edgebench replay: interrupted; the replays done so far are in %s\n", out_dir);
+		fprintf(stderr, "edgebench replay: interrupted; the replays done so far are in %s\n", c->out_dir);
 		return 130;
 	}
+	return rc;
+}
+
+int eb_cmd_replay(int argc, char **argv)
+{
+	static struct replay_cmd c;
+	memset(&c, 0, sizeof(c));
+	c.seed = 1;
+	c.repeats = 1;
+	c.log_fd = -1;
+	c.cfg = (struct eb_replay_config){
+		.speed = 1, .keep_alive_ns = 600000000000ull, .durations_scaled = 1, .max_duration_ns = 1000000000ull,
+		.max_instances = 256, .max_starting = 4, .drain_ns = 60000000000ull, .sample_period_ns = 100000000ull,
+		.base_port = 21000, .stderr_fd = -1,
+	};
+	eb_plan_defaults(&c.plan);
+	c.cfg.start_timeout_ns = c.plan.start_timeout_ns;
+	c.cfg.probe_spacing_ns = c.plan.probe_spacing_ns;
+	c.cfg.artifact_dir = c.plan.artifact_dir;
+	c.cfg.wasm_dir = c.plan.wasm_dir;
+	c.lctx = (struct eb_launch_ctx){ .artifact_dir = c.plan.artifact_dir, .wasm_dir = c.plan.wasm_dir };
+	c.w = eb_workload_find("http-hello");
+	int rc = parse(&c, argc, argv);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if ((rc = select_targets(&c)) || (rc = read_trace(&c)) || (rc = open_results(&c, argc, argv))) {
+		eb_trace_free(&c.t);
+		return rc;
+	}
+	prepare_targets(&c);
+	rc = 0;
+	if (!c.usable) {
+		fprintf(stderr, "edgebench replay: no runtime asked for can replay\n");
+		rc = 1;
+	}
+	if (rc == 0)
+		rc = replay_all(&c);
+	rc = finish(&c, rc);
+	json_decref(c.doc);
+	eb_trace_free(&c.t);
 	return rc;
 }

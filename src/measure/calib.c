@@ -3,6 +3,7 @@
  * into the harness; /proc/stat and /proc/loadavg are read as text.
  */
 #include "measure/calib.h"
+#include "sys/proc.h"
 #include "sys/clock.h"
 #include "sys/fsutil.h"
 #include "sha256.h"
@@ -94,4 +95,18 @@ int eb_calib_sample(struct eb_calib *c, struct eb_calib_sample *out)
 	if (eb_read_small(path, buf, sizeof(buf)) > 0 && eb_parse_loadavg(buf, &la) == 0)
 		out->loadavg_1m = la;
 	return 0;
+}
+
+unsigned eb_calib_wait_quiet(struct eb_calib *c, double busy_pct, unsigned max_s, struct eb_calib_sample *out)
+{
+	unsigned waited = 0;
+	(void)eb_calib_sample(c, out);
+	while (!eb_interrupted && waited < max_s) {
+		eb_sleep_ns(1000000000ull);
+		waited++;
+		(void)eb_calib_sample(c, out);
+		if (out->busy_pct >= 0 && out->busy_pct < busy_pct)
+			break;
+	}
+	return waited;
 }

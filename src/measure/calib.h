@@ -53,4 +53,12 @@ void eb_calib_init(struct eb_calib *c, const char *proc_root);
 /* Time the kernel and read the counters.  0 (the kernel always runs). */
 int eb_calib_sample(struct eb_calib *c, struct eb_calib_sample *out);
 
+/*
+ * Wait, a second at a time and at most max_s seconds, until the CPUs were
+ * less than busy_pct busy over the last second (the aftermath of what ran
+ * before, e.g. containers being removed, gone); out is the last sample.
+ * Returns the seconds waited.  Stops early when the run is interrupted.
+ */
+unsigned eb_calib_wait_quiet(struct eb_calib *c, double busy_pct, unsigned max_s, struct eb_calib_sample *out);
+
 #endif

@@ -251,37 +251,54 @@ static int ctl_call(struct pool *p, const char *cmd, char *why, size_t cap)
 	return rc;
 }
 
+/*
+ * Read one response on fd by deadline (an interrupt ends the wait within
+ * 100 ms): its status, or a negative errno.  *closes: the server closes the
+ * connection after it.
+ */
+static int await_response(int fd, uint64_t deadline, int *closes)
+{
+	char buf[2048];
+	size_t have = 0;
+	*closes = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = eb_poll_deadline(&pfd, 1, deadline, 100000000ull);
+		if (pr < 0)
+			return pr;
+		if (pr == 0) {
+			if (eb_interrupted)
+				return -EINTR;
+			continue;
+		}
+		ssize_t got = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
+		if (got < 0)
+			return -errno;
+		have += (size_t)got;
+		struct eb_http_response r;
+		long m = eb_http_parse_response(buf, have, 0, got == 0, &r);
+		if (m == EB_HTTP_MALFORMED)
+			return -EPROTO;
+		if (m > 0) {
+			*closes = r.close || got == 0;
+			return r.status;
+		}
+		if (got == 0)
+			return -ECONNRESET;
+		if (have >= sizeof(buf) - 1)
+			return -EMSGSIZE;
+	}
+}
+
 /* GET path with Host host on a fresh connection to port; the status, or a negative errno. */
 static int get_once(uint16_t port, const char *host, const char *path, uint64_t deadline)
 {
 	int fd = connect_to(port);
 	if (fd < 0)
 		return fd;
-	char req[256], buf[1024];
-	int n = eb_http_format_get(req, sizeof(req), host, 0, path, 0);
-	int rc = n < 0 ? n : send(fd, req, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -EIO;
-	size_t have = 0;
-	while (rc == 0) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int pr = eb_poll_deadline(&pfd, 1, deadline, 0);
-		if (pr <= 0) {
-			rc = pr < 0 ? pr : -ETIMEDOUT;
-			break;
-		}
-		ssize_t got = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
-		struct eb_http_response r;
-		if (got > 0)
-			have += (size_t)got;
-		long m = eb_http_parse_response(buf, have, 0, got == 0, &r);
-		if (m > 0) {
-			rc = r.status;
-			break;
-		}
-		if (got <= 0 || m == EB_HTTP_MALFORMED || have == sizeof(buf) - 1) {
-			rc = -ECONNRESET;
-			break;
-		}
-	}
+	char req[256];
+	int closes, n = eb_http_format_get(req, sizeof(req), host, 0, path, 0);
+	int rc = n < 0 ? n : send(fd, req, (size_t)n, MSG_NOSIGNAL) == n ? await_response(fd, deadline, &closes) : -EIO;
 	close(fd);
 	return rc;
 }
@@ -317,21 +334,41 @@ static int start_workload(struct pool *p, struct slot *s, char *why, size_t cap)
 	return 0;
 }
 
+/* Launch details for an instance of rt/mode/w on 127.0.0.1:port, its stderr in cfg's log. */
+static void launcher_for(struct eb_launcher *l, const struct eb_replay_config *cfg, const struct eb_runtime *rt,
+			 const char *mode, const struct eb_workload *w, uint16_t port, char *err, size_t errcap)
+{
+	*l = (struct eb_launcher){
+		.rt = rt, .mode = mode, .w = w,
+		.lctx = { .artifact_dir = cfg->artifact_dir, .wasm_dir = cfg->wasm_dir, .addr = "127.0.0.1", .port = port },
+		.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = cfg->stderr_fd, .stderr_path = "/dev/null",
+		.start_timeout_ns = cfg->start_timeout_ns, .probe_spacing_ns = cfg->probe_spacing_ns,
+		.err = err, .errcap = errcap,
+	};
+	if (cfg->stderr_path)
+		snprintf(l->stderr_path, sizeof(l->stderr_path), "%s", cfg->stderr_path);
+}
+
+int eb_replay_prime(const struct eb_runtime *rt, const char *mode, const struct eb_workload *w,
+		    const struct eb_replay_config *cfg, char *err, size_t errcap)
+{
+	struct eb_launcher l;
+	launcher_for(&l, cfg, rt, mode, w, cfg->base_port, err, errcap);
+	struct eb_instance in;
+	uint64_t ready;
+	int rc = eb_instance_start_server(&l, &in, &ready);
+	if (rc == 0)
+		eb_instance_stop(&l, &in);
+	return rc;
+}
+
 /* Launch the slot's instance and wait for its first 200; 0 or a negative errno (one line in why). */
 static int start_slot(struct pool *p, struct slot *s, char *why, size_t cap)
 {
 	if (p->cfg->platform)
 		return start_workload(p, s, why, cap);
-	struct eb_launcher l = {
-		.rt = p->rt, .mode = p->mode, .w = p->w,
-		.lctx = { .artifact_dir = p->cfg->artifact_dir, .wasm_dir = p->cfg->wasm_dir, .addr = "127.0.0.1",
-			  .port = s->port },
-		.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = p->cfg->stderr_fd, .stderr_path = "/dev/null",
-		.start_timeout_ns = p->cfg->start_timeout_ns, .probe_spacing_ns = p->cfg->probe_spacing_ns,
-		.err = why, .errcap = cap,
-	};
-	if (p->cfg->stderr_path)
-		snprintf(l.stderr_path, sizeof(l.stderr_path), "%s", p->cfg->stderr_path);
+	struct eb_launcher l;
+	launcher_for(&l, p->cfg, p->rt, p->mode, p->w, s->port, why, cap);
 	struct eb_instance in;
 	uint64_t ready;
 	int rc = eb_instance_start_server(&l, &in, &ready);
@@ -356,7 +393,7 @@ static int start_slot(struct pool *p, struct slot *s, char *why, size_t cap)
 /* One request on the slot's connection; the HTTP status or a negative errno. */
 static int invoke(struct pool *p, struct slot *s, struct eb_replay_inv *v)
 {
-	char path[96], req[256], buf[2048];
+	char path[96], req[256];
 	if (eb_replay_work_path(path, sizeof(path), v->work_us, p->cfg->spin) < 0)
 		return -ENOSPC;
 	int n = s->vhost[0] ? eb_http_format_get(req, sizeof(req), s->vhost, 0, path, 1) :
@@ -371,39 +408,13 @@ static int invoke(struct pool *p, struct slot *s, struct eb_replay_inv *v)
 	v->sent = since(p);
 	if (send(s->fd, req, (size_t)n, MSG_NOSIGNAL) != n)
 		return errno ? -errno : -EIO;
-	uint64_t deadline = eb_now_ns() + v->work_us * 1000ull + 30000000000ull;
-	size_t have = 0;
-	for (;;) {
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-		int pr = eb_poll_deadline(&pfd, 1, deadline, 100000000ull);
-		if (pr == -ETIMEDOUT)
-			return -ETIMEDOUT;
-		if (pr < 0)
-			return pr;
-		if (pr == 0) {
-			if (eb_interrupted)
-				return -EINTR;
-			continue;
-		}
-		ssize_t got = recv(s->fd, buf + have, sizeof(buf) - 1 - have, 0);
-		if (got <= 0)
-			return got == 0 ? -ECONNRESET : -errno;
-		have += (size_t)got;
-		struct eb_http_response r;
-		long m = eb_http_parse_response(buf, have, 0, 0, &r);
-		if (m == EB_HTTP_MALFORMED)
-			return -EPROTO;
-		if (m > 0) {
-			if (r.close) {
-				/* the server closes after this answer: the next invocation connects again */
-				close(s->fd);
-				s->fd = -1;
-			}
-			return r.status;
-		}
-		if (have >= sizeof(buf) - 1)
-			return -EMSGSIZE;
+	int closes, status = await_response(s->fd, eb_now_ns() + v->work_us * 1000ull + 30000000000ull, &closes);
+	if (status > 0 && closes) {
+		/* the server closes after this answer: the next invocation connects again */
+		close(s->fd);
+		s->fd = -1;
 	}
+	return status;
 }
 
 /* Take an idle instance of fn, or a slot to start one in; NULL only when the pool is stopping. */
@@ -568,26 +579,29 @@ static void *worker(void *arg)
 			}
 			r->inst[ii].ready = since(p);
 			s->state = S_BUSY;
-			/* its memory once as it answered, so an instance shorter than the sampler's period still counts */
-			if (!p->cfg->platform) {
-				pthread_mutex_unlock(&p->m);
-				struct eb_sample smp;
-				double b = -1;
-				pthread_mutex_lock(&s->m);
-				if (s->sampleable && eb_rt_sample(p->rt, &s->in, &smp) == 0)
-					b = sample_bytes(p, &smp);
-				pthread_mutex_unlock(&s->m);
-				pthread_mutex_lock(&p->m);
-				if (b > r->inst[ii].peak_bytes)
-					r->inst[ii].peak_bytes = b;
-			}
 		}
 		v->instance = s->inst;
 		r->inst[s->inst].invocations++;
 		pthread_mutex_unlock(&p->m);
 		int status = invoke(p, s, v);
+		uint64_t done = since(p);
+		/*
+		 * A new instance's memory once, after its first answer (not between its
+		 * first 200 and the invocation, where the read would be in the latency),
+		 * so an instance shorter than the sampler's period still counts.
+		 */
+		double b = -1;
+		if (v->cold && !p->cfg->platform) {
+			struct eb_sample smp;
+			pthread_mutex_lock(&s->m);
+			if (s->sampleable && eb_rt_sample(p->rt, &s->in, &smp) == 0)
+				b = sample_bytes(p, &smp);
+			pthread_mutex_unlock(&s->m);
+		}
 		pthread_mutex_lock(&p->m);
-		v->done = since(p);
+		if (b > r->inst[s->inst].peak_bytes)
+			r->inst[s->inst].peak_bytes = b;
+		v->done = done;
 		v->status = status;
 		if (status != 200) {
 			char what[64];
@@ -655,6 +669,41 @@ static void prewarm(struct pool *p, struct prewarm pw)
 		s->expire = pw.until;
 	}
 	pthread_cond_broadcast(&p->changed);
+}
+
+/*
+ * A platform up before time 0 (not timed as an invocation), driven over its
+ * stdin: its initial workload answers 200.  0 or a negative errno (err).
+ */
+static int start_platform(struct pool *p, char *err, size_t errcap)
+{
+	const struct eb_replay_config *cfg = p->cfg;
+	size_t ne = 0;
+	while (environ[ne])
+		ne++;
+	char **envp = calloc(ne + 2, sizeof(*envp));
+	if (!envp) {
+		snprintf(err, errcap, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(envp, environ, ne * sizeof(*envp));
+	envp[ne] = "EDGEBENCH_WC_CONTROL=1";
+	launcher_for(&p->plat_l, cfg, p->rt, p->mode, p->w, cfg->base_port, err, errcap);
+	if (p->plat_l.start_timeout_ns < 60000000000ull)
+		p->plat_l.start_timeout_ns = 60000000000ull;   /* NATS, the host and its first workload */
+	p->plat_l.control = 1;
+	p->plat_l.envp = envp;
+	uint64_t ready;
+	int rc = eb_instance_start_server(&p->plat_l, &p->plat, &ready);
+	free(envp);
+	p->plat_l.envp = NULL;
+	if (rc < 0)
+		return rc;
+	p->have_plat = 1;
+	p->res->platform_ready_ms = (double)ready / 1e6;
+	char aerr[200];
+	(void)eb_rt_attach(p->rt, &p->plat, aerr, sizeof(aerr));
+	return 0;
 }
 
 /* Idle instances past their keep-alive are stopped; pre-warms due are started. */
@@ -770,6 +819,22 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
+/* The pool's locks and memory (the threads are joined). */
+static void pool_release(struct pool *p, pthread_t *workers)
+{
+	for (unsigned i = 0; i < p->n_slots; i++)
+		pthread_mutex_destroy(&p->slots[i].m);
+	pthread_cond_destroy(&p->changed);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->m);
+	pthread_mutex_destroy(&p->ctl);
+	free(p->hyb);
+	free(p->pw);
+	free(p->queue);
+	free(p->slots);
+	free(workers);
+}
+
 void eb_replay_result_free(struct eb_replay_result *r)
 {
 	free(r->inv);
@@ -837,58 +902,15 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	int rc_setup = 0;
 	pthread_mutex_init(&p.ctl, NULL);
 	out->platform_ready_ms = out->platform_cpu_s = -1;
-	if (cfg->platform) {
-		/* the platform up first (not timed as an invocation): its initial workload answers 200 */
-		static char *const control_env[] = { "EDGEBENCH_WC_CONTROL=1", NULL };
-		size_t ne = 0;
-		while (environ[ne])
-			ne++;
-		char **envp = calloc(ne + 2, sizeof(*envp));
-		if (!envp) {
-			snprintf(err, errcap, "out of memory");
-			rc_setup = -ENOMEM;
-		} else {
-			memcpy(envp, environ, ne * sizeof(*envp));
-			envp[ne] = control_env[0];
-			p.plat_l = (struct eb_launcher){
-				.rt = rt, .mode = mode, .w = w,
-				.lctx = { .artifact_dir = cfg->artifact_dir, .wasm_dir = cfg->wasm_dir, .addr = "127.0.0.1",
-					  .port = cfg->base_port },
-				.ip_be = htonl(INADDR_LOOPBACK), .stderr_fd = cfg->stderr_fd, .stderr_path = "/dev/null",
-				.start_timeout_ns = cfg->start_timeout_ns > 60000000000ull ? cfg->start_timeout_ns : 60000000000ull,
-				.probe_spacing_ns = cfg->probe_spacing_ns, .err = err, .errcap = errcap,
-				.control = 1, .envp = envp,
-			};
-			if (cfg->stderr_path)
-				snprintf(p.plat_l.stderr_path, sizeof(p.plat_l.stderr_path), "%s", cfg->stderr_path);
-			uint64_t ready;
-			rc_setup = eb_instance_start_server(&p.plat_l, &p.plat, &ready);
-			free(envp);
-			p.plat_l.envp = NULL;
-			if (rc_setup == 0) {
-				p.have_plat = 1;
-				out->platform_ready_ms = (double)ready / 1e6;
-				char aerr[200];
-				(void)eb_rt_attach(rt, &p.plat, aerr, sizeof(aerr));
-			}
-		}
-	}
+	if (cfg->platform)
+		rc_setup = start_platform(&p, err, errcap);
 	/* time 0 a little ahead, so every thread is up before the first invocation is due */
 	out->t0_ns = eb_now_ns() + 50000000ull;
 	p.give_up_ns = out->t0_ns + out->inv[t->n - 1].due + cfg->drain_ns;
 	unsigned started = 0;
 	pthread_t th_reaper, th_sampler;
 	if (rc_setup < 0) {
-		for (unsigned i = 0; i < p.n_slots; i++)
-			pthread_mutex_destroy(&p.slots[i].m);
-		pthread_cond_destroy(&p.changed);
-		pthread_cond_destroy(&p.work);
-		pthread_mutex_destroy(&p.m);
-		pthread_mutex_destroy(&p.ctl);
-		free(p.hyb);
-		free(p.queue);
-		free(p.slots);
-		free(workers);
+		pool_release(&p, workers);
 		eb_replay_result_free(out);
 		return rc_setup;
 	}
@@ -962,17 +984,7 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 	}
 	out->end_ns = since(&p);
 	out->interrupted = eb_interrupted != 0;
-	for (unsigned i = 0; i < p.n_slots; i++)
-		pthread_mutex_destroy(&p.slots[i].m);
-	pthread_cond_destroy(&p.changed);
-	pthread_cond_destroy(&p.work);
-	pthread_mutex_destroy(&p.m);
-	pthread_mutex_destroy(&p.ctl);
-	free(p.hyb);
-	free(p.pw);
-	free(p.queue);
-	free(p.slots);
-	free(workers);
+	pool_release(&p, workers);
 	if (rc < 0)
 		eb_replay_result_free(out);
 	return rc;

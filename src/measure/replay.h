@@ -136,6 +136,16 @@ int eb_replay_run(const struct eb_runtime *rt, const char *mode, const struct eb
 
 void eb_replay_result_free(struct eb_replay_result *r);
 
+/*
+ * One unmeasured start and stop of an instance on 127.0.0.1:cfg->base_port,
+ * before a runtime's replays: it primes what every later start finds
+ * (Wasmtime's cache, the page cache) and proves the runtime can serve.
+ * 0 or a negative errno with one line in err.
+ */
+__attribute__((warn_unused_result))
+int eb_replay_prime(const struct eb_runtime *rt, const char *mode, const struct eb_workload *w,
+		    const struct eb_replay_config *cfg, char *err, size_t errcap);
+
 /* The request path for an invocation's work: "/work?us=N&how=cpu|wait". */
 int eb_replay_work_path(char *buf, size_t cap, uint64_t us, int spin);
 

@@ -3,6 +3,7 @@
  * handler can walk it without locks or allocation.
  */
 #include "sys/proc.h"
+#include "sys/fsutil.h"
 #include "sys/clock.h"
 
 #include <errno.h>
@@ -361,14 +362,9 @@ int64_t eb_proc_peak_rss(pid_t pid)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	int n = eb_read_small(path, buf, sizeof(buf));
 	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
+		return n < 0 ? n : -EIO;
 	const char *h = strstr(buf, "\nVmHWM:");
 	if (!h)
 		return -ENODATA;   /* a zombie, or a kernel thread */
