@@ -501,6 +501,32 @@ int eb_cell_init(struct eb_cell *c, struct eb_workspace *ws, const struct eb_pla
 	return 0;
 }
 
+/* A batch cell's planned runs: the plan's count for its workload. */
+unsigned mc_tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
+
+/* The sustained totals over every round, as values.sustained_<mode>. */
+void mc_sustained_values(struct eb_cell *c)
+{
+	for (int m = 0; m < 3; m++) {
+		if (!c->sus[m].elapsed_ns)
+			continue;
+		double secs = (double)c->sus[m].elapsed_ns / 1e9;
+		json_t *o = json_pack("{s:I, s:f, s:f, s:i}", "requests", (json_int_t)c->sus[m].requests, "seconds", secs,
+				      "requests_per_second", (double)c->sus[m].requests / secs,
+				      "rounds", (int)c->plan->sustained_rounds);
+		if (c->sus[m].cpu_ok) {
+			double user_ms = (double)c->sus[m].user_ns / 1e6, sys_ms = (double)c->sus[m].sys_ns / 1e6;
+			double per1k = c->sus[m].requests ? 1000.0 / (double)c->sus[m].requests : 0;
+			json_object_set_new(o, "cpu_user_ms", json_real(user_ms));
+			json_object_set_new(o, "cpu_sys_ms", json_real(sys_ms));
+			json_object_set_new(o, "cpu_user_ms_per_1k_requests", json_real(user_ms * per1k));
+			json_object_set_new(o, "cpu_sys_ms_per_1k_requests", json_real(sys_ms * per1k));
+			json_object_set_new(o, "cpu_source", json_string(c->sus[m].cpu_source));
+		}
+		json_object_set_new(mc_values(c), m == 0 ? "sustained_keepalive" : m == 1 ? "sustained_close" : "sustained_mix", o);
+	}
+}
+
 int eb_cell_over_budget(struct eb_cell *c, unsigned t)
 {
 	if (t < EB_MIN_RUNS || c->batch_spent_ns < c->plan->cell_budget_ns)

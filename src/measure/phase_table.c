@@ -54,7 +54,6 @@ static unsigned tr_rounds(const struct eb_cell *c) { return c->plan->sustained_r
 static unsigned tr_curve(const struct eb_cell *c) { return mc_default_path(c) ? c->plan->n_curve : 0; }
 static unsigned tr_coldburst(const struct eb_cell *c) { return mc_default_path(c) && !mc_deployment(c) ? c->plan->n_burst_sizes : 0; }
 static unsigned tr_density(const struct eb_cell *c) { return c->plan->density_max && mc_default_path(c) && !mc_deployment(c) ? 1 : 0; }
-unsigned mc_tr_runs(const struct eb_cell *c) { return c->plan->runs[eb_workload_index(c->w)]; }
 
 /* Rough costs, for the estimate and the ETA only. */
 static uint64_t est_start(const struct eb_cell *c) { return mc_deployment(c) ? 2000000000ull : 250000000ull; }

@@ -50,6 +50,8 @@ int mc_database_init(struct eb_cell *c);
 int mc_deployment(const struct eb_cell *c);
 json_t *mc_values(struct eb_cell *c);
 json_t *mc_checks(struct eb_cell *c);
+unsigned mc_tr_runs(const struct eb_cell *c);
+void mc_sustained_values(struct eb_cell *c);
 void mc_fill_pattern(char *out, size_t cap, const char *pattern, const char *fill);
 struct eb_acc *mc_acc_get(struct eb_cell *c, const char *name, const char *figure_desc);
 int mc_acc_add(struct eb_acc *a, double v, int32_t trial);
@@ -82,7 +84,6 @@ void mc_check_state(void *arg, const struct eb_http_response *r);
 int ph_state(struct eb_cell *c, unsigned t);
 int ph_burst(struct eb_cell *c, unsigned t);
 int ph_sustained(struct eb_cell *c, unsigned t);
-void mc_sustained_values(struct eb_cell *c);
 int ph_curve(struct eb_cell *c, unsigned t);
 int ph_coldburst(struct eb_cell *c, unsigned t);
 int ph_density(struct eb_cell *c, unsigned t);
@@ -92,6 +93,5 @@ int mc_database_rows(struct eb_cell *c, long long *rows);
 int mc_batch_once(struct eb_cell *c, unsigned t, uint64_t *elapsed, struct eb_wl_output *o);
 int ph_batch_warmup(struct eb_cell *c, unsigned t);
 int ph_batch_run(struct eb_cell *c, unsigned t);
-unsigned mc_tr_runs(const struct eb_cell *c);
 
 #endif
