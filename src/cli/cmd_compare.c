@@ -30,14 +30,14 @@
 #define MAX_RUNS 8
 
 /* A results directory's document, or NULL with a one-line reason. */
-static json_t *load_run(const char *dir, char *err, size_t cap)
+static json_t *load_run(const char *dir, char *err, size_t errcap)
 {
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	json_error_t je;
 	json_t *doc = json_load_file(path, 0, &je);
 	if (!doc) {
-		snprintf(err, cap, "%s is not a results directory we can read: %s (line %d)", dir, je.text, je.line);
+		snprintf(err, errcap, "%s is not a results directory we can read: %s (line %d)", dir, je.text, je.line);
 		return NULL;
 	}
 	if (json_is_object(doc) && json_is_array(json_object_get(doc, "replays")) &&
@@ -46,7 +46,7 @@ static json_t *load_run(const char *dir, char *err, size_t cap)
 	json_t *v = json_object_get(doc, "schema_version");
 	if (!json_is_object(doc) || !json_is_integer(v) || json_integer_value(v) < EB_SCHEMA_OLDEST ||
 	    json_integer_value(v) > EB_SCHEMA_VERSION || !json_is_array(json_object_get(doc, "cells"))) {
-		snprintf(err, cap, "%s/results.json is not an edgebench results document of schema %d..%d", dir,
+		snprintf(err, errcap, "%s/results.json is not an edgebench results document of schema %d..%d", dir,
 			 EB_SCHEMA_OLDEST, EB_SCHEMA_VERSION);
 		json_decref(doc);
 		return NULL;

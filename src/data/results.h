@@ -29,10 +29,10 @@ struct eb_results {
 /*
  * Create (or take an empty) directory and start a document.  Refuses a
  * directory that already holds results.json (-EEXIST) so earlier results
- * are never overwritten.  errbuf receives a one-line reason on failure.
+ * are never overwritten.  err receives a one-line reason on failure.
  */
 __attribute__((warn_unused_result))
-int eb_results_open(const char *dir, struct eb_results *r, char *errbuf, size_t errcap);
+int eb_results_open(const char *dir, struct eb_results *r, char *err, size_t errcap);
 
 /* A new cell object appended to doc.cells (borrowed reference). */
 json_t *eb_results_cell(struct eb_results *r, const char *runtime, const char *mode,

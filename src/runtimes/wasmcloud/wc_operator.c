@@ -517,9 +517,9 @@ static int serve(struct op *o)
 	}
 }
 
-int eb_wc_operator_run(const struct eb_wc_operator_args *a, char *err, size_t cap)
+int eb_wc_operator_run(const struct eb_wc_operator_args *a, char *err, size_t errcap)
 {
-	struct op o = { .a = a, .err = err, .cap = cap, .sfd = -1,
+	struct op o = { .a = a, .err = err, .cap = errcap, .sfd = -1,
 			.nats = { .name = "nats-server", .pidfd = -1 }, .host = { .name = "wash host", .pidfd = -1 } };
 	o.nc.fd = -1;
 	o.stage_ns = a->stage_timeout_ns ? a->stage_timeout_ns : DEFAULT_STAGE_TIMEOUT_NS;

@@ -67,6 +67,6 @@ enum eb_wc_state {
 int eb_wc_workload_status(const char *json, enum eb_wc_state *state, char *msg, size_t cap);
 
 /* The operator process; returns its exit status (0 stopped by a signal, 1 failed) with a reason in err. */
-int eb_wc_operator_run(const struct eb_wc_operator_args *a, char *err, size_t cap);
+int eb_wc_operator_run(const struct eb_wc_operator_args *a, char *err, size_t errcap);
 
 #endif
