@@ -24,6 +24,14 @@ CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer 
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/fuzz
 endif
+ifeq ($(ARCH),aarch64)
+# edgebench and its native workloads for 64-bit ARM (Raspberry Pi 3/4/5 class), by Debian's
+# cross toolchain and arm64 libraries (scripts/setup.sh cross).  The .wasm files are the same on
+# every machine, so this build has none: `make cross-test` runs it under qemu-user (functional only).
+CC       := aarch64-linux-gnu-gcc
+MUSL_CC  := none
+BUILD    := build/aarch64
+endif
 LDLIBS   := -ljansson -lm
 
 # src/ holds one folder per layer (docs/architecture.md); headers are included
@@ -77,7 +85,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build setup deps test unit e2e e2e-native faults fuzz fuzz-build fuzz-smoke bench report clean distclean
+.PHONY: all build setup deps test unit e2e e2e-native cross-test native-bins faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT) $(API_WASI)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
@@ -221,6 +229,9 @@ deps:
 setup:
 	@scripts/setup.sh all
 
+# What a machine without the wasm toolchain needs: edgebench, the native workloads, the unit tests
+native-bins: $(BUILD)/edgebench $(WORKLOADS) $(UNIT_TESTS)
+
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
@@ -230,6 +241,13 @@ e2e: build
 # The native end-to-end tests alone (with SANITIZE=1: the harness under ASan/UBSan, driving real runs).
 e2e-native: build
 	@EDGEBENCH_BUILD=$(BUILD) python3 tests/run.py tests/e2e 'test_native.py'
+
+# The aarch64 build (make ARCH=aarch64: Debian's cross compiler, scripts/setup.sh cross) run
+# here through qemu-user: its unit tests and a native end-to-end smoke, functional only.
+cross-test:
+	@scripts/setup.sh cross
+	@$(MAKE) --no-print-directory ARCH=aarch64 native-bins
+	@EDGEBENCH_BUILD=build/aarch64 python3 tests/run.py tests/cross 'test_*.py' -v
 
 # Fault injection: real runs with one fault each (tests/faults/).
 faults: build
@@ -241,6 +259,7 @@ test: deps
 	@$(MAKE) --no-print-directory build unit
 	@$(MAKE) --no-print-directory SANITIZE=1 unit e2e-native
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory cross-test
 	@started=0; \
 	if ! scripts/setup.sh docker-answers; then \
 	  if scripts/setup.sh docker-up; then started=1; else echo "test: no Docker daemon; container tests will say skipped" >&2; fi; \

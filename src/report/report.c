@@ -170,6 +170,9 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
 	eb_bprintf(&b, "# edgebench report\n\n");
+	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	if (emulated)
+		eb_bprintf(&b, "**EMULATED, A FUNCTIONAL CHECK ONLY: %s. No figure below is a measurement of a runtime, and no verdict is drawn.**\n\n", emulated);
 	if (!status || strcmp(status, "complete") != 0)
 		eb_bprintf(&b, "**This run is %s: the figures below cover only what finished.**\n\n", status ? status : "of unknown status");
 	if (json_integer_value(ver) < EB_SCHEMA_VERSION)

@@ -29,6 +29,9 @@ void eb_report_table(FILE *f, json_t *doc)
 	json_t *cells = json_object_get(doc, "cells");
 	size_t i;
 	json_t *cell;
+	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	if (emulated)
+		fprintf(f, "EMULATED, A FUNCTIONAL CHECK ONLY: %s; no figure below is a measurement.\n", emulated);
 	fprintf(f, "%-10s %-9s %-10s %-40s %8s %10s %10s %10s %10s %10s %-6s\n",
 		"runtime", "mode", "workload", "series", "n", "median", "p90", "p99", "min", "max", "unit");
 	json_array_foreach(cells, i, cell) {
@@ -85,6 +88,10 @@ void eb_report_table(FILE *f, json_t *doc)
  */
 void rp_section_verdicts(struct eb_buf *b, json_t *doc)
 {
+	if (json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"))) {
+		eb_bprintf(b, "## What this run says\n\nNothing: it ran under emulation (Environment), so its figures time the emulator.\n\n");
+		return;
+	}
 	json_t *v = eb_verdicts(doc);
 	if (!json_array_size(v)) {
 		json_decref(v);
@@ -106,7 +113,7 @@ void rp_section_environment(struct eb_buf *b, json_t *doc)
 {
 	json_t *fp = json_object_get(doc, "fingerprint");
 	eb_bprintf(b, "## Environment\n\n| | |\n|---|---|\n");
-	const char *keys[] = { "started_utc", "cpu_model", "cores_online", "mem_total_bytes", "kernel", "os",
+	const char *keys[] = { "started_utc", "cpu_model", "build_arch", "emulated", "cores_online", "mem_total_bytes", "kernel", "os",
 			       "cpu_governor", "cgroup_mode", "loadavg_at_start", "compiler", "workload_compiler",
 			       "edgebench_commit", NULL };
 	for (int i = 0; keys[i]; i++) {

@@ -54,6 +54,47 @@ static int first_line(const char *path, char *out, size_t cap)
 	return rc;
 }
 
+const char *eb_build_arch(void)
+{
+#if defined(__x86_64__)
+	return "x86_64";
+#elif defined(__aarch64__)
+	return "aarch64";
+#elif defined(__arm__)
+	return "arm";
+#elif defined(__riscv) && __riscv_xlen == 64
+	return "riscv64";
+#else
+	return "unknown";
+#endif
+}
+
+/*
+ * Each instruction set's kernel writes /proc/cpuinfo its own way: x86 has
+ * "vendor_id" lines, ARM "CPU implementer".  qemu-user passes the host
+ * kernel's file through, so an ARM build reading x86 lines (or the reverse)
+ * runs emulated.
+ */
+int eb_emulated(const char *cpuinfo, char *why, size_t cap)
+{
+	const char *path = cpuinfo ? cpuinfo : "/proc/cpuinfo";
+	char buf[512];
+	const char *arch = eb_build_arch(), *host = NULL;
+	int x86 = proc_field(path, "vendor_id", buf, sizeof(buf)) == 0;
+	int arm = proc_field(path, "CPU implementer", buf, sizeof(buf)) == 0;
+	if (x86 && !arm && strcmp(arch, "x86_64"))
+		host = "x86-64";
+	else if (arm && !x86 && strcmp(arch, "aarch64") && strcmp(arch, "arm"))
+		host = "ARM";
+	if (!host)
+		return 0;
+	char model[256] = "";
+	proc_field(path, "model name", model, sizeof(model));
+	snprintf(why, cap, "this %s build runs on an %s CPU%s%s%s through an emulator (qemu-user): its timings measure the emulator",
+		 arch, host, model[0] ? " (" : "", model, model[0] ? ")" : "");
+	return 1;
+}
+
 json_t *eb_fingerprint(int argc, char **argv)
 {
 	json_t *fp = json_object();
@@ -65,6 +106,9 @@ json_t *eb_fingerprint(int argc, char **argv)
 	if (proc_field("/proc/cpuinfo", "flags", buf, sizeof(buf)) == 0)
 		json_object_set_new(fp, "cpu_flags", json_string(buf));
 	json_object_set_new(fp, "cores_online", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_set_new(fp, "build_arch", json_string(eb_build_arch()));
+	if (eb_emulated(NULL, buf, sizeof(buf)))
+		json_object_set_new(fp, "emulated", json_string(buf));
 	if (proc_field("/proc/meminfo", "MemTotal", buf, sizeof(buf)) == 0)
 		json_object_set_new(fp, "mem_total_bytes", json_integer(strtoll(buf, NULL, 10) * 1024));
 	struct utsname u;
