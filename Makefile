@@ -85,7 +85,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build setup deps test unit e2e e2e-native cross-test fleet-test native-bins faults fuzz fuzz-build fuzz-smoke bench report clean distclean
+.PHONY: all build setup deps test unit e2e e2e-native cross-test fleet-test native native-bins faults fuzz fuzz-build fuzz-smoke bench report clean distclean
 all: build
 build: $(BUILD)/edgebench $(WORKLOADS) $(WASM) $(COMPONENT) $(API_COMPONENT) $(API_WASI)
 	@$(if $(COMPONENT),:,echo 'note: http-hello.component.wasm not built (needs wit-bindgen, wasm-tools and the WIT: scripts/setup.sh wasm)' >&2)
@@ -231,8 +231,10 @@ deps:
 setup:
 	@scripts/setup.sh all
 
-# What a machine without the wasm toolchain needs: edgebench, the native workloads, the unit tests
-native-bins: $(BUILD)/edgebench $(WORKLOADS) $(UNIT_TESTS)
+# What a machine without the wasm toolchain needs: edgebench and the native workloads (native),
+# and the unit tests (native-bins)
+native: $(BUILD)/edgebench $(WORKLOADS)
+native-bins: native $(UNIT_TESTS)
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

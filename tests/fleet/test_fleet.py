@@ -138,7 +138,7 @@ class Fleet(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def playbook(self, run, wait=True):
-        extra = {"edgebench_setup": "build", "edgebench_make": "build/edgebench build/native/http-hello build/native/hello",
+        extra = {"edgebench_setup": "build", "edgebench_make": "native",
                  "edgebench_args": SUITE, "edgebench_seed": 4242, "fleet_out": f"{self.tmp}/out",
                  "edgebench_timeout_s": 900, "edgebench_env": {"EDGEBENCH_TEST_MARK": TEST_MARK}}
         env = dict(os.environ, EDGEBENCH_FLEET_RUN=run, ANSIBLE_HOME=f"{self.tmp}/ansible", ANSIBLE_NOCOLOR="1")
