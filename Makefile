@@ -270,6 +270,7 @@ test: deps
 	@$(MAKE) --no-print-directory SANITIZE=1 unit e2e-native
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory cross-test
+	@$(MAKE) --no-print-directory fleet-test
 	@started=0; \
 	if ! scripts/setup.sh docker-answers; then \
 	  if scripts/setup.sh docker-up; then started=1; else echo "test: no Docker daemon; container tests will say skipped" >&2; fi; \
