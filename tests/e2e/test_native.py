@@ -803,3 +803,42 @@ class Interrupt(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SetupEstimate(unittest.TestCase):
+    """What `make bench` prints first: the setup still to do, from the tool cache, and its times
+    from scripts/setup-times.env (every figure there is a number that reaches the line)."""
+
+    def estimate(self, cache=None):
+        r = subprocess.run([os.path.join(ROOT, "scripts", "setup.sh"), "estimate", *([cache] if cache else [])],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip()
+
+    def test_empty_cache_lists_every_build(self):
+        with tempfile.TemporaryDirectory() as empty:
+            line = self.estimate(empty)
+        times = {}
+        with open(os.path.join(ROOT, "scripts", "setup-times.env")) as f:
+            for l in f:
+                if l.startswith("T_") and not l.startswith("T_MEASURED_ON"):
+                    k, _, v = l.strip().partition("=")
+                    times[k] = int(v)
+        for what in ("wit-bindgen by cargo", "nats-server by go", "the wasmCloud 1.x stack by cargo", "wasm-tools"):
+            self.assertIn(what, line)
+        todo = times["T_DOWNLOADS"] + times["T_WIT_BINDGEN"] + times["T_NATS"] + times["T_WASMCLOUD1"]
+        if "Debian packages" in line:
+            todo += times["T_APT"]
+        total = todo + times["T_MAKE"] + times["T_SUITE"] + times["T_REPLAY"]
+        self.assertIn(f"about {(total + 30) // 60} min in all", line)
+        self.assertIn(f"first measurement after about {(todo + times['T_MAKE'] + 30) // 60} min", line)
+
+    def test_built_cache_has_nothing_left(self):
+        # after setup (CI runs it first) the machine's own cache has every build
+        cache = VERSIONS["EB_CACHE"]
+        wc1 = subprocess.run([os.path.join(ROOT, "scripts", "wasmcloud1-key.sh")], capture_output=True, text=True).stdout.strip()
+        if not os.path.exists(os.path.join(cache, f"wasmcloud1-{wc1}", "bin", "eb-wasmcloud1")):
+            self.skipTest("the wasmCloud 1.x stack is not built here (scripts/setup.sh wasmcloud1)")
+        line = self.estimate()
+        self.assertIn("setup has nothing left to do", line)
+        self.assertNotIn("cargo", line)
