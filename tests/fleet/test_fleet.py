@@ -8,7 +8,8 @@ gets its own edgebench_dir; everything else goes the way it goes on a real
 fleet: the controller's commit is unpacked, scripts/setup.sh and make run on
 the host, the suite runs with the fleet's seed, results.json comes back.
 
-Checked: both hosts return complete results with the same seed and the same
+Checked: a host whose step fails is named with the step and its error;
+both hosts return complete results with the same seed and the same
 commit, each gets a report, `edgebench compare` sets them side by side and
 fleet.json names both ok; then, with one host's sshd stopped while its suite
 runs, that host is reported unreachable by name, the other's results are
@@ -171,16 +172,16 @@ class Fleet(unittest.TestCase):
             shutil.rmtree("/run/sshd", ignore_errors=True)
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def playbook(self, run, wait=True):
+    def playbook(self, run, wait=True, args=(), **override):
         extra = {"edgebench_setup": "build", "edgebench_make": "native",
                  "edgebench_args": SUITE, "edgebench_seed": 4242, "fleet_out": f"{self.tmp}/out",
-                 "edgebench_timeout_s": 600, "edgebench_env": {"EDGEBENCH_TEST_MARK": TEST_MARK}}
+                 "edgebench_timeout_s": 600, "edgebench_env": {"EDGEBENCH_TEST_MARK": TEST_MARK}, **override}
         # no SSH connection kept open after the playbook (ControlPersist would leave a master behind)
         env = dict(os.environ, EDGEBENCH_FLEET_RUN=run, ANSIBLE_HOME=f"{self.tmp}/ansible", ANSIBLE_NOCOLOR="1",
                    ANSIBLE_SSH_ARGS="-o ControlMaster=no -o ServerAliveInterval=5 -o ServerAliveCountMax=3",
                    ANSIBLE_SSH_CONTROL_PATH_DIR=f"{self.tmp}/ansible/cp")
         log = open(f"{self.tmp}/{run}.log", "w")
-        p = subprocess.Popen([PLAYBOOK, f"{self.tmp}/inventory.ini", "-e", json.dumps(extra)], cwd=ROOT, env=env,
+        p = subprocess.Popen([PLAYBOOK, f"{self.tmp}/inventory.ini", "-e", json.dumps(extra), *args], cwd=ROOT, env=env,
                              stdout=log, stderr=subprocess.STDOUT)
         if wait:
             try:
@@ -218,6 +219,20 @@ class Fleet(unittest.TestCase):
                 wchan = ppid = "?"
             left.append(f"pid {pid} ppid {ppid} in {wchan}: {cmd}")
         return left
+
+    def test_0_failed_step_named(self):
+        """A host whose step fails is named with the step and edgebench's own error; --limit is
+        the run's host list (the limited-out host is neither failed nor unreachable)."""
+        p = self.playbook("bad", args=("--limit", "beta"), edgebench_args="--runtime nosuch")
+        out = self.log("bad")
+        self.assertNotEqual(p.returncode, 0, out[-3000:])
+        fleet = self.fleet_json("bad")
+        self.assertEqual((fleet["hosts"], fleet["ok"], fleet["unreachable"]), (["beta"], [], []), out[-3000:])
+        self.assertEqual(list(fleet["failed"]), ["beta"])
+        self.assertTrue(fleet["failed"]["beta"].startswith("the suite, with the fleet's seed: "), fleet["failed"])
+        self.assertIn("nosuch", fleet["failed"]["beta"])
+        self.assertIn("no results from: beta", out)
+        self.assertEqual(self.wait_gone(f"{self.tmp}/hosts"), [])
 
     def test_1_two_hosts_compared(self):
         p = self.playbook("both")
