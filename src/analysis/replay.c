@@ -108,8 +108,23 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 	three(replay, 1, 1, &nl, &f->added_warm_p50, &f->added_warm_p99, &unused);
 	three(replay, 2, 1, &nl, &f->added_cold_p50, &f->added_cold_p99, &unused);
 
+	/*
+	 * An instance still up at the replay's end lives until that end.  Documents
+	 * without teardown_s stamped each when its own stop finished, one after
+	 * another (hundreds of containers: 20-40 s); their end is the first such stop.
+	 */
+	double end_stop = INFINITY;
+	if (!json_object_get(replay, "teardown_s"))
+		for (size_t i = 0; i < f->instances; i++) {
+			const json_t *r = json_array_get(ins, i);
+			const char *why = json_string_value(json_array_get(r, RN_WHY));
+			if (why && !strcmp(why, "end") && cell(r, RN_STOP) < end_stop)
+				end_stop = cell(r, RN_STOP);
+		}
 	/* the timeline: a left Riemann sum, each sample held until the next (the last until the end) */
 	double end_s = json_number_value(json_object_get(replay, "end_s"));
+	if (isfinite(end_stop) && end_stop / 1e6 < end_s)
+		end_s = end_stop / 1e6;   /* an older document's end_s came after its teardown */
 	size_t np = json_array_size(tl);
 	double live_s = 0, first_t = np ? cell(json_array_get(tl, 0), RP_T) / 1e6 : 0;
 	for (size_t i = 0; i < np; i++) {
@@ -145,6 +160,9 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 		for (size_t i = 0; i < f->instances; i++) {
 			const json_t *r = json_array_get(ins, i);
 			double ready = cell(r, RN_READY), stop = cell(r, RN_STOP);
+			const char *why = json_string_value(json_array_get(r, RN_WHY));
+			if (why && !strcmp(why, "end") && stop > end_stop)
+				stop = end_stop;
 			if (ready <= 0 || stop < ready)
 				continue;
 			double life = (stop - ready) / 1e6, gib = cell(r, RN_PEAK) / 1073741824.0;

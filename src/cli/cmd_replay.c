@@ -110,13 +110,13 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 		json_array_append_new(tl, json_pack("[I,i,i,i,f,f]", (json_int_t)(p->t / 1000), (int)p->live, (int)p->busy,
 						    (int)p->starting, p->bytes, p->idle_bytes));
 	}
-	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:{s:I, s:I, s:f, s:f, s:f}, s:I, s:f, s:I, s:s?, s:s?, s:s, s:b,"
+	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:{s:I, s:I, s:f, s:f, s:f}, s:I, s:f, s:f, s:I, s:s?, s:s?, s:s, s:b,"
 			 " s:b, s:o, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",
 			 "runtime", tg->rt->name, "mode", tg->mode, "version", tg->version, "repeat", (int)repeat,
 			 "position", (int)position,
 			 "calibration", "kernel_ns", (json_int_t)cs->kernel_ns, "kernel_median_ns", (json_int_t)cs->kernel_median_ns,
 			 "steal_pct", cs->steal_pct, "busy_pct", cs->busy_pct, "loadavg_1m", cs->loadavg_1m,
-			 "t0_monotonic_ns", (json_int_t)r->t0_ns, "end_s", (double)r->end_ns / 1e9,
+			 "t0_monotonic_ns", (json_int_t)r->t0_ns, "end_s", (double)r->end_ns / 1e9, "teardown_s", (double)r->teardown_ns / 1e9,
 			 "clamped_durations", (json_int_t)r->clamped,
 			 "memory_figure", r->memory_figure, "cpu_source", r->cpu_source,
 			 "first_error", r->first_error, "interrupted", r->interrupted,

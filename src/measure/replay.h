@@ -106,7 +106,8 @@ struct eb_replay_point {
 
 struct eb_replay_result {
 	uint64_t t0_ns;              /* CLOCK_MONOTONIC of the replay's time 0 */
-	uint64_t end_ns;             /* since t0, when the last instance was stopped */
+	uint64_t end_ns;             /* since t0, the replay's end: the pool closed, every instance still up ends here */
+	uint64_t teardown_ns;        /* then stopping them took this long (not counted in any instance's life) */
 	struct eb_replay_inv *inv;   /* trace order */
 	size_t n_inv;
 	struct eb_replay_instance *inst;

@@ -234,6 +234,18 @@ class Replay(unittest.TestCase):
         late = sorted((v["released_us"] - v["due_us"]) / 1e3 for v in inv)
         self.assertAlmostEqual(float(row["late_p99_ms"]), pct(late, 99), delta=0.002)
         self.assertEqual(int(row["fell_behind"]), int(pct(late, 99) > 1.0))
+        # the instances still up at the end end at the replay's end, all at once: stopping them
+        # afterwards (teardown_s) is no part of their life, so memory-time is peak x life exactly
+        ci = rp["instances"]["columns"]
+        ins = [dict(zip(ci, r_)) for r_ in rp["instances"]["rows"]]
+        ended = [i for i in ins if i["ended_by"] == "end"]
+        self.assertTrue(ended)
+        self.assertEqual(len({i["stopped_us"] for i in ended}), 1)
+        self.assertAlmostEqual(ended[0]["stopped_us"] / 1e6, rp["end_s"], delta=1e-5)
+        self.assertGreaterEqual(rp["teardown_s"], 0)
+        gib_s = sum(i["peak_bytes"] / 2**30 * (i["stopped_us"] - i["ready_us"]) / 1e6 for i in ins
+                    if i["ready_us"] > 0 and i["stopped_us"] >= i["ready_us"])
+        self.assertAlmostEqual(float(row["gib_s"]), gib_s, delta=max(6e-6, gib_s * 1e-3))   # the CSV has 5 decimals
         with open(os.path.join(out, "report.md")) as f:
             md = f.read()
         self.assertIn("## Which runtime for this traffic", md)

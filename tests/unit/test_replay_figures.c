@@ -120,10 +120,37 @@ static void test_malformed(void **state)
 	json_decref(r);
 }
 
+/*
+ * Instances still up at the end: since teardown_s, each one's stop is the replay's end; an older
+ * document stamped each when its own stop finished, one after another, so their life ends at
+ * the first of those stops (and the timeline at it too), not after the queue.
+ */
+static void test_end_of_replay(void **state)
+{
+	(void)state;
+	struct eb_replay_figures f;
+	json_t *r = replay_doc(300);
+	json_t *ins = json_object_get(json_object_get(r, "instances"), "rows");
+	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s,i]", 0, 250000, 300000, 450000, 0, -1.0, 1e6, "end", 0));
+	json_array_append_new(ins, json_pack("[i,i,i,i,i,f,f,s,i]", 0, 250000, 300000, 500000, 0, -1.0, 1e6, "end", 0));
+	json_object_set_new(r, "end_s", json_real(0.5));
+	assert_int_equal(eb_replay_figures(r, &f), 0);
+	/* old document: the two queued stops count until 0.4 s (the first "end" stop) */
+	assert_true(fabs(f.gib_s - (4e6 * 0.2 + 5e6 * 0.1 + 2 * 1e6 * 0.1) / GIB) < 1e-12);
+	assert_true(fabs(f.mean_instances - (0.1 + 0.6) / 0.4) < 1e-9);
+	/* a document with teardown_s: the stops are the replay's end already, taken as they are */
+	json_object_set_new(r, "teardown_s", json_real(0.1));
+	assert_int_equal(eb_replay_figures(r, &f), 0);
+	assert_true(fabs(f.gib_s - (4e6 * 0.2 + 5e6 * 0.1 + 1e6 * 0.15 + 1e6 * 0.2) / GIB) < 1e-12);
+	assert_true(fabs(f.mean_instances - (0.1 + 0.8) / 0.5) < 1e-9);
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figures),
+		cmocka_unit_test(test_end_of_replay),
 		cmocka_unit_test(test_latencies_sorted),
 		cmocka_unit_test(test_malformed),
 	};
