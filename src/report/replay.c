@@ -237,7 +237,7 @@ void eb_replay_print_table(json_t *doc, FILE *out)
 	json_t *replays = json_object_get(doc, "replays");
 	size_t i;
 	json_t *r;
-	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	const char *emulated = eb_doc_emulated(doc);
 	if (emulated)
 		fprintf(out, "EMULATED, A FUNCTIONAL CHECK ONLY: %s; no figure below is a measurement.\n", emulated);
 	fprintf(out, "%-22s %3s %7s %6s %7s %9s %9s %9s %5s %9s %9s %9s\n", "runtime/mode", "rep", "invoc", "failed", "cold%",
@@ -264,7 +264,7 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
 	eb_bprintf(&b, "# edgebench replay report\n\n");
-	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	const char *emulated = eb_doc_emulated(doc);
 	if (emulated)
 		eb_bprintf(&b, "**EMULATED, A FUNCTIONAL CHECK ONLY: %s. No figure below is a measurement of a runtime.**\n\n", emulated);
 	if (!status || strcmp(status, "complete"))

@@ -170,7 +170,7 @@ int eb_report_write(const char *dir, char *err, size_t errcap)
 	struct eb_buf b = { 0 };
 	const char *status = eb_jstr(doc, "status");
 	eb_bprintf(&b, "# edgebench report\n\n");
-	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	const char *emulated = eb_doc_emulated(doc);
 	if (emulated)
 		eb_bprintf(&b, "**EMULATED, A FUNCTIONAL CHECK ONLY: %s. No figure below is a measurement of a runtime, and no verdict is drawn.**\n\n", emulated);
 	if (!status || strcmp(status, "complete") != 0)

@@ -29,7 +29,7 @@ void eb_report_table(FILE *f, json_t *doc)
 	json_t *cells = json_object_get(doc, "cells");
 	size_t i;
 	json_t *cell;
-	const char *emulated = json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"));
+	const char *emulated = eb_doc_emulated(doc);
 	if (emulated)
 		fprintf(f, "EMULATED, A FUNCTIONAL CHECK ONLY: %s; no figure below is a measurement.\n", emulated);
 	fprintf(f, "%-10s %-9s %-10s %-40s %8s %10s %10s %10s %10s %10s %-6s\n",
@@ -88,7 +88,7 @@ void eb_report_table(FILE *f, json_t *doc)
  */
 void rp_section_verdicts(struct eb_buf *b, json_t *doc)
 {
-	if (json_string_value(json_object_get(json_object_get(doc, "fingerprint"), "emulated"))) {
+	if (eb_doc_emulated(doc)) {
 		eb_bprintf(b, "## What this run says\n\nNothing: it ran under emulation (Environment), so its figures time the emulator.\n\n");
 		return;
 	}

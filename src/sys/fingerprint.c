@@ -77,7 +77,19 @@ const char *eb_build_arch(void)
  */
 int eb_emulated(const char *cpuinfo, char *why, size_t cap)
 {
-	const char *path = cpuinfo ? cpuinfo : "/proc/cpuinfo";
+	/* this machine's answer, read once (main asks before a command, the fingerprint again) */
+	static int mine = -1;
+	static char mine_why[512];
+	if (!cpuinfo && mine >= 0) {
+		if (mine)
+			snprintf(why, cap, "%s", mine_why);
+		return mine;
+	}
+	if (!cpuinfo) {
+		mine = eb_emulated("/proc/cpuinfo", mine_why, sizeof(mine_why));
+		return eb_emulated(NULL, why, cap);
+	}
+	const char *path = cpuinfo;
 	char buf[512];
 	const char *arch = eb_build_arch(), *host = NULL;
 	int x86 = proc_field(path, "vendor_id", buf, sizeof(buf)) == 0;

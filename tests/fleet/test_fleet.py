@@ -93,13 +93,17 @@ def descendants(pid):
 
 
 def stop_sshd(listener):
-    """An sshd of ours and every session it forked (they outlive a listener that is only stopped)."""
+    """An sshd of ours and every session it forked (they outlive a listener that is only stopped),
+    as a host's SSH server going away: the sshd processes only.  What the sessions started (the
+    suite, its instances) goes on and ends by itself, as on a real host; killing it too left an
+    instance it was starting behind, which nothing stopped."""
     if listener.poll() is not None:
         return
     for pid in [listener.pid] + descendants(listener.pid):
         try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
+            if os.readlink(f"/proc/{pid}/exe") == "/usr/sbin/sshd":
+                os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, FileNotFoundError):
             pass
     listener.wait(timeout=10)
 
