@@ -286,8 +286,7 @@ test: deps
 
 bench:
 	@scripts/setup.sh estimate
-	@scripts/setup.sh all
-	@$(MAKE) --no-print-directory build
+	@scripts/setup.sh bench
 	@scripts/bench.sh
 
 clean:
