@@ -395,27 +395,23 @@ all_steps() {   # all_steps [CMD...]
   need "${build_pkgs[@]}" "${bench_pkgs[@]}"
   sqlite_source
   local wc1="" log="$cache/wasmcloud1-build.log" rc=0
-  if nats_server; then
-    if ! wasmcloud1_built; then
-      mkdir -p "$cache"
-      echo "setup.sh: the wasmCloud 1.x stack builds beside the other steps (output: $log)" >&2
-      wasmcloud1_stack > "$log" 2>&1 &
-      wc1=$!
-      bg_build=$wc1
-      # a background job ignores SIGINT: stop it and everything it started (cargo, rustc)
-      trap 'kill_tree "$bg_build"' EXIT
-      trap 'exit 130' INT TERM
-    fi
-  else
-    echo "setup.sh: wasmcloud's lattice and host modes will be reported as not available" >&2
-    wc1=fail
+  if ! wasmcloud1_built; then
+    mkdir -p "$cache"
+    echo "setup.sh: the wasmCloud 1.x stack builds beside the other steps (output: $log)" >&2
+    wasmcloud1_stack > "$log" 2>&1 &
+    wc1=$!
+    bg_build=$wc1
+    # a background job ignores SIGINT: stop it and everything it started (cargo, rustc)
+    trap 'kill_tree "$bg_build"' EXIT
+    trap 'exit 130' INT TERM
   fi
+  nats_server || echo "setup.sh: wasmcloud's lattice and host modes will be reported as not available" >&2
   trace_tools || echo "setup.sh: orcbench will be reported as not installed" >&2
   wasm_tools || echo "setup.sh: the wasi:http component and wasmtime will be reported as not available" >&2
   wasmcloud2 || echo "setup.sh: wasmcloud's host mode will be reported as not available" >&2
   docker_up || echo "setup.sh: containers will be reported as not available" >&2
   [ $# -gt 0 ] && { "$@" || rc=$?; }
-  if [ -n "$wc1" ] && [ "$wc1" != fail ]; then
+  if [ -n "$wc1" ]; then
     wasmcloud1_built || echo "setup.sh: waiting for the wasmCloud 1.x stack's build (output: $log)" >&2
     if wait "$wc1"; then
       bg_build=""

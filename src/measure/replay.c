@@ -550,6 +550,22 @@ static void *worker(void *arg)
 		v->cold = cold;
 		v->evicted = evicted;
 		if (cold) {
+			/* at most max_starting starts at once: more only slow each other down (2 cores) */
+			while (p->n_starting >= p->cfg->max_starting && !eb_interrupted)
+				pthread_cond_wait(&p->changed, &p->m);
+			if (eb_now_ns() > p->give_up_ns) {
+				/* it waited for a start past the drain time: dropped as if still queued (a
+				 * start here would serve it minutes late, and hold the replay open) */
+				s->state = S_FREE;
+				pthread_cond_broadcast(&p->changed);
+				v->cold = 0;
+				v->status = -ETIME;
+				v->done = since(p);
+				r->failed++;
+				r->dropped++;
+				note_error(p, "", "invocations still waiting after the trace's end plus the drain time were dropped");
+				continue;
+			}
 			int ii = new_instance(p, v->function);
 			if (ii < 0) {
 				s->state = S_FREE;
@@ -559,9 +575,6 @@ static void *worker(void *arg)
 				continue;
 			}
 			s->inst = ii;
-			/* at most max_starting starts at once: more only slow each other down (2 cores) */
-			while (p->n_starting >= p->cfg->max_starting && !eb_interrupted)
-				pthread_cond_wait(&p->changed, &p->m);
 			p->n_starting++;
 			r->inst[ii].launched = since(p);
 			pthread_mutex_unlock(&p->m);

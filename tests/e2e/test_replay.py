@@ -214,6 +214,34 @@ class Replay(unittest.TestCase):
         self.assertLess(pct(warm_before, 50), 50)
         self.assertEqual(sum(v["cold"] for v in inv), 1)
 
+    def test_drain_bounds_invocations_waiting_for_a_start(self):
+        """--drain bounds what waits for an instance's start as well as what waits in the queue:
+        200 functions due at once, one start at a time (--max-starting 1), a 20 ms drain; no
+        instance is launched after the last arrival plus the drain (once, 251 invocations picked
+        before it were each served by a start up to 60 s later, holding the replay open), and
+        every invocation is served or counted dropped."""
+        rows = [(f"f{i}", 0.0, 0.001) for i in range(200)]
+        trace = os.path.join(self.d, "t.csv")
+        write21(trace, rows)
+        out = os.path.join(self.d, "out")
+        r, doc = replay(trace, out, "--max-starting", "1", "--drain", "20ms", "--port", "22700")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rp = doc["replays"][0]
+        c = rp["invocations"]["columns"]
+        inv = [dict(zip(c, row)) for row in rp["invocations"]["rows"]]
+        ic = rp["instances"]["columns"]
+        insts = [dict(zip(ic, row)) for row in rp["instances"]["rows"]]
+        give_up_us = max(v["due_us"] for v in inv) + 20000
+        self.assertGreater(len(insts), 0)
+        for i in insts:   # the check and the launch's stamp are under one lock: microseconds apart
+            self.assertLessEqual(i["launched_us"], give_up_us + 5000, i)
+        ok = sum(1 for v in inv if v["status"] == 200)
+        dropped = [v for v in inv if v["status"] == -62]   # -ETIME
+        self.assertEqual(ok + len(dropped), 200)
+        self.assertEqual(rp["dropped"], len(dropped))
+        self.assertGreater(len(dropped), 100)   # a start takes a millisecond or more
+        self.assertTrue(all(not v["cold"] and v["instance"] == -1 for v in dropped))
+
     def test_figures_are_the_raw_rows_own(self):
         rows = [(f"f{i % 4}", 0.01 * i, 0.001 * (i % 7)) for i in range(120)]
         trace = os.path.join(self.d, "t.csv")
