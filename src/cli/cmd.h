@@ -15,5 +15,6 @@ int eb_cmd_compare(int argc, char **argv);
 int eb_cmd_operator(int argc, char **argv);
 int eb_cmd_trace(int argc, char **argv);
 int eb_cmd_replay(int argc, char **argv);
+int eb_cmd_sweep(int argc, char **argv);   /* a run's guard's, not a user's (cmd_sweep.c) */
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "sys/fingerprint.h"
@@ -15,16 +16,17 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 	int times;   /* its output is timings: refused under emulation */
+	int guarded; /* starts instances: a guard stops them if we die uncleanly (sys/proc.h) */
 } commands[] = {
-	{ "list", eb_cmd_list, "show every runtime and workload and whether it can run here", 0 },
-	{ "run", eb_cmd_run, "run the benchmark plan and write a results directory", 1 },
-	{ "load", eb_cmd_load, "drive HTTP load at a loopback URL and print wrk-style figures", 1 },
-	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts", 0 },
-	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)", 0 },
-	{ "serve", eb_cmd_serve, "keep one server instance up under a runtime (for wrk, curl...)", 0 },
-	{ "replay", eb_cmd_replay, "replay an invocation trace against instance pools of each runtime (cold starts, latency, memory-time)", 1 },
-	{ "trace", eb_cmd_trace, "read an invocation trace (orcbench, Azure Functions 2019/2021) and say what it holds", 0 },
-	{ "wasmcloud-operator", eb_cmd_operator, "one wasmCloud 2.x host deployment, operated over NATS (run uses it)", 0 },
+	{ "list", eb_cmd_list, "show every runtime and workload and whether it can run here", 0, 0 },
+	{ "run", eb_cmd_run, "run the benchmark plan and write a results directory", 1, 1 },
+	{ "load", eb_cmd_load, "drive HTTP load at a loopback URL and print wrk-style figures", 1, 0 },
+	{ "report", eb_cmd_report, "turn a results directory into report.md and SVG charts", 0, 0 },
+	{ "compare", eb_cmd_compare, "set two or more results directories side by side (machines, versions)", 0, 0 },
+	{ "serve", eb_cmd_serve, "keep one server instance up under a runtime (for wrk, curl...)", 0, 1 },
+	{ "replay", eb_cmd_replay, "replay an invocation trace against instance pools of each runtime (cold starts, latency, memory-time)", 1, 1 },
+	{ "trace", eb_cmd_trace, "read an invocation trace (orcbench, Azure Functions 2019/2021) and say what it holds", 0, 0 },
+	{ "wasmcloud-operator", eb_cmd_operator, "one wasmCloud 2.x host deployment, operated over NATS (run uses it)", 0, 1 },
 };
 
 static void usage(FILE *f)
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	eb_signals_install();
+	if (!strcmp(argv[1], "_sweep"))
+		return eb_cmd_sweep(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
@@ -61,6 +65,12 @@ int main(int argc, char **argv)
 			}
 			printf("EMULATED, A FUNCTIONAL CHECK ONLY: %s; no figure printed is a measurement.\n", why);
 			fflush(stdout);
+		}
+		if (commands[i].guarded) {
+			char self[24];
+			snprintf(self, sizeof(self), "%d", (int)getpid());
+			char *sweep[] = { "edgebench", "_sweep", self, NULL };
+			(void)eb_guard_start(sweep);   /* without one, a SIGKILL leaves instances as before */
 		}
 		return commands[i].fn(argc - 1, argv + 1);
 	}

@@ -5,6 +5,7 @@
  */
 #include "net/netpath.h"
 #include "sys/proc.h"
+#include "sys/fsutil.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -298,7 +299,7 @@ static int pid_of(const char *name, const char *prefix, const char *suffix)
 
 static int gone(int pid)
 {
-	return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
+	return pid > 0 && !eb_run_alive(pid);
 }
 
 /* `ip OBJ del NAME` for every entry of dir named prefix<pid>suffix whose run is gone. */

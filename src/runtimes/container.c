@@ -346,9 +346,7 @@ static int owned_by_live_run(const char *name)
 	int pid = 0;
 	if (sscanf(name, "edgebench-%d-", &pid) != 1 || pid <= 0)
 		return 0;
-	if (pid == getpid())
-		return 0;
-	return kill(pid, 0) == 0 || errno == EPERM;
+	return pid != getpid() && eb_run_alive(pid);
 }
 
 void eb_container_cleanup(void *state)
@@ -368,7 +366,7 @@ void eb_container_cleanup(void *state)
 		char *save, *ref;
 		for (ref = strtok_r(imgs, "\n", &save); ref; ref = strtok_r(NULL, "\n", &save)) {
 			int pid = 0;
-			if (sscanf(ref, IMAGE_REPO ":run-%d", &pid) == 1 && pid != getpid() && kill(pid, 0) == 0)
+			if (sscanf(ref, IMAGE_REPO ":run-%d", &pid) == 1 && pid != getpid() && eb_run_alive(pid))
 				continue;   /* a live run's image */
 			char *rmi[] = { (char *)eb_docker_cli(), "rmi", "-f", ref, NULL };
 			(void)eb_run_tool(rmi, NULL, 0, NULL, 0, 60000000000ull);

@@ -177,7 +177,7 @@ void eb_cgroup_cleanup_stale(void)
 			int pid;
 			if (sscanf(e->d_name, "edgebench-%d-", &pid) != 1 || pid <= 0)
 				continue;
-			if (pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+			if (pid != getpid() && eb_run_alive(pid))
 				continue;   /* a live run's */
 			char rel[300];
 			snprintf(rel, sizeof(rel), "/%s", e->d_name);

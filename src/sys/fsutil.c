@@ -169,6 +169,22 @@ static void kill_users(const char *dir)
 	closedir(d);
 }
 
+int eb_run_alive(int pid)
+{
+	if (pid <= 0)
+		return 0;
+	if (pid == getpid())
+		return 1;
+	if (kill((pid_t)pid, 0) < 0 && errno != EPERM)
+		return 0;
+	char path[64], st[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (eb_read_small(path, st, sizeof(st)) < 0)
+		return 1;   /* it answered kill(): alive, its state unknown */
+	const char *rp = strrchr(st, ')');   /* "pid (comm) S ...": comm may hold ')' */
+	return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
+}
+
 void eb_workdir_cleanup(const char *tag)
 {
 	char prefix[64];
@@ -185,7 +201,7 @@ void eb_workdir_cleanup(const char *tag)
 		long pid = strtol(e->d_name + pl, &end, 10);
 		if (end == e->d_name + pl || *end || pid <= 0)
 			continue;
-		if (pid != getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		if (pid != getpid() && eb_run_alive((int)pid))
 			continue;   /* a live run's */
 		char path[300];
 		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);

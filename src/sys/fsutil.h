@@ -43,6 +43,13 @@ __attribute__((warn_unused_result))
 int eb_workdir(const char *tag, char *out, size_t cap, char *err, size_t errcap);
 void eb_workdir_cleanup(const char *tag);
 
+/*
+ * Is the run of process pid alive (and so the owner of what is named after
+ * it)?  A zombie is not: a run SIGKILLed a moment ago stays one until its
+ * parent reaps it, and its leftovers are already stale.  Our own pid is.
+ */
+int eb_run_alive(int pid);
+
 /* The first executable name in $PATH's directories into out; 0, or -ENOENT when there is none. */
 int eb_find_in_path(const char *name, char *out, size_t cap);
 

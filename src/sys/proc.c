@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -24,7 +25,11 @@ extern char **environ;
 volatile sig_atomic_t eb_interrupted;
 
 #define MAX_LIVE 2048  /* > --density max (50), --burst max (64), a replay's instances (1000) and their helpers */
-static volatile pid_t live[MAX_LIVE];
+static volatile pid_t live_here[MAX_LIVE];
+/* the registry: live_here, or memory shared with the guard (eb_guard_start) */
+static volatile pid_t *live = live_here;
+static int guard_fd = -1;
+static pid_t guard_pid = -1;
 
 /*
  * A free registry slot, claimed (-1 until the pid is known), or -1: a child
@@ -66,6 +71,81 @@ void eb_signals_install(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * The guard: a child forked before any thread, sharing the registry, that
+ * waits on a pipe only we write.  A clean exit says so (a byte, then we
+ * wait for it); any other end of ours (SIGKILL, a crash, the OOM killer)
+ * closes the pipe, and the guard SIGKILLs every process group still
+ * registered, then becomes sweep_argv (/proc/self/exe), which removes what
+ * else a dead run leaves: containers, namespaces, cgroups, directories.
+ */
+static void guard_release(void)
+{
+	if (guard_fd < 0)
+		return;
+	while (write(guard_fd, "x", 1) < 0 && errno == EINTR)
+		;
+	close(guard_fd);
+	guard_fd = -1;
+	while (waitpid(guard_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int eb_guard_start(char *const sweep_argv[])
+{
+	volatile pid_t *shared = mmap(NULL, sizeof(pid_t) * MAX_LIVE, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return -errno;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		int e = errno;
+		munmap((void *)shared, sizeof(pid_t) * MAX_LIVE);
+		return -e;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		munmap((void *)shared, sizeof(pid_t) * MAX_LIVE);
+		return -e;
+	}
+	if (pid == 0) {
+		/* the guard (named so, for ps and the tests): Ctrl-C and kill(1) are for the run, which stops its own */
+		prctl(PR_SET_NAME, "eb-guard");
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(p[1]);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {   /* a reader of our stdout waits for its end, not the guard's */
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			close(null);
+		}
+		char b;
+		ssize_t n;
+		while ((n = read(p[0], &b, 1)) < 0 && errno == EINTR)
+			;
+		if (n == 1)
+			_exit(0);
+		for (int i = 0; i < MAX_LIVE; i++)
+			if (shared[i] > 0)
+				kill(-shared[i], SIGKILL);
+		if (sweep_argv)
+			execv("/proc/self/exe", sweep_argv);
+		_exit(0);
+	}
+	close(p[0]);
+	live = shared;
+	guard_fd = p[1];
+	guard_pid = pid;
+	atexit(guard_release);
+	return 0;
 }
 
 void eb_sleep_ns(uint64_t ns)

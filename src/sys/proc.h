@@ -44,6 +44,14 @@ struct eb_spawn_opts {
 void eb_signals_install(void);
 
 /*
+ * Start the guard (once, from main, before any thread): should this process
+ * end without exit() (SIGKILL, a crash), the guard SIGKILLs every process
+ * group we started that is still registered, then execs /proc/self/exe
+ * with sweep_argv (NULL: none).  0, or a negative errno (no guard).
+ */
+int eb_guard_start(char *const sweep_argv[]);
+
+/*
  * Start argv[0] (searched in PATH).  Returns 0, or a negative errno: the
  * child's exec error (-ENOENT, -EACCES, ...) or a local failure.
  */

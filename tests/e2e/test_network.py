@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from test_native import EDGEBENCH, ROOT, eb, our_processes
+from test_native import EDGEBENCH, ROOT, eb, guard_of, our_processes, wait_for
 
 CAN = os.geteuid() == 0 and shutil.which("ip") and shutil.which("nft")
 SMALL = ["--runtime", "native", "--workload", "http-hello", "--trials", "4", "--bursts", "1", "--duration", "900ms",
@@ -140,19 +140,35 @@ class NetworkConditions(unittest.TestCase):
         with open(os.path.join(out, "results.json")) as f:
             self.assertEqual(json.load(f)["status"], "interrupted")
 
-    def test_sigkill_leftovers_go_with_the_next_run(self):
-        out = os.path.join(self.tmp.name, "sigkill")
+    def start_veth_run(self, name):
         p = subprocess.Popen([EDGEBENCH, "run", *SMALL, "--duration", "30s", "--network", "veth", "--firewall", "on",
-                              "--out", out], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(ours(p.pid)) < 2:
-            time.sleep(0.05)
+                              "--out", os.path.join(self.tmp.name, name)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        wait_for(lambda: len(ours(p.pid)) >= 2, 30)
         time.sleep(0.3)
+        self.assertGreaterEqual(len(ours(p.pid)), 2, "the run's namespace and table never appeared")
+        return p
+
+    def test_sigkill_leftovers_go_with_its_guard(self):
+        """SIGKILL of the run: its guard kills the servers in the namespace and removes it, the veth
+        pair and the nftables table (edgebench _sweep), with no other run's help."""
+        p = self.start_veth_run("sigkill")
+        self.assertIsNotNone(guard_of(p.pid))
+        p.kill()
+        p.wait(timeout=30)
+        self.assertEqual(wait_for(lambda: ours(p.pid) == [], 60), True, ours(p.pid))
+
+    def test_sigkill_leftovers_go_with_the_next_run(self):
+        """Its guard SIGKILLed too: the namespace stays, and the next run removes it."""
+        p = self.start_veth_run("sigkill2")
+        guard = guard_of(p.pid)
+        self.assertIsNotNone(guard)
+        os.kill(guard, signal.SIGKILL)
         p.kill()
         p.wait(timeout=30)
         kill_servers()
         left = ours(p.pid)
-        self.assertNotEqual(left, [], "a SIGKILLed run should leave its namespace for the next run to clean")
+        self.assertNotEqual(left, [], "a SIGKILLed run without its guard should leave its namespace for the next run to clean")
         r = eb("run", "--runtime", "native", "--workload", "hello", "--hello-runs", "3",
                "--out", os.path.join(self.tmp.name, "next"))
         self.assertEqual(r.returncode, 0, r.stderr[-1500:])

