@@ -16,8 +16,9 @@ enum { RI_FN, RI_DUE, RI_REL, RI_PICK, RI_SENT, RI_DONE, RI_WORK, RI_COLD, RI_IN
 #define EB_REPLAY_INST_COLUMNS "function", "launched_us", "ready_us", "stopped_us", "invocations", "cpu_s", \
 	"peak_bytes", "ended_by", "prewarmed"
 enum { RN_FN, RN_LAUNCH, RN_READY, RN_STOP, RN_INV, RN_CPU, RN_PEAK, RN_WHY, RN_PREWARM, RN_NCOL };
-#define EB_REPLAY_POINT_COLUMNS "t_us", "live", "busy", "starting", "bytes", "idle_bytes"
-enum { RP_T, RP_LIVE, RP_BUSY, RP_START, RP_BYTES, RP_IDLE, RP_NCOL };
+/* waiting: since 2026-12-01 (before, live counted those slots as instances) */
+#define EB_REPLAY_POINT_COLUMNS "t_us", "live", "busy", "starting", "bytes", "idle_bytes", "waiting"
+enum { RP_T, RP_LIVE, RP_BUSY, RP_START, RP_BYTES, RP_IDLE, RP_WAIT, RP_NCOL };
 
 /* A generator whose p99 lateness is above this fell behind its trace. */
 #define EB_REPLAY_LATE_NS 1000000.0
@@ -34,6 +35,7 @@ struct eb_replay_figures {
 	int fell_behind;
 	double wait_p99_ms;         /* waiting for a worker: every instance busy at the limit */
 	double peak_instances, mean_instances;
+	double peak_waiting;         /* cold starts waiting for a turn at once (NAN: an older document, counted in live) */
 	double gib_s, idle_gib_s;   /* memory held over the replay's wall time */
 	double cpu_s;               /* of instances that could tell (-1: none could) */
 	size_t instances, prewarmed;

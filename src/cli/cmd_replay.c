@@ -107,8 +107,8 @@ static json_t *replay_json(const struct target *tg, unsigned repeat, unsigned po
 	}
 	for (size_t i = 0; i < r->n_pts; i++) {
 		const struct eb_replay_point *p = &r->pts[i];
-		json_array_append_new(tl, json_pack("[I,i,i,i,f,f]", (json_int_t)(p->t / 1000), (int)p->live, (int)p->busy,
-						    (int)p->starting, p->bytes, p->idle_bytes));
+		json_array_append_new(tl, json_pack("[I,i,i,i,f,f,i]", (json_int_t)(p->t / 1000), (int)p->live, (int)p->busy,
+						    (int)p->starting, p->bytes, p->idle_bytes, (int)p->waiting));
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:{s:I, s:I, s:f, s:f, s:f}, s:I, s:f, s:f, s:I, s:s?, s:s?, s:s, s:b,"
 			 " s:b, s:o, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:{s:o, s:o}}",

@@ -28,7 +28,8 @@
 
 extern char **environ;
 
-enum slot_state { S_FREE, S_STARTING, S_IDLE, S_BUSY, S_STOPPING };
+/* S_WAITING: a slot taken for a cold start still waiting for one of the max_starting turns (no instance yet) */
+enum slot_state { S_FREE, S_WAITING, S_STARTING, S_IDLE, S_BUSY, S_STOPPING };
 
 struct hybrid_fn {
 	uint32_t bins[EB_HYBRID_BINS];
@@ -443,7 +444,7 @@ static struct slot *acquire(struct pool *p, uint32_t fn, int *cold, struct slot 
 			return warm;
 		}
 		if (freeslot) {
-			freeslot->state = S_STARTING;
+			freeslot->state = S_WAITING;
 			freeslot->fn = fn;
 			*cold = 1;
 			return freeslot;
@@ -575,6 +576,7 @@ static void *worker(void *arg)
 				continue;
 			}
 			s->inst = ii;
+			s->state = S_STARTING;
 			p->n_starting++;
 			r->inst[ii].launched = since(p);
 			pthread_mutex_unlock(&p->m);
@@ -655,7 +657,8 @@ static void *worker(void *arg)
 static void prewarm(struct pool *p, struct prewarm pw)
 {
 	for (unsigned i = 0; i < p->n_slots; i++)
-		if (p->slots[i].fn == pw.fn && (p->slots[i].state == S_IDLE || p->slots[i].state == S_STARTING))
+		if (p->slots[i].fn == pw.fn && (p->slots[i].state == S_IDLE || p->slots[i].state == S_STARTING ||
+						 p->slots[i].state == S_WAITING))
 			return;
 	struct slot *s = NULL;
 	for (unsigned i = 0; i < p->n_slots && !s; i++)
@@ -799,6 +802,10 @@ static void *sampler(void *arg)
 			pthread_mutex_unlock(&p->m);
 			if (st == S_FREE)
 				continue;
+			if (st == S_WAITING) {   /* a queued start, not an instance */
+				pt.waiting++;
+				continue;
+			}
 			pt.live++;
 			pt.busy += st == S_BUSY;
 			pt.starting += st == S_STARTING;

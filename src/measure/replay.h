@@ -100,7 +100,8 @@ struct eb_replay_instance {
 /* The sampler's view at one moment. */
 struct eb_replay_point {
 	uint64_t t;                  /* since t0 */
-	uint32_t live, busy, starting;
+	uint32_t live, busy, starting;   /* instances: all, serving, starting */
+	uint32_t waiting;            /* cold starts waiting for a turn to start (slots taken, no instance yet) */
 	double bytes, idle_bytes;    /* memory of the ready instances, and of the idle ones among them */
 };
 

@@ -296,7 +296,8 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 		   maxd, maxd > 0 ? "counts per replay in results.json, clamped_durations" : "no cut",
 		   work, work && !strcmp(work, "cpu") ? "each invocation spins a CPU for its duration" :
 		   "each invocation waits its duration inside the instance, an I/O-bound function");
-	eb_bprintf(&b, "- Instances: %s; at most %lld live at once (a cold start at the limit evicts another function's least recently "
+	eb_bprintf(&b, "- Instances: %s; at most %lld live at once, a cold start waiting for its turn to start holding a place among them "
+		       "(a cold start at the limit evicts another function's least recently "
 		       "used idle instance; with every instance busy an invocation waits). Latency is from the invocation's due time to "
 		       "its response, so it includes any cold start and any wait.\n",
 		   eb_jstr(cf, "instance"), (long long)json_integer_value(json_object_get(cf, "max_instances")));
@@ -343,8 +344,12 @@ int eb_replay_report(json_t *doc, const char *dir, char *err, size_t errcap)
 		ms(&b, f.cold_p50);
 		ms(&b, f.cold_p99);
 		eb_bprintf(&b, " %.2f / %.2f | %.2f / %.2f |", f.added_warm_p50, f.added_warm_p99, f.added_cold_p50, f.added_cold_p99);
-		eb_bprintf(&b, " %.0f / %.1f | %.3f (%.0f%%) |", f.peak_instances, f.mean_instances, f.gib_s,
-			   f.gib_s > 0 ? 100 * f.idle_gib_s / f.gib_s : 0);
+		eb_bprintf(&b, " %.0f / %.1f", f.peak_instances, f.mean_instances);
+		if (isfinite(f.peak_waiting) && f.peak_waiting > 0)
+			eb_bprintf(&b, " (+%.0f waiting to start)", f.peak_waiting);
+		else if (!isfinite(f.peak_waiting))
+			eb_bprintf(&b, " (starts waiting for a turn counted in)");
+		eb_bprintf(&b, " | %.3f (%.0f%%) |", f.gib_s, f.gib_s > 0 ? 100 * f.idle_gib_s / f.gib_s : 0);
 		if (f.cpu_s >= 0)
 			eb_bprintf(&b, " %.2f | %.4f | %.3f |", f.cpu_s, f.per1k_gib_s, f.per1k_cpu_s);
 		else
