@@ -72,6 +72,7 @@ static void test_figures(void **state)
 	assert_true(fabs(f.idle_gib_s - (4e6 * 0.188 + 5e6 * 0.08999) / GIB) < 1e-12);
 	assert_true(fabs(f.mean_instances - (0.1 + 0.6) / 0.4) < 1e-9);
 	assert_true(fabs(f.peak_instances - 2) < 1e-12);
+	assert_true(isnan(f.peak_waiting));   /* a document without the waiting column: unknown, not 0 */
 	/* CPU only where an instance could tell */
 	assert_true(fabs(f.cpu_s - 0.25) < 1e-12);
 	assert_true(fabs(f.per1k_gib_s - 250 * (4e6 * 0.2 + 5e6 * 0.1) / GIB) < 1e-12);
@@ -91,6 +92,23 @@ static void test_figures(void **state)
 	r = replay_doc(2500);   /* one invocation 2.5 ms late: p99 of four is above 1 ms */
 	assert_int_equal(eb_replay_figures(r, &f), 0);
 	assert_true(f.fell_behind);
+	json_decref(r);
+}
+
+/* Starts waiting for a turn: their own column, the largest of it; live stays the instances'. */
+static void test_waiting_apart(void **state)
+{
+	(void)state;
+	json_t *r = replay_doc(300);
+	json_t *tl = json_object_get(json_object_get(r, "timeline"), "rows");
+	json_array_clear(tl);
+	json_array_append_new(tl, json_pack("[i,i,i,i,f,f,i]", 0, 1, 1, 0, GIB, 0.0, 7));
+	json_array_append_new(tl, json_pack("[i,i,i,i,f,f,i]", 100000, 2, 1, 0, 2 * GIB, GIB, 3));
+	struct eb_replay_figures f;
+	assert_int_equal(eb_replay_figures(r, &f), 0);
+	assert_true(fabs(f.peak_waiting - 7) < 1e-12);
+	assert_true(fabs(f.peak_instances - 2) < 1e-12);
+	assert_true(fabs(f.mean_instances - (0.1 + 0.6) / 0.4) < 1e-9);
 	json_decref(r);
 }
 
@@ -151,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_end_of_replay),
+		cmocka_unit_test(test_waiting_apart),
 		cmocka_unit_test(test_latencies_sorted),
 		cmocka_unit_test(test_malformed),
 	};
