@@ -17,7 +17,7 @@
 #                                 wit-bindgen-cli (cargo, built once into /var/cache/edgebench), the
 #                                 wasi:http@0.2.0 WIT from a pinned crate
 #   scripts/setup.sh wasmcloud1   nats-server (go) and the wasmCloud 1.x stack of wasmcloud1/
-#                                 (cargo, ~20 min once) for mode wasmcloud/lattice
+#                                 (cargo, 7.5 min once on 2 cores, 9 min beside the rest) for mode wasmcloud/lattice
 #   scripts/setup.sh wasmcloud2   nats-server (go) and Debian's docker-registry for mode
 #                                 wasmcloud/host (wash itself comes with `wasm`)
 #   scripts/setup.sh estimate [CACHE]  what `all` still has to do here (with the tool cache CACHE), and
@@ -221,7 +221,7 @@ wasmcloud1_stack() {
   d=$(wasmcloud1_dir)
   wasmcloud1_built && return 0
   command -v cargo >/dev/null || { echo "setup.sh: cargo is needed to build the wasmCloud 1.x stack; install Rust (rustup) first" >&2; return 1; }
-  echo "setup.sh: building the wasmCloud 1.x stack (wasmcloud-host 0.25.1, wadm 0.21.0, http-server provider 0.27.1) into $d (once per machine; ~20 min on 2 cores)" >&2
+  echo "setup.sh: building the wasmCloud 1.x stack (wasmcloud-host 0.25.1, wadm 0.21.0, http-server provider 0.27.1) into $d (once per machine; 7.5 min on 2 cores, 9 min beside the other steps)" >&2
   # RUSTC_BOOTSTRAP: the unstable profile-rustflags of wasmcloud1/Cargo.toml (see there)
   RUSTC_BOOTSTRAP=1 cargo build --release --locked --manifest-path "$src/Cargo.toml" --target-dir "$cache/wasmcloud1-target" >&2 || return 1
   rm -rf "$d.tmp" && mkdir -p "$d.tmp/bin" &&
