@@ -126,7 +126,9 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 	if (isfinite(end_stop) && end_stop / 1e6 < end_s)
 		end_s = end_stop / 1e6;   /* an older document's end_s came after its teardown */
 	size_t np = json_array_size(tl);
-	f->peak_waiting = NAN;
+	/* starts waiting for a turn: a column since 2026-12-01, counted in live before (unknown: NAN) */
+	int has_wait = np && json_array_size(json_array_get(tl, 0)) > RP_WAIT;
+	f->peak_waiting = has_wait ? 0 : NAN;
 	double live_s = 0, first_t = np ? cell(json_array_get(tl, 0), RP_T) / 1e6 : 0;
 	for (size_t i = 0; i < np; i++) {
 		const json_t *r = json_array_get(tl, i);
@@ -138,7 +140,7 @@ int eb_replay_figures(const json_t *replay, struct eb_replay_figures *f)
 		live_s += cell(r, RP_LIVE) * dt;
 		if (cell(r, RP_LIVE) > f->peak_instances)
 			f->peak_instances = cell(r, RP_LIVE);
-		if (json_array_size(r) > RP_WAIT && !(cell(r, RP_WAIT) <= f->peak_waiting))
+		if (has_wait && cell(r, RP_WAIT) > f->peak_waiting)
 			f->peak_waiting = cell(r, RP_WAIT);
 	}
 	f->seconds = end_s;

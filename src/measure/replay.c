@@ -517,6 +517,16 @@ static uint64_t hybrid_after(struct pool *p, uint32_t fn, uint64_t now)
 	return 0;
 }
 
+/* Bounded (under p->m): what still waits, queued or for a start, past the drain time is dropped, and counted. */
+static void drop(struct pool *p, struct eb_replay_inv *v, uint64_t done)
+{
+	v->status = -ETIME;
+	v->done = done;
+	p->res->failed++;
+	p->res->dropped++;
+	note_error(p, "", "invocations still waiting after the trace's end plus the drain time were dropped");
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -530,12 +540,7 @@ static void *worker(void *arg)
 		struct eb_replay_inv *v = &r->inv[p->queue[p->q_head++]];
 		v->picked = since(p);
 		if (eb_now_ns() > p->give_up_ns) {
-			/* bounded: what is still waiting this long after the trace's end is dropped, and counted */
-			v->status = -ETIME;
-			v->done = v->picked;
-			r->failed++;
-			r->dropped++;
-			note_error(p, "", "invocations still waiting after the trace's end plus the drain time were dropped");
+			drop(p, v, v->picked);
 			continue;
 		}
 		int cold = 0, evicted = 0;
@@ -560,11 +565,7 @@ static void *worker(void *arg)
 				s->state = S_FREE;
 				pthread_cond_broadcast(&p->changed);
 				v->cold = 0;
-				v->status = -ETIME;
-				v->done = since(p);
-				r->failed++;
-				r->dropped++;
-				note_error(p, "", "invocations still waiting after the trace's end plus the drain time were dropped");
+				drop(p, v, since(p));
 				continue;
 			}
 			int ii = new_instance(p, v->function);

@@ -97,25 +97,31 @@ def our_processes(marker):
     return pids
 
 
-def guard_of(pid):
-    """The guard of edgebench process pid (sys/proc.h: a forked child named eb-guard), or None."""
+def children(pid):
+    """The child pids of process pid, whichever of its threads started them."""
+    kids = []
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return None
+        return kids
     for t in tasks:
         try:
             with open(f"/proc/{pid}/task/{t}/children") as f:
-                kids = f.read().split()
+                kids += [int(k) for k in f.read().split()]
         except OSError:
             continue
-        for k in kids:
-            try:
-                with open(f"/proc/{k}/comm") as f:
-                    if f.read().strip() == "eb-guard":
-                        return int(k)
-            except OSError:
-                pass
+    return kids
+
+
+def guard_of(pid):
+    """The guard of edgebench process pid (sys/proc.h: a forked child named eb-guard), or None."""
+    for k in children(pid):
+        try:
+            with open(f"/proc/{k}/comm") as f:
+                if f.read().strip() == "eb-guard":
+                    return k
+        except OSError:
+            pass
     return None
 
 
