@@ -13,7 +13,7 @@ import time
 import unittest
 import urllib.request
 
-from test_native import EDGEBENCH, NATIVE, REQUIRED, ROOT, eb, free_port, our_processes
+from test_native import EDGEBENCH, NATIVE, REQUIRED, ROOT, children, eb, free_port, our_processes
 
 HDR21 = "app,func,end_timestamp,duration\n"
 
@@ -162,19 +162,13 @@ class Replay(unittest.TestCase):
         p = subprocess.Popen([EDGEBENCH, "replay", trace, "--out", out, "--max-instances", "1", "--port", "22200"],
                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         def instance():
-            for task in os.listdir(f"/proc/{p.pid}/task"):
+            for k in children(p.pid):
                 try:
-                    with open(f"/proc/{p.pid}/task/{task}/children") as f:
-                        kids = f.read().split()
+                    with open(f"/proc/{k}/cmdline", "rb") as f:
+                        if b"http-hello" in f.read():
+                            return k
                 except OSError:
-                    continue
-                for k in kids:
-                    try:
-                        with open(f"/proc/{k}/cmdline", "rb") as f:
-                            if b"http-hello" in f.read():
-                                return int(k)
-                    except OSError:
-                        pass
+                    pass
             return None
 
         # the replay's instance: one that is still there 300 ms later (the unmeasured priming
@@ -249,8 +243,10 @@ class Replay(unittest.TestCase):
         self.assertIn("waiting", tc)
         self.assertGreater(max(p["waiting"] for p in tl), 10)
         self.assertLessEqual(max(p["live"] + p["waiting"] for p in tl), 256)
-        for p in tl:
-            up = sum(1 for i in insts if i["launched_us"] <= p["t_us"] and (i["stopped_us"] or 1e18) >= p["t_us"])
+        # a sample's sweep over the slots runs from its time to the next sample's (not one instant)
+        for k, p in enumerate(tl):
+            t1 = tl[k + 1]["t_us"] if k + 1 < len(tl) else 1e18
+            up = sum(1 for i in insts if i["launched_us"] <= t1 and (i["stopped_us"] or 1e18) >= p["t_us"])
             self.assertLessEqual(p["live"], up, p)
 
     def test_figures_are_the_raw_rows_own(self):
